@@ -1,0 +1,3 @@
+from response.cli import main
+
+main()

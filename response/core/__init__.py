@@ -1,0 +1,1 @@
+"""The incident domain. Nothing here knows that Slack or HTTP exist."""

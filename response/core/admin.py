@@ -1,0 +1,114 @@
+from django.contrib import admin
+
+from response.core.models import Action, AuditEvent, ExternalUser, Incident, Severity, TimelineEvent
+
+
+@admin.register(Severity)
+class SeverityAdmin(admin.ModelAdmin):
+    list_display = ("rank", "emoji", "name", "slug", "update_cadence_mins")
+    list_display_links = ("name",)
+    ordering = ("rank",)
+
+
+@admin.register(ExternalUser)
+class ExternalUserAdmin(admin.ModelAdmin):
+    list_display = ("external_id", "display_name", "full_name", "email", "time_zone", "is_bot")
+    search_fields = ("external_id", "display_name", "full_name", "email")
+    list_filter = ("is_bot", "is_deleted", "app")
+    raw_id_fields = ("user",)
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    fk_name = "incident"
+    extra = 0
+    fields = ("text", "owner", "due_date", "priority", "done", "done_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEvent
+    extra = 0
+    fields = ("timestamp", "kind", "text", "author")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    """Read-mostly: changes go through the domain verbs (Slack, web UI, API) so they are audited."""
+
+    list_display = ("id", "title", "status", "severity", "lead", "reported_at", "is_private")
+    list_filter = ("status", "severity", "is_private", "is_report_only")
+    search_fields = ("title", "summary", "impact")
+    date_hierarchy = "reported_at"
+    list_select_related = ("severity", "lead")
+    inlines = [ActionInline, TimelineInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Incident._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ("text", "incident", "owner", "due_date", "priority", "done")
+    list_filter = ("done", "priority")
+    search_fields = ("text",)
+    list_select_related = ("incident", "owner")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Action._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TimelineEvent)
+class TimelineEventAdmin(admin.ModelAdmin):
+    list_display = ("timestamp", "incident", "kind", "text", "author")
+    list_filter = ("kind",)
+    search_fields = ("text",)
+    list_select_related = ("incident", "author")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in TimelineEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log can be read, never written or deleted here."""
+
+    list_display = ("occurred_at", "verb", "object_type", "object_id", "incident", "actor_name")
+    list_filter = ("verb", "object_type")
+    search_fields = ("verb", "actor_name", "object_id")
+    date_hierarchy = "occurred_at"
+    list_select_related = ("incident",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from response.serving import WebServer
+
+
+class Command(BaseCommand):
+    help = "Serve the web UI, the REST API and Slack's HTTP endpoint with a production server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+
+    def handle(self, *args, host, port, threads, **options):
+        server = WebServer(host=host, port=port, threads=threads)
+        self.stdout.write(f"Response is serving on {server.url}/  (Ctrl-C to stop)")
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()

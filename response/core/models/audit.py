@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils import timezone
+
+from response.core.errors import AuditLogIsAppendOnly
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogIsAppendOnly()
+
+    def delete(self):
+        raise AuditLogIsAppendOnly()
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly()
+
+    _raw_delete = delete
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one change: who did what, the values before and after, when.
+
+    Nothing updates or deletes these rows: the model and queryset refuse, the admin is read-only,
+    and a database trigger (migration 0002) refuses UPDATE and DELETE for anything else.
+    """
+
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    verb = models.CharField(max_length=64, help_text='e.g. "incident.severity_changed"')
+    incident = models.ForeignKey(
+        "core.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    actor = models.ForeignKey(
+        "core.ExternalUser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="response_audit_events",
+    )
+    actor_name = models.CharField(max_length=255, blank=True, default="")
+    before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["incident", "occurred_at"], name="audit_by_incident")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.verb} {self.object_type}#{self.object_id}"
+        )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly()
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogIsAppendOnly()

@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.utils import timezone
+
+TITLE_MAX_LENGTH = 255
+
+
+class Severity(models.Model):
+    """A severity level. Data, not code: a team renames, re-ranks or adds its own in the admin."""
+
+    slug = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=64)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the most severe.")
+    emoji = models.CharField(max_length=32, blank=True, default="")
+    description = models.TextField(blank=True, default="")
+    # How often the lead should post a status update at this severity; empty means never asked.
+    update_cadence_mins = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name_plural = "severities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    INVESTIGATING = "investigating", "Investigating"
+    IDENTIFIED = "identified", "Identified"
+    MONITORING = "monitoring", "Monitoring"
+    RESOLVED = "resolved", "Resolved"
+    REPORTED = "reported", "Reported"  # report-only: declared after the fact, never live
+
+
+OPEN_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
+CLOSED_STATUSES = (Status.RESOLVED, Status.REPORTED)
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self) -> IncidentQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def closed(self) -> IncidentQuerySet:
+        return self.filter(status__in=CLOSED_STATUSES)
+
+
+class Incident(models.Model):
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, help_text="What is happening, briefly.")
+    summary = models.TextField(blank=True, default="")
+    impact = models.TextField(blank=True, default="")
+    severity = models.ForeignKey(
+        Severity, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.INVESTIGATING)
+    reporter = models.ForeignKey(
+        "core.ExternalUser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_incidents",
+    )
+    lead = models.ForeignKey(
+        "core.ExternalUser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_incidents",
+    )
+    is_private = models.BooleanField(default=False)
+    is_report_only = models.BooleanField(default=False)
+
+    started_at = models.DateTimeField(help_text="When the problem began; often before reporting.")
+    reported_at = models.DateTimeField(default=timezone.now)
+    identified_at = models.DateTimeField(null=True, blank=True)
+    monitoring_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    # When the responders last told the world how things stand (an update or a status change).
+    last_update_at = models.DateTimeField(null=True, blank=True)
+
+    # Makes declaring idempotent: a Slack view id, an API Idempotency-Key, ...
+    dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in Status]),
+                name="incident_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="resolved", resolved_at__isnull=False)
+                    | ~models.Q(status="resolved")
+                ),
+                name="incident_resolved_has_resolved_at",
+            ),
+            models.CheckConstraint(condition=~models.Q(title=""), name="incident_title_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-reported_at"], name="incident_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"
+
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+    def is_open(self) -> bool:
+        return not self.is_closed()
+
+    def end_time(self) -> datetime | None:
+        if self.status == Status.REPORTED:
+            return self.resolved_at or self.reported_at
+        return self.resolved_at if self.status == Status.RESOLVED else None
+
+    def duration(self, now: datetime | None = None) -> timedelta:
+        """How long the incident ran: until resolution, or until now while open."""
+        end = self.end_time() or now or timezone.now()
+        return max(end - self.started_at, timedelta(0))
+
+    def severity_text(self) -> str:
+        return self.severity.name if self.severity else "Unset"

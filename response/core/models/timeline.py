@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class TimelineEvent(models.Model):
+    """One entry on an incident's timeline. Always read in time order."""
+
+    class Kind(models.TextChoices):
+        DECLARED = "declared", "Declared"
+        STATUS = "status", "Status change"
+        SEVERITY = "severity", "Severity change"
+        LEAD = "lead", "Lead change"
+        FIELD = "field", "Details changed"
+        UPDATE = "update", "Status update"
+        MESSAGE = "message", "Message"
+        NOTE = "note", "Note"
+        ACTION = "action", "Follow-up action"
+
+    incident = models.ForeignKey(
+        "core.Incident", on_delete=models.PROTECT, related_name="timeline_events"
+    )
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.NOTE)
+    text = models.TextField()
+    author = models.ForeignKey(
+        "core.ExternalUser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="timeline_events",
+    )
+    # Where the entry came from, e.g. "slack:C024BE91L:1764000000.000100" for a pinned message.
+    # Unique per incident, so a redelivered pin adds nothing twice.
+    source = models.CharField(max_length=200, null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True, default="")
+    metadata = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["timestamp", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "source"],
+                condition=models.Q(source__isnull=False),
+                name="unique_timeline_source",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=[
+                        "declared",
+                        "status",
+                        "severity",
+                        "lead",
+                        "field",
+                        "update",
+                        "message",
+                        "note",
+                        "action",
+                    ]
+                ),
+                name="timeline_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["incident", "timestamp"], name="timeline_by_time")]
+
+    def __str__(self) -> str:
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.text[:60]}"

@@ -1,0 +1,50 @@
+"""One function per verb. Each validates, writes the change with its timeline entry and audit row
+in one transaction, and announces it after commit (see `response.core.events`)."""
+
+from response.core.verbs._common import UNSET, Actor
+from response.core.verbs.followup import (
+    add_action,
+    add_timeline_event,
+    complete_action,
+    edit_timeline_event,
+    remove_timeline_event,
+    remove_timeline_event_by_source,
+    update_action,
+)
+from response.core.verbs.incident import (
+    check_severity,
+    check_status,
+    declare_incident,
+    post_status_update,
+    reopen_incident,
+    resolve_incident,
+    set_lead,
+    set_severity,
+    set_status,
+    update_incident,
+)
+from response.core.verbs.people import get_or_create_external_user, update_external_user_profile
+
+__all__ = [
+    "UNSET",
+    "Actor",
+    "add_action",
+    "add_timeline_event",
+    "check_severity",
+    "check_status",
+    "complete_action",
+    "declare_incident",
+    "edit_timeline_event",
+    "get_or_create_external_user",
+    "post_status_update",
+    "remove_timeline_event",
+    "remove_timeline_event_by_source",
+    "reopen_incident",
+    "resolve_incident",
+    "set_lead",
+    "set_severity",
+    "set_status",
+    "update_action",
+    "update_external_user_profile",
+    "update_incident",
+]

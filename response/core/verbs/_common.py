@@ -1,0 +1,151 @@
+"""What every verb shares: who did it, the audit row, the timeline entry, the announcement."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Final
+
+from django.db import models
+from django.utils import timezone
+
+from response.core.errors import InvalidInput
+from response.core.events import IncidentChanged, announce
+from response.core.models import AuditEvent, ExternalUser, Incident, TimelineEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    Actor = ExternalUser | AbstractBaseUser | None
+else:
+    Actor = Any
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+# A keyword argument left UNSET is not changed; None is a value ("no lead", "no due date").
+UNSET: Final = _Unset()
+
+# Clocks drift; a timestamp this far in the future is still accepted as "now".
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def actor_fields(by: Actor) -> dict[str, Any]:
+    """The audit columns for whoever made a change."""
+    if by is None:
+        return {"actor": None, "actor_user": None, "actor_name": "Response"}
+    if isinstance(by, ExternalUser):
+        return {"actor": by, "actor_user": by.user_id and by.user, "actor_name": by.name}
+    name = by.get_full_name() if hasattr(by, "get_full_name") else ""
+    return {"actor": None, "actor_user": by, "actor_name": name or by.get_username()}
+
+
+def author_for(by: Actor) -> ExternalUser | None:
+    """The chat user to show as the author of a timeline entry, when there is one."""
+    if by is None or isinstance(by, ExternalUser):
+        return by
+    return ExternalUser.objects.filter(user=by).first()
+
+
+def snapshot_value(value: Any) -> Any:
+    """A JSON-friendly form of a field's value, for the audit log."""
+    if isinstance(value, ExternalUser):
+        return {"id": value.pk, "external_id": value.external_id, "name": value.name}
+    if isinstance(value, models.Model):
+        return {"id": value.pk, "name": str(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def audit(
+    *,
+    verb: str,
+    obj: models.Model,
+    incident: Incident | None,
+    by: Actor,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        verb=verb,
+        incident=incident,
+        object_type=obj._meta.model_name,
+        object_id=str(obj.pk),
+        before={k: snapshot_value(v) for k, v in (before or {}).items()},
+        after={k: snapshot_value(v) for k, v in (after or {}).items()},
+        **actor_fields(by),
+    )
+
+
+def add_change_to_timeline(
+    incident: Incident, *, kind: str, text: str, by: Actor, metadata: dict | None = None
+) -> TimelineEvent:
+    return TimelineEvent.objects.create(
+        incident=incident,
+        kind=kind,
+        text=text,
+        author=author_for(by),
+        metadata=metadata or {},
+    )
+
+
+def changed(
+    incident: Incident,
+    kind: str,
+    *,
+    by: Actor,
+    fields: tuple[str, ...] = (),
+    object_id: int | None = None,
+    extra: dict | None = None,
+) -> None:
+    announce(
+        IncidentChanged(
+            incident_id=incident.pk,
+            kind=kind,
+            fields=fields,
+            actor_id=by.pk if isinstance(by, ExternalUser) else None,
+            object_id=object_id,
+            extra=extra or {},
+        )
+    )
+
+
+def lock_incident(incident: Incident | int) -> Incident:
+    """Re-read the incident inside the transaction, locking its row against concurrent verbs."""
+    pk = incident.pk if isinstance(incident, Incident) else incident
+    return Incident.objects.select_for_update().select_related("severity", "lead").get(pk=pk)
+
+
+def copy_state(target: Incident, source: Incident) -> None:
+    """Bring the caller's instance up to date with what the verb wrote."""
+    for f in Incident._meta.concrete_fields:
+        setattr(target, f.attname, getattr(source, f.attname))
+    for cached in ("severity", "lead", "reporter"):
+        if Incident._meta.get_field(cached).is_cached(source):
+            setattr(target, cached, getattr(source, cached))
+
+
+def clean_text(value: str | None, *, field: str, max_length: int, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(f"The {field} cannot be empty.", field=field)
+    if len(text) > max_length:
+        raise InvalidInput(
+            f"The {field} is {len(text)} characters long; the limit is {max_length}.",
+            field=field,
+            extra={"max_length": max_length, "length": len(text)},
+        )
+    return text
+
+
+def clean_past_time(value: datetime, *, field: str) -> datetime:
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        raise InvalidInput(f"The {field} needs a date, a time and a time zone.", field=field)
+    if value > timezone.now() + CLOCK_SKEW:
+        raise InvalidInput(f"The {field} cannot be in the future.", field=field)
+    return value

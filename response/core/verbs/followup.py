@@ -1,0 +1,278 @@
+"""Verbs on follow-up actions and timeline entries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from response.core.errors import InvalidInput
+from response.core.models import Action, ExternalUser, Incident, TimelineEvent
+from response.core.verbs._common import (
+    UNSET,
+    Actor,
+    add_change_to_timeline,
+    audit,
+    author_for,
+    changed,
+    clean_text,
+    lock_incident,
+)
+from response.core.verbs.incident import TEXT_MAX_LENGTH
+
+ACTION_FIELDS = ("text", "owner", "due_date", "priority", "external_url")
+
+
+def _check_priority(priority: str) -> str:
+    if priority not in Action.Priority.values:
+        raise InvalidInput(
+            f"Unknown priority “{priority}”. Choose one of: {', '.join(Action.Priority.values)}.",
+            field="priority",
+        )
+    return priority
+
+
+def _check_due_date(due_date: date | None) -> date | None:
+    if due_date is not None and (isinstance(due_date, datetime) or not isinstance(due_date, date)):
+        raise InvalidInput("The due date must be a date.", field="due_date")
+    return due_date
+
+
+def add_action(
+    incident: Incident,
+    text: str,
+    *,
+    owner: ExternalUser | None = None,
+    due_date: date | None = None,
+    priority: str = Action.Priority.MEDIUM,
+    external_url: str = "",
+    by: Actor = None,
+) -> Action:
+    text = clean_text(text, field="action", max_length=TEXT_MAX_LENGTH, required=True)
+    _check_priority(priority)
+    _check_due_date(due_date)
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        action = Action.objects.create(
+            incident=locked,
+            text=text,
+            owner=owner,
+            due_date=due_date,
+            priority=priority,
+            external_url=external_url or "",
+            created_by=author_for(by),
+        )
+        add_change_to_timeline(
+            locked,
+            kind=TimelineEvent.Kind.ACTION,
+            text=f"Follow-up action added: {text}",
+            by=by,
+            metadata={"action_id": action.pk},
+        )
+        audit(
+            verb="action.added",
+            obj=action,
+            incident=locked,
+            by=by,
+            after={k: getattr(action, k) for k in ACTION_FIELDS},
+        )
+        changed(locked, "action_added", by=by, object_id=action.pk)
+    return action
+
+
+def update_action(
+    action: Action,
+    *,
+    text: str = UNSET,
+    owner: ExternalUser | None = UNSET,
+    due_date: date | None = UNSET,
+    priority: str = UNSET,
+    external_url: str = UNSET,
+    by: Actor = None,
+) -> Action:
+    wanted: dict = {}
+    if text is not UNSET:
+        wanted["text"] = clean_text(text, field="action", max_length=TEXT_MAX_LENGTH, required=True)
+    if owner is not UNSET:
+        wanted["owner"] = owner
+    if due_date is not UNSET:
+        wanted["due_date"] = _check_due_date(due_date)
+    if priority is not UNSET:
+        wanted["priority"] = _check_priority(priority)
+    if external_url is not UNSET:
+        wanted["external_url"] = external_url or ""
+    with transaction.atomic(durable=True):
+        lock_incident(action.incident_id)
+        current = Action.objects.select_related("owner").get(pk=action.pk)
+        before = {k: getattr(current, k) for k in wanted if getattr(current, k) != wanted[k]}
+        after = {k: wanted[k] for k in before}
+        if after:
+            for name, value in after.items():
+                setattr(current, name, value)
+            current.save(update_fields=list(after))
+            audit(
+                verb="action.updated",
+                obj=current,
+                incident=current.incident,
+                by=by,
+                before=before,
+                after=after,
+            )
+            changed(current.incident, "action_updated", by=by, object_id=current.pk)
+    for name, value in after.items():
+        setattr(action, name, value)
+    return action
+
+
+def complete_action(action: Action, *, by: Actor = None, done: bool = True) -> Action:
+    """Mark a follow-up action done (or, with done=False, not done after all)."""
+    with transaction.atomic(durable=True):
+        lock_incident(action.incident_id)
+        current = Action.objects.get(pk=action.pk)
+        if current.done == done:
+            action.done, action.done_at = current.done, current.done_at
+            return action
+        current.done = done
+        current.done_at = timezone.now() if done else None
+        current.save(update_fields=["done", "done_at"])
+        audit(
+            verb="action.completed" if done else "action.reopened",
+            obj=current,
+            incident=current.incident,
+            by=by,
+            before={"done": not done},
+            after={"done": done},
+        )
+        changed(current.incident, "action_updated", by=by, object_id=current.pk)
+    action.done, action.done_at = current.done, current.done_at
+    return action
+
+
+def add_timeline_event(
+    incident: Incident,
+    text: str,
+    *,
+    timestamp: datetime | None = None,
+    kind: str = TimelineEvent.Kind.NOTE,
+    author: ExternalUser | None = None,
+    source: str | None = None,
+    url: str = "",
+    metadata: dict | None = None,
+    by: Actor = None,
+) -> TimelineEvent:
+    """Add an entry. With a `source` (a Slack message, say) adding it twice returns the first."""
+    text = clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, required=True)
+    if kind not in TimelineEvent.Kind.values:
+        raise InvalidInput(f"Unknown timeline entry kind “{kind}”.", field="kind")
+    if timestamp is not None and timezone.is_naive(timestamp):
+        raise InvalidInput("The time needs a time zone.", field="timestamp")
+    if source and (
+        existing := TimelineEvent.objects.filter(incident=incident, source=source).first()
+    ):
+        return existing
+    try:
+        with transaction.atomic(durable=True):
+            locked = lock_incident(incident)
+            entry = TimelineEvent.objects.create(
+                incident=locked,
+                text=text,
+                timestamp=timestamp or timezone.now(),
+                kind=kind,
+                author=author if author is not None else author_for(by),
+                source=source or None,
+                url=url or "",
+                metadata=metadata or {},
+            )
+            audit(
+                verb="timeline.added",
+                obj=entry,
+                incident=locked,
+                by=by,
+                after={"text": text, "timestamp": entry.timestamp, "source": source},
+            )
+            changed(locked, "timeline_added", by=by, object_id=entry.pk)
+    except IntegrityError:
+        if source and (
+            existing := TimelineEvent.objects.filter(incident=incident, source=source).first()
+        ):
+            return existing
+        raise
+    return entry
+
+
+def edit_timeline_event(
+    entry: TimelineEvent,
+    *,
+    text: str = UNSET,
+    timestamp: datetime = UNSET,
+    metadata: dict = UNSET,
+    by: Actor = None,
+) -> TimelineEvent:
+    wanted: dict = {}
+    if text is not UNSET:
+        wanted["text"] = clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, required=True)
+    if timestamp is not UNSET:
+        if not isinstance(timestamp, datetime) or timezone.is_naive(timestamp):
+            raise InvalidInput("The time needs a date, a time and a time zone.", field="timestamp")
+        wanted["timestamp"] = timestamp
+    if metadata is not UNSET:
+        wanted["metadata"] = metadata
+    with transaction.atomic(durable=True):
+        locked = lock_incident(entry.incident_id)
+        current = TimelineEvent.objects.get(pk=entry.pk)
+        before = {k: getattr(current, k) for k in wanted if getattr(current, k) != wanted[k]}
+        after = {k: wanted[k] for k in before}
+        if after:
+            for name, value in after.items():
+                setattr(current, name, value)
+            current.save(update_fields=list(after))
+            audit(
+                verb="timeline.edited",
+                obj=current,
+                incident=locked,
+                by=by,
+                before=before,
+                after=after,
+            )
+            changed(locked, "timeline_edited", by=by, object_id=current.pk)
+    for name, value in after.items():
+        setattr(entry, name, value)
+    return entry
+
+
+def remove_timeline_event(entry: TimelineEvent, *, by: Actor = None) -> None:
+    with transaction.atomic(durable=True):
+        locked = lock_incident(entry.incident_id)
+        current = TimelineEvent.objects.filter(pk=entry.pk).first()
+        if current is None:
+            return
+        audit(
+            verb="timeline.removed",
+            obj=current,
+            incident=locked,
+            by=by,
+            before={"text": current.text, "timestamp": current.timestamp, "source": current.source},
+        )
+        current.delete()
+        changed(locked, "timeline_removed", by=by, object_id=entry.pk)
+
+
+def remove_timeline_event_by_source(incident: Incident, source: str, *, by: Actor = None) -> bool:
+    """Remove the entry that came from `source` (an unpinned message); False when there was none."""
+    entry = TimelineEvent.objects.filter(incident=incident, source=source).first()
+    if entry is None:
+        return False
+    remove_timeline_event(entry, by=by)
+    return True
+
+
+__all__ = [
+    "add_action",
+    "add_timeline_event",
+    "complete_action",
+    "edit_timeline_event",
+    "remove_timeline_event",
+    "remove_timeline_event_by_source",
+    "update_action",
+]

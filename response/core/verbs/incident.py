@@ -1,0 +1,392 @@
+"""Verbs on an incident: declare it, change its details, lead, severity and status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from response.core.errors import InvalidInput, InvalidTransition
+from response.core.models import ExternalUser, Incident, Severity, Status, TimelineEvent
+from response.core.models.incident import OPEN_STATUSES, TITLE_MAX_LENGTH
+from response.core.verbs._common import (
+    UNSET,
+    Actor,
+    add_change_to_timeline,
+    audit,
+    changed,
+    clean_past_time,
+    clean_text,
+    copy_state,
+    lock_incident,
+)
+
+TEXT_MAX_LENGTH = 10_000
+
+# Where each status may go with set_status. Leaving "resolved" or "reported" is a reopen.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.INVESTIGATING: frozenset({Status.IDENTIFIED, Status.MONITORING, Status.RESOLVED}),
+    Status.IDENTIFIED: frozenset({Status.INVESTIGATING, Status.MONITORING, Status.RESOLVED}),
+    Status.MONITORING: frozenset({Status.INVESTIGATING, Status.IDENTIFIED, Status.RESOLVED}),
+    Status.RESOLVED: frozenset(),
+    Status.REPORTED: frozenset(),
+}
+
+# The moment each status was first reached is kept in its own column.
+STATUS_MILESTONES = {
+    Status.IDENTIFIED: "identified_at",
+    Status.MONITORING: "monitoring_at",
+    Status.RESOLVED: "resolved_at",
+}
+
+
+def check_severity(value: Severity | str | int | None) -> Severity | None:
+    """Find a severity by itself, slug, name or rank ("critical", "Critical", 1, "1", "sev1")."""
+    if value is None or isinstance(value, Severity):
+        return value
+    text = str(value).strip().lower()
+    if text.startswith("sev") and text[3:].strip().isdigit():
+        text = text[3:].strip()
+    for severity in Severity.objects.all():
+        if text in {severity.slug.lower(), severity.name.lower(), str(severity.rank)}:
+            return severity
+    choices = (
+        ", ".join(f"{s.slug} ({s.rank})" for s in Severity.objects.all()) or "none are configured"
+    )
+    raise InvalidInput(f"Unknown severity “{value}”. Choose one of: {choices}.", field="severity")
+
+
+def check_status(value: Status | str) -> Status:
+    try:
+        return Status(str(value).strip().lower())
+    except ValueError:
+        choices = ", ".join(s.value for s in Status if s != Status.REPORTED)
+        raise InvalidInput(
+            f"Unknown status “{value}”. Choose one of: {choices}.", field="status"
+        ) from None
+
+
+def declare_incident(
+    *,
+    title: str,
+    summary: str = "",
+    impact: str = "",
+    severity: Severity | str | int | None = None,
+    lead: ExternalUser | None = None,
+    reporter: ExternalUser | None = None,
+    is_private: bool = False,
+    is_report_only: bool = False,
+    started_at: datetime | None = None,
+    dedup_key: str | None = None,
+    by: Actor = None,
+) -> Incident:
+    """Record a new incident. With a `dedup_key`, declaring twice returns the first incident."""
+    title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH, required=True)
+    summary = clean_text(summary, field="summary", max_length=TEXT_MAX_LENGTH)
+    impact = clean_text(impact, field="impact", max_length=TEXT_MAX_LENGTH)
+    severity = check_severity(severity)
+    now = timezone.now()
+    started_at = clean_past_time(started_at, field="start time") if started_at else now
+    if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
+        return existing
+    if reporter is None and isinstance(by, ExternalUser):
+        reporter = by
+
+    try:
+        with transaction.atomic(durable=True):
+            incident = Incident.objects.create(
+                title=title,
+                summary=summary,
+                impact=impact,
+                severity=severity,
+                lead=lead,
+                reporter=reporter,
+                is_private=is_private,
+                is_report_only=is_report_only,
+                status=Status.REPORTED if is_report_only else Status.INVESTIGATING,
+                started_at=started_at,
+                reported_at=now,
+                resolved_at=now if is_report_only else None,
+                last_update_at=now,
+                dedup_key=dedup_key or None,
+                created_at=now,
+                updated_at=now,
+            )
+            what = "Reported (already fixed)" if is_report_only else "Declared"
+            TimelineEvent.objects.create(
+                incident=incident,
+                kind=TimelineEvent.Kind.DECLARED,
+                timestamp=now,
+                text=f"{what}: {title}",
+                author=reporter,
+            )
+            audit(
+                verb="incident.declared",
+                obj=incident,
+                incident=incident,
+                by=by,
+                after={
+                    "title": title,
+                    "summary": summary,
+                    "impact": impact,
+                    "severity": severity.slug if severity else None,
+                    "lead": lead,
+                    "reporter": reporter,
+                    "status": incident.status,
+                    "is_private": is_private,
+                    "started_at": started_at,
+                },
+            )
+            changed(incident, "declared", by=by)
+    except IntegrityError:
+        # Two submissions of the same declaration raced; the other one won.
+        if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
+            return existing
+        raise
+    return incident
+
+
+_EDITABLE_LABELS = {
+    "title": "Title",
+    "summary": "Summary",
+    "impact": "Impact",
+    "started_at": "Start time",
+    "is_private": "Private",
+}
+
+
+def update_incident(
+    incident: Incident,
+    *,
+    title: str = UNSET,
+    summary: str = UNSET,
+    impact: str = UNSET,
+    started_at: datetime = UNSET,
+    is_private: bool = UNSET,
+    by: Actor = None,
+) -> Incident:
+    """Change an incident's details. Fields left out are not touched; unchanged ones are ignored."""
+    wanted: dict = {}
+    if title is not UNSET:
+        wanted["title"] = clean_text(
+            title, field="title", max_length=TITLE_MAX_LENGTH, required=True
+        )
+    if summary is not UNSET:
+        wanted["summary"] = clean_text(summary, field="summary", max_length=TEXT_MAX_LENGTH)
+    if impact is not UNSET:
+        wanted["impact"] = clean_text(impact, field="impact", max_length=TEXT_MAX_LENGTH)
+    if started_at is not UNSET:
+        wanted["started_at"] = clean_past_time(started_at, field="start time")
+    if is_private is not UNSET:
+        wanted["is_private"] = bool(is_private)
+
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        if (
+            "started_at" in wanted
+            and locked.resolved_at
+            and wanted["started_at"] > locked.resolved_at
+        ):
+            raise InvalidInput("The start time cannot be after the resolution.", field="started_at")
+        before = {k: getattr(locked, k) for k in wanted if getattr(locked, k) != wanted[k]}
+        after = {k: wanted[k] for k in before}
+        if after:
+            for name, value in after.items():
+                setattr(locked, name, value)
+            locked.updated_at = timezone.now()
+            locked.save(update_fields=[*after, "updated_at"])
+            for name, value in after.items():
+                shown = value.isoformat() if isinstance(value, datetime) else value
+                add_change_to_timeline(
+                    locked,
+                    kind=TimelineEvent.Kind.FIELD,
+                    text=f"{_EDITABLE_LABELS[name]} changed to: {shown}",
+                    by=by,
+                    metadata={"field": name},
+                )
+            audit(
+                verb="incident.updated",
+                obj=locked,
+                incident=locked,
+                by=by,
+                before=before,
+                after=after,
+            )
+            changed(locked, "updated", by=by, fields=tuple(after))
+    copy_state(incident, locked)
+    return incident
+
+
+def set_lead(incident: Incident, lead: ExternalUser | None, *, by: Actor = None) -> Incident:
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        if locked.lead_id == (lead.pk if lead else None):
+            copy_state(incident, locked)
+            return incident
+        before = locked.lead
+        locked.lead = lead
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["lead", "updated_at"])
+        text = f"{lead.name} is now leading the incident" if lead else "The lead was removed"
+        add_change_to_timeline(locked, kind=TimelineEvent.Kind.LEAD, text=text, by=by)
+        audit(
+            verb="incident.lead_changed",
+            obj=locked,
+            incident=locked,
+            by=by,
+            before={"lead": before},
+            after={"lead": lead},
+        )
+        changed(locked, "lead", by=by, fields=("lead",))
+    copy_state(incident, locked)
+    return incident
+
+
+def set_severity(
+    incident: Incident, severity: Severity | str | int | None, *, by: Actor = None
+) -> Incident:
+    new = check_severity(severity)
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        old = locked.severity
+        if (old.pk if old else None) == (new.pk if new else None):
+            copy_state(incident, locked)
+            return incident
+        locked.severity = new
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=["severity", "updated_at"])
+        old_name = old.name if old else "unset"
+        new_name = new.name if new else "unset"
+        add_change_to_timeline(
+            locked,
+            kind=TimelineEvent.Kind.SEVERITY,
+            text=f"Severity changed from {old_name} to {new_name}",
+            by=by,
+        )
+        audit(
+            verb="incident.severity_changed",
+            obj=locked,
+            incident=locked,
+            by=by,
+            before={"severity": old.slug if old else None},
+            after={"severity": new.slug if new else None},
+        )
+        changed(locked, "severity", by=by, fields=("severity",))
+    copy_state(incident, locked)
+    return incident
+
+
+def set_status(
+    incident: Incident, status: Status | str, *, by: Actor = None, at: datetime | None = None
+) -> Incident:
+    """Move the incident along investigating → identified → monitoring → resolved."""
+    new = check_status(status)
+    at = clean_past_time(at, field="time") if at else timezone.now()
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        old = Status(locked.status)
+        if old == new:
+            raise InvalidTransition(
+                f"Incident #{locked.pk} is already {new.label.lower()}.", field="status"
+            )
+        if new not in TRANSITIONS[old]:
+            if old in (Status.RESOLVED, Status.REPORTED):
+                hint = "Reopen it first."
+            elif new == Status.REPORTED:
+                hint = "Only an incident declared as report-only is “reported”."
+            else:
+                hint = ""
+            raise InvalidTransition(
+                f"Incident #{locked.pk} is {old.label.lower()}; it cannot become "
+                f"{new.label.lower()}. {hint}".strip(),
+                field="status",
+            )
+        update_fields = ["status", "updated_at", "last_update_at"]
+        locked.status = new
+        locked.updated_at = locked.last_update_at = timezone.now()
+        milestone = STATUS_MILESTONES.get(new)
+        # Resolution is always the latest one; the other milestones keep their first time.
+        if milestone and (new == Status.RESOLVED or getattr(locked, milestone) is None):
+            setattr(locked, milestone, at)
+            update_fields.append(milestone)
+        locked.save(update_fields=update_fields)
+        verb = "resolved" if new == Status.RESOLVED else "status"
+        text = "Resolved" if new == Status.RESOLVED else f"Status changed to {new.label}"
+        add_change_to_timeline(locked, kind=TimelineEvent.Kind.STATUS, text=text, by=by)
+        audit(
+            verb="incident.resolved" if verb == "resolved" else "incident.status_changed",
+            obj=locked,
+            incident=locked,
+            by=by,
+            before={"status": old.value},
+            after={"status": new.value, **({milestone: at} if milestone else {})},
+        )
+        changed(locked, verb, by=by, fields=tuple(update_fields))
+    copy_state(incident, locked)
+    return incident
+
+
+def resolve_incident(
+    incident: Incident, *, by: Actor = None, at: datetime | None = None
+) -> Incident:
+    return set_status(incident, Status.RESOLVED, by=by, at=at)
+
+
+def reopen_incident(
+    incident: Incident, *, by: Actor = None, status: Status | str = Status.INVESTIGATING
+) -> Incident:
+    """Bring a resolved (or report-only) incident back to life."""
+    new = check_status(status)
+    if new not in OPEN_STATUSES:
+        raise InvalidInput("An incident is reopened as investigating, identified or monitoring.")
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        old = Status(locked.status)
+        if old not in (Status.RESOLVED, Status.REPORTED):
+            raise InvalidTransition(f"Incident #{locked.pk} is still open.", field="status")
+        before = {"status": old.value, "resolved_at": locked.resolved_at}
+        locked.status = new
+        locked.resolved_at = None
+        locked.is_report_only = False
+        locked.updated_at = locked.last_update_at = timezone.now()
+        locked.save(
+            update_fields=[
+                "status",
+                "resolved_at",
+                "is_report_only",
+                "updated_at",
+                "last_update_at",
+            ]
+        )
+        add_change_to_timeline(
+            locked, kind=TimelineEvent.Kind.STATUS, text=f"Reopened ({new.label})", by=by
+        )
+        audit(
+            verb="incident.reopened",
+            obj=locked,
+            incident=locked,
+            by=by,
+            before=before,
+            after={"status": new.value, "resolved_at": None},
+        )
+        changed(locked, "reopened", by=by, fields=("status", "resolved_at"))
+    copy_state(incident, locked)
+    return incident
+
+
+def post_status_update(incident: Incident, text: str, *, by: Actor = None) -> TimelineEvent:
+    """A structured "where are we" update from the responders, for the channel and the record."""
+    text = clean_text(text, field="update", max_length=TEXT_MAX_LENGTH, required=True)
+    with transaction.atomic(durable=True):
+        locked = lock_incident(incident)
+        now = timezone.now()
+        locked.last_update_at = now
+        locked.save(update_fields=["last_update_at"])
+        entry = add_change_to_timeline(locked, kind=TimelineEvent.Kind.UPDATE, text=text, by=by)
+        audit(
+            verb="incident.update_posted", obj=entry, incident=locked, by=by, after={"text": text}
+        )
+        changed(locked, "status_update", by=by, object_id=entry.pk)
+    copy_state(incident, locked)
+    return entry

@@ -1,0 +1,41 @@
+"""Verbs on the people Response knows about (chat users)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from response.core.models import ExternalUser
+
+PROFILE_FIELDS = ("display_name", "full_name", "email", "time_zone", "is_bot", "is_deleted")
+
+
+def get_or_create_external_user(
+    external_id: str, *, workspace_id: str = "", app: str = "slack"
+) -> tuple[ExternalUser, bool]:
+    """The user with this chat id, created bare (no profile yet) on first sight."""
+    lookup = {"app": app, "workspace_id": workspace_id, "external_id": external_id}
+    user = ExternalUser.objects.filter(**lookup).first()
+    if user is not None:
+        return user, False
+    try:
+        with transaction.atomic():
+            return ExternalUser.objects.create(**lookup), True
+    except IntegrityError:
+        return ExternalUser.objects.get(**lookup), False
+
+
+def update_external_user_profile(
+    user: ExternalUser, *, fetched_at: datetime | None = None, **profile
+) -> ExternalUser:
+    """Store what the chat platform says about a user (display name, e-mail, time zone, ...)."""
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown profile fields: {', '.join(sorted(unknown))}")
+    for name, value in profile.items():
+        setattr(user, name, value if value is not None else "")
+    user.profile_fetched_at = fetched_at or timezone.now()
+    user.save(update_fields=[*profile, "profile_fetched_at"])
+    return user

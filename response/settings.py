@@ -1,0 +1,217 @@
+"""Django settings, read from the environment (the configuration contract in ARCHITECTURE.md).
+
+Everything has an embedded default so that a fresh clone runs on SQLite with no configuration.
+`RESPONSE_ENV=production` turns the defaults that are only safe on a laptop into errors.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env(name)
+    if not value:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    return [item.strip() for item in env(name).split(",") if item.strip()]
+
+
+RESPONSE_ENV = env("RESPONSE_ENV", "development").lower()
+PRODUCTION = RESPONSE_ENV == "production"
+if RESPONSE_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured("RESPONSE_ENV must be 'development' or 'production'.")
+
+DATA_DIR = Path(env("RESPONSE_DATA_DIR", "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _generated_secret_key() -> str:
+    """A secret generated once into the data directory, so sessions survive restarts."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+DEBUG = env_bool("RESPONSE_DEBUG", default=False)
+SECRET_KEY = env("SECRET_KEY") or _generated_secret_key()
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+_site_host = urlsplit(SITE_URL).hostname or "127.0.0.1"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver", _site_host]
+)
+CSRF_TRUSTED_ORIGINS = [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
+
+if PRODUCTION:
+    problems = []
+    if DEBUG:
+        problems.append("RESPONSE_DEBUG is on; turn it off in production.")
+    if not env("SECRET_KEY"):
+        problems.append("SECRET_KEY is not set; a generated key is refused in production.")
+    if not env_list("ALLOWED_HOSTS"):
+        problems.append("ALLOWED_HOSTS is not set (comma-separated host names).")
+    if problems:
+        raise ImproperlyConfigured(
+            "Response refuses to start in production mode (RESPONSE_ENV=production):\n  - "
+            + "\n  - ".join(problems)
+        )
+    SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
+    "response.core",
+    "response.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "response.urls"
+WSGI_APPLICATION = "response.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------------
+
+DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'response.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+_db = DATABASES["default"]
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers proceed while the worker writes; IMMEDIATE transactions take the write lock
+    # up front, so two writers queue on busy_timeout instead of failing with "database is locked".
+    _db["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+    }
+    _db["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+elif _db["ENGINE"] in {
+    "django.db.backends.postgresql",
+    "django.db.backends.postgresql_psycopg2",
+}:
+    _db["ENGINE"] = "django.db.backends.postgresql"
+    _db["CONN_HEALTH_CHECKS"] = True
+    _db["CONN_MAX_AGE"] = 60
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Worker queue (Huey) --------------------------------------------------------------------------
+
+
+def huey_settings(queue_url: str) -> dict:
+    """Huey configuration for RESPONSE_QUEUE_URL: sqlite:///path, redis://..., postgres://..."""
+    scheme = urlsplit(queue_url).scheme
+    common = {
+        "name": "response",
+        "immediate": False,  # djhuey would otherwise follow DEBUG
+        "results": False,
+        "utc": True,
+        "consumer": {"workers": 4, "worker_type": "thread", "periodic": True},
+    }
+    if scheme == "sqlite":
+        path = queue_url.removeprefix("sqlite:///") or str(DATA_DIR / "queue.sqlite3")
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": path}
+    if scheme in {"redis", "rediss"}:
+        return {**common, "huey_class": "huey.RedisHuey", "url": queue_url}
+    if scheme in {"postgres", "postgresql"}:
+        return {**common, "huey_class": "huey.PostgresHuey", "dsn": queue_url}
+    raise ImproperlyConfigured(
+        f"RESPONSE_QUEUE_URL has an unsupported scheme {scheme!r}: use sqlite:///, redis:// "
+        "or postgres://."
+    )
+
+
+RESPONSE_QUEUE_URL = env("RESPONSE_QUEUE_URL") or f"sqlite:///{DATA_DIR / 'queue.sqlite3'}"
+HUEY = huey_settings(RESPONSE_QUEUE_URL)
+
+# --- Slack ----------------------------------------------------------------------------------------
+
+SLACK_BOT_TOKEN = env("SLACK_BOT_TOKEN")
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET")
+SLACK_APP_TOKEN = env("SLACK_APP_TOKEN")
+SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
+if not SLACK_API_URL.endswith("/"):
+    SLACK_API_URL += "/"
+RESPONSE_INCIDENT_CHANNEL = env("RESPONSE_INCIDENT_CHANNEL", "incidents")
+RESPONSE_PLUGINS = env_list("RESPONSE_PLUGINS")
+
+# --- The rest -------------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve static files straight from the apps, so `response run` needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("RESPONSE_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "huey": {"level": env("RESPONSE_LOG_LEVEL", "INFO")},
+        "django.db.backends": {"level": "INFO"},
+    },
+}

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Response administration"
+admin.site.site_title = "Response"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("response.web.urls")),
+]

@@ -1,0 +1,71 @@
+"""The whole test suite, as `make test` runs it.
+
+1. ruff (lint and format check);
+2. pytest on SQLite (the embedded default);
+3. pytest again on a fresh PostgreSQL database when one is reachable. Under CI (CI=true) a missing
+   PostgreSQL is a failure, never a silent skip.
+
+Extra arguments are passed to pytest, e.g. `make test ARGS="-k headline -x"`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+POSTGRES_URL = os.environ.get(
+    "RESPONSE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/response"
+)
+
+
+def run(title: str, command: list[str], env: dict[str, str] | None = None) -> None:
+    print(f"\n=== {title} ===", flush=True)
+    result = subprocess.run(command, cwd=ROOT, env=env)
+    if result.returncode != 0:
+        print(f"\n=== FAILED: {title} (exit {result.returncode}) ===", flush=True)
+        sys.exit(result.returncode)
+
+
+def postgres_reachable(url: str) -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+def main() -> None:
+    pytest_args = sys.argv[1:]
+    base_env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+
+    run("ruff check", [str(BIN / "ruff"), "check", "."])
+    run("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."])
+
+    with tempfile.TemporaryDirectory(prefix="response-test-") as data_dir:
+        sqlite_env = {**base_env, "RESPONSE_DATA_DIR": data_dir}
+        run("pytest on SQLite", [str(BIN / "python"), "-m", "pytest", *pytest_args], sqlite_env)
+
+    if postgres_reachable(POSTGRES_URL):
+        with tempfile.TemporaryDirectory(prefix="response-test-") as data_dir:
+            pg_env = {**base_env, "DATABASE_URL": POSTGRES_URL, "RESPONSE_DATA_DIR": data_dir}
+            run(
+                "pytest on PostgreSQL",
+                [str(BIN / "python"), "-m", "pytest", "--create-db", *pytest_args],
+                pg_env,
+            )
+    elif os.environ.get("CI"):
+        print(f"PostgreSQL is not reachable at {POSTGRES_URL}, and CI requires it.", flush=True)
+        sys.exit(1)
+    else:
+        print(f"\n(PostgreSQL not reachable at {POSTGRES_URL}: PostgreSQL pass skipped.)")
+
+
+if __name__ == "__main__":
+    main()
