@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "response.core",
     "response.web",
+    "response.api",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from response.api.urls import api
+
 admin.site.site_header = "Response administration"
 admin.site.site_title = "Response"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api.urls),
     path("", include("response.web.urls")),
 ]

@@ -18,8 +18,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# The database name gets this run's pid, so two test runs on one machine never share a database
+# (pytest-django creates "test_<name>" and drops it at the end).
 POSTGRES_URL = os.environ.get(
-    "RESPONSE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/response"
+    "RESPONSE_TEST_POSTGRES_URL", f"postgres://postgres@127.0.0.1:5432/response_{os.getpid()}"
 )
 
 

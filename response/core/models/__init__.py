@@ -1,7 +1,7 @@
 from response.core.models.action import Action
 from response.core.models.audit import AuditEvent
 from response.core.models.incident import Incident, Severity, Status
-from response.core.models.people import ExternalUser
+from response.core.models.people import ExternalUser, Participant
 from response.core.models.timeline import TimelineEvent
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "AuditEvent",
     "ExternalUser",
     "Incident",
+    "Participant",
     "Severity",
     "Status",
     "TimelineEvent",

@@ -39,3 +39,28 @@ class ExternalUser(models.Model):
     @property
     def name(self) -> str:
         return self.display_name or self.full_name or self.external_id
+
+
+class Participant(models.Model):
+    """Someone involved in an incident: a member of its channel, or anyone who wrote there.
+
+    Adapters keep this current (Slack: channel membership and message counts); the core uses it
+    for "top participants" and for who may see a private incident.
+    """
+
+    incident = models.ForeignKey(
+        "core.Incident", on_delete=models.CASCADE, related_name="participants"
+    )
+    user = models.ForeignKey(ExternalUser, on_delete=models.CASCADE, related_name="participations")
+    is_member = models.BooleanField(default=True, help_text="Currently in the incident's channel.")
+    message_count = models.PositiveIntegerField(default=0)
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "user"], name="unique_participant")
+        ]
+        ordering = ["-message_count", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in #{self.incident_id}"
