@@ -118,7 +118,11 @@ def changed(
 def lock_incident(incident: Incident | int) -> Incident:
     """Re-read the incident inside the transaction, locking its row against concurrent verbs."""
     pk = incident.pk if isinstance(incident, Incident) else incident
-    return Incident.objects.select_for_update().select_related("severity", "lead").get(pk=pk)
+    return (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("severity", "lead")
+        .get(pk=pk)
+    )
 
 
 def copy_state(target: Incident, source: Incident) -> None:
