@@ -1,0 +1,118 @@
+"""Incidents: list, detail, declare, partial update, resolve, reopen, status updates. No delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Header, Query, Router, Schema, Status
+
+from response.api import queries, services
+from response.api.errors import ERRORS, ERRORS_WRITE
+from response.api.pagination import PageParams, paginate
+from response.api.schemas import (
+    IncidentDetailOut,
+    IncidentIn,
+    IncidentPage,
+    IncidentPatch,
+    ReopenIn,
+    ResolveIn,
+    StatusName,
+    StatusUpdateIn,
+    TimelineEventOut,
+)
+from response.api.types import Id, Text, UtcDatetime
+from response.core import verbs
+
+router = Router(tags=["incidents"])
+
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    description="A retried request with the same key returns the first one's incident.",
+)
+
+
+class IncidentFilters(Schema):
+    status: list[StatusName] | None = Field(None, description="Any of these statuses.")
+    severity: list[Annotated[Text, Field(max_length=64)]] | None = Field(
+        None, description="Any of these severity slugs; 'unset' for none."
+    )
+    lead_id: Id | None = None
+    reporter_id: Id | None = None
+    is_private: bool | None = None
+    reported_after: UtcDatetime | None = Field(None, description="Reported at or after.")
+    reported_before: UtcDatetime | None = Field(None, description="Reported before.")
+    q: Annotated[Text, Field(max_length=200)] | None = Field(
+        None, description="Text in the title, summary or impact."
+    )
+
+
+@router.get("/incidents", response={200: IncidentPage, **ERRORS})
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilters], page: Query[PageParams]):
+    """Incidents this user may see, newest first."""
+    incidents = queries.filter_incidents(
+        queries.incidents_for(request.auth), **filters.model_dump()
+    )
+    return paginate(incidents, page)
+
+
+@router.post(
+    "/incidents", response={200: IncidentDetailOut, 201: IncidentDetailOut, **ERRORS_WRITE}
+)
+def create_incident(
+    request: HttpRequest,
+    payload: IncidentIn,
+    idempotency_key: Annotated[Text, Field(max_length=150)] | None = IDEMPOTENCY_KEY,
+):
+    """Declare an incident, exactly as `/incident` in Slack does (channel, headline post, ...).
+
+    201 when declared; 200 when a dedup key or Idempotency-Key returned an existing incident."""
+    queries.check_can_write(request)
+    incident, created = services.declare_from_api(
+        request.auth, fields=payload.model_dump(), idempotency_key=idempotency_key
+    )
+    detail = queries.check_incident(request.auth, incident.pk, detail=True)
+    return Status(201 if created else 200, detail)
+
+
+@router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
+def get_incident(request: HttpRequest, incident_id: Id):
+    return queries.check_incident(request.auth, incident_id, detail=True)
+
+
+@router.patch("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS_WRITE})
+def update_incident(request: HttpRequest, incident_id: Id, payload: IncidentPatch):
+    """Change any of the fields given; fields left out are not touched."""
+    queries.check_can_write(request)
+    incident = queries.check_incident(request.auth, incident_id)
+    services.patch_incident(
+        incident, changes=payload.model_dump(exclude_unset=True), by=request.auth
+    )
+    return queries.check_incident(request.auth, incident_id, detail=True)
+
+
+@router.post("/incidents/{incident_id}/resolve", response={200: IncidentDetailOut, **ERRORS_WRITE})
+def resolve_incident(request: HttpRequest, incident_id: Id, payload: ResolveIn | None = None):
+    queries.check_can_write(request)
+    incident = queries.check_incident(request.auth, incident_id)
+    verbs.resolve_incident(incident, at=payload.at if payload else None, by=request.auth)
+    return queries.check_incident(request.auth, incident_id, detail=True)
+
+
+@router.post("/incidents/{incident_id}/reopen", response={200: IncidentDetailOut, **ERRORS_WRITE})
+def reopen_incident(request: HttpRequest, incident_id: Id, payload: ReopenIn | None = None):
+    queries.check_can_write(request)
+    incident = queries.check_incident(request.auth, incident_id)
+    status = payload.status if payload else "investigating"
+    verbs.reopen_incident(incident, status=status, by=request.auth)
+    return queries.check_incident(request.auth, incident_id, detail=True)
+
+
+@router.post("/incidents/{incident_id}/updates", response={201: TimelineEventOut, **ERRORS_WRITE})
+def post_status_update(request: HttpRequest, incident_id: Id, payload: StatusUpdateIn):
+    """Post a "where are we" update: it goes on the timeline and to the incident's channel."""
+    queries.check_can_write(request)
+    incident = queries.check_incident(request.auth, incident_id)
+    entry = verbs.post_status_update(incident, payload.text, by=request.auth)
+    return Status(201, queries.check_timeline_event(incident, entry.pk))

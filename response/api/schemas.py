@@ -1,0 +1,293 @@
+"""What the API reads and writes. Output schemas read model attributes; no queries happen here
+beyond what the selector prefetched (the list tests pin the query counts)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from response.api.types import Id, Text, UtcDatetime
+from response.core.models import Action, Status, TimelineEvent
+
+StatusName = Literal["investigating", "identified", "monitoring", "resolved", "reported"]
+OpenStatusName = Literal["investigating", "identified", "monitoring"]
+PriorityName = Literal["high", "medium", "low"]
+TimelineKindName = Literal[
+    "declared", "status", "severity", "lead", "field", "update", "message", "note", "action"
+]
+assert set(StatusName.__args__) == set(Status.values)
+assert set(PriorityName.__args__) == set(Action.Priority.values)
+assert set(TimelineKindName.__args__) == set(TimelineEvent.Kind.values)
+
+
+def _is_staff(context: Any) -> bool:
+    request = (context or {}).get("request")
+    user = getattr(request, "auth", None)
+    return bool(getattr(user, "is_staff", False))
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+class UserOut(Schema):
+    """A chat user known to Response. `email` is only given to staff."""
+
+    id: int
+    app: str
+    workspace_id: str
+    external_id: str
+    name: str
+    display_name: str
+    full_name: str
+    email: str | None
+    time_zone: str
+    is_bot: bool
+    is_deleted: bool
+
+    @staticmethod
+    def resolve_email(obj, context) -> str | None:
+        return obj.email if _is_staff(context) else None
+
+
+class SeverityOut(Schema):
+    slug: str
+    name: str
+    rank: int
+    emoji: str
+    description: str
+    update_cadence_mins: int | None
+
+
+# --- Incidents ------------------------------------------------------------------------------------
+
+
+class IncidentOut(Schema):
+    id: int
+    title: str
+    summary: str
+    impact: str
+    status: StatusName
+    severity: SeverityOut | None
+    lead: UserOut | None
+    reporter: UserOut | None
+    is_private: bool
+    is_report_only: bool
+    started_at: datetime
+    reported_at: datetime
+    identified_at: datetime | None
+    monitoring_at: datetime | None
+    resolved_at: datetime | None
+    last_update_at: datetime | None
+    updated_at: datetime
+    duration_seconds: int = Field(description="Start to resolution, or to now while open.")
+
+    @staticmethod
+    def resolve_duration_seconds(obj) -> int:
+        return int(obj.duration().total_seconds())
+
+
+class IncidentLinksOut(Schema):
+    channel_id: str | None = None
+    channel_name: str | None = None
+    channel_url: str | None = None
+    headline_post_url: str | None = None
+
+
+class ActionOut(Schema):
+    id: int
+    incident_id: int
+    text: str
+    owner: UserOut | None
+    created_by: UserOut | None
+    due_date: date | None
+    priority: PriorityName
+    done: bool
+    done_at: datetime | None
+    overdue: bool
+    external_url: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue()
+
+
+class IncidentDetailOut(IncidentOut):
+    links: IncidentLinksOut
+    actions: list[ActionOut]
+
+    @staticmethod
+    def resolve_actions(obj) -> list:
+        return list(obj.actions.all())
+
+    @staticmethod
+    def resolve_links(obj, context) -> IncidentLinksOut:
+        from response.api.links import links_for
+
+        return links_for(obj)
+
+
+class IncidentIn(Schema):
+    title: Text = Field(min_length=1, max_length=255)
+    summary: Text = ""
+    impact: Text = ""
+    severity: Text | None = Field(None, description="Slug, name or rank (1 is most severe).")
+    lead_id: Id | None = None
+    is_private: bool = False
+    is_report_only: bool = Field(False, description="Declared after the fact: already resolved.")
+    started_at: UtcDatetime | None = None
+    dedup_key: Text | None = Field(
+        None,
+        max_length=150,
+        description="A key from the alert that caused this incident: the same key declares once.",
+    )
+
+
+class IncidentPatch(Schema):
+    title: Text = Field(None, min_length=1, max_length=255)
+    summary: Text = None
+    impact: Text = None
+    started_at: UtcDatetime = None
+    is_private: bool = None
+    severity: Text | None = Field(None, description="Slug, name or rank; null unsets it.")
+    lead_id: Id | None = Field(None, description="A user id; null removes the lead.")
+    status: OpenStatusName | Literal["resolved"] = Field(
+        None, description="Moves the incident on; resolved incidents are reopened with /reopen."
+    )
+
+
+class ResolveIn(Schema):
+    at: UtcDatetime | None = Field(None, description="When it was resolved; default now.")
+
+
+class ReopenIn(Schema):
+    status: OpenStatusName = "investigating"
+
+
+class StatusUpdateIn(Schema):
+    text: Text = Field(min_length=1, max_length=10_000)
+
+
+# --- Actions --------------------------------------------------------------------------------------
+
+
+class ActionIn(Schema):
+    text: Text = Field(min_length=1, max_length=10_000)
+    owner_id: Id | None = None
+    due_date: date | None = None
+    priority: PriorityName = "medium"
+    external_url: Text = Field("", max_length=500)
+
+
+class ActionPatch(Schema):
+    text: Text = Field(None, min_length=1, max_length=10_000)
+    owner_id: Id | None = None
+    due_date: date | None = None
+    priority: PriorityName = None
+    external_url: Text = Field(None, max_length=500)
+    done: bool = None
+
+
+# --- Timeline -------------------------------------------------------------------------------------
+
+
+class TimelineEventOut(Schema):
+    id: int
+    incident_id: int
+    timestamp: datetime
+    kind: TimelineKindName
+    text: str
+    author: UserOut | None
+    source: str | None
+    url: str
+    metadata: dict[str, Any]
+
+
+class TimelineEventIn(Schema):
+    text: Text = Field(min_length=1, max_length=10_000)
+    timestamp: UtcDatetime | None = Field(None, description="Default: now.")
+    kind: Literal["note", "message"] = "note"
+    url: Text = Field("", max_length=500)
+
+
+class TimelineEventPatch(Schema):
+    text: Text = Field(None, min_length=1, max_length=10_000)
+    timestamp: UtcDatetime = None
+
+
+# --- Audit ----------------------------------------------------------------------------------------
+
+
+class AuditEventOut(Schema):
+    id: int
+    occurred_at: datetime
+    verb: str
+    incident_id: int | None
+    object_type: str
+    object_id: str
+    actor_id: int | None = Field(description="The chat user who did it, when there is one.")
+    actor_user_id: int | None = Field(description="The Response account that did it, if any.")
+    actor_name: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+# --- Pages ----------------------------------------------------------------------------------------
+
+
+class Page(Schema):
+    count: int = Field(description="How many items match, across all pages.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="Offset of the next page; null on the last.")
+
+
+class IncidentPage(Page):
+    items: list[IncidentOut]
+
+
+class ActionPage(Page):
+    items: list[ActionOut]
+
+
+class TimelinePage(Page):
+    items: list[TimelineEventOut]
+
+
+class UserPage(Page):
+    items: list[UserOut]
+
+
+class AuditPage(Schema):
+    items: list[AuditEventOut]
+    next_after_id: int | None = Field(
+        description="Pass as after_id to fetch what follows; null when nothing more is stored yet."
+    )
+
+
+# --- Statistics -----------------------------------------------------------------------------------
+
+
+class MonthOut(Schema):
+    month: str = Field(description="YYYY-MM, in UTC.")
+    count: int
+    by_severity: dict[str, int] = Field(description="Severity slug (or 'unset') → count.")
+
+
+class SeverityStatsOut(Schema):
+    severity: str = Field(description="Severity slug, or 'unset'.")
+    count: int
+    resolved: int
+    mean_time_to_resolve_seconds: float | None
+    median_time_to_resolve_seconds: float | None
+
+
+class SummaryOut(Schema):
+    count: int
+    open: int
+    resolved: int
+    mean_time_to_resolve_seconds: float | None
+    median_time_to_resolve_seconds: float | None
+    by_severity: list[SeverityStatsOut]

@@ -1,0 +1,84 @@
+"""The API's writes that need more than one verb, validated up front so a bad field changes
+nothing. Everything still goes through the core verbs, which audit each change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from response.api.queries import check_user
+from response.core import verbs
+from response.core.errors import InvalidTransition
+from response.core.models import Action, ExternalUser, Incident, Status
+from response.core.selectors import visible_incidents
+from response.core.verbs import UNSET
+from response.core.verbs.incident import TRANSITIONS
+
+INCIDENT_DETAILS = ("title", "summary", "impact", "started_at", "is_private")
+ACTION_DETAILS = ("text", "due_date", "priority", "external_url")
+
+
+def chat_user_of(user) -> ExternalUser | None:
+    """The chat account linked to a Response account, shown as the reporter of what it declares."""
+    return ExternalUser.objects.filter(user=user).order_by("id").first()
+
+
+def declare_from_api(
+    user, *, fields: dict[str, Any], idempotency_key: str | None
+) -> tuple[Incident, bool]:
+    """Declare through the same verb as Slack; returns (incident, created).
+
+    A `dedup_key` names the alert behind the incident and is global (two alerting systems may share
+    it); an Idempotency-Key header is a client's retry key and is scoped to the user sending it.
+    """
+    dedup_key = fields.pop("dedup_key", None)
+    if dedup_key:
+        dedup_key = f"api:{dedup_key}"
+    elif idempotency_key:
+        dedup_key = f"api:{user.pk}:{idempotency_key}"
+    replay = bool(dedup_key) and Incident.objects.filter(dedup_key=dedup_key).exists()
+    lead = check_user(fields.pop("lead_id", None), field="lead_id")
+    incident = verbs.declare_incident(
+        **fields, lead=lead, reporter=chat_user_of(user), dedup_key=dedup_key, by=user
+    )
+    if replay and not visible_incidents(user).filter(pk=incident.pk).exists():
+        raise InvalidTransition(
+            "This dedup key was already used for an incident you cannot see.", field="dedup_key"
+        )
+    return incident, not replay
+
+
+def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incident:
+    """Apply a partial update: details, severity, lead, then status, each through its verb."""
+    severity = verbs.check_severity(changes["severity"]) if "severity" in changes else UNSET
+    lead = check_user(changes["lead_id"], field="lead_id") if "lead_id" in changes else UNSET
+    status = verbs.check_status(changes["status"]) if changes.get("status") else None
+    if status == incident.status:
+        status = None  # asking for the state it is already in changes nothing
+    if status is not None and status not in TRANSITIONS[incident.status]:
+        hint = " Reopen it first." if incident.is_closed() else ""
+        raise InvalidTransition(
+            f"Incident #{incident.pk} is {Status(incident.status).label.lower()}; it cannot "
+            f"become {status.label.lower()}.{hint}",
+            field="status",
+        )
+    details = {k: changes[k] for k in INCIDENT_DETAILS if k in changes}
+    if details:
+        verbs.update_incident(incident, **details, by=by)
+    if severity is not UNSET:
+        verbs.set_severity(incident, severity, by=by)
+    if lead is not UNSET:
+        verbs.set_lead(incident, lead, by=by)
+    if status is not None:
+        verbs.set_status(incident, status, by=by)
+    return incident
+
+
+def patch_action(action: Action, *, changes: dict[str, Any], by) -> Action:
+    details = {k: changes[k] for k in ACTION_DETAILS if k in changes}
+    if "owner_id" in changes:
+        details["owner"] = check_user(changes["owner_id"], field="owner_id")
+    if details:
+        verbs.update_action(action, **details, by=by)
+    if changes.get("done") is not None:
+        verbs.complete_action(action, done=changes["done"], by=by)
+    return action
