@@ -58,9 +58,11 @@ def _error(
 
 
 def _field_of(loc: list | tuple) -> str | None:
-    # ("body", "payload", "title") -> "title"; ("query", "limit") -> "limit"
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload")]
-    return ".".join(parts) or None
+    """The input field at fault. Every input is flat, so it is the last name in the location:
+    ("body", "payload", "title") -> "title"; ("query", "filters", "status", 0) -> "status"."""
+    names = [p for p in loc if isinstance(p, str) and p.replace("-", "_").isidentifier()]
+    names = [n for n in names if n not in ("body", "query", "path", "header", "payload")]
+    return names[-1] if names else None
 
 
 def install_error_handlers(api: NinjaAPI) -> None:

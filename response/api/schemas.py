@@ -153,7 +153,7 @@ class IncidentPatch(Schema):
     is_private: bool = None
     severity: Text | None = Field(None, description="Slug, name or rank; null unsets it.")
     lead_id: Id | None = Field(None, description="A user id; null removes the lead.")
-    status: OpenStatusName | Literal["resolved"] = Field(
+    status: Literal["investigating", "identified", "monitoring", "resolved"] = Field(
         None, description="Moves the incident on; resolved incidents are reopened with /reopen."
     )
 
