@@ -1,0 +1,41 @@
+"""``python -m fakeslack --port 8001 [--workspace FILE]``: serve a workspace until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+
+from .fake import FakeSlack
+from .workspace import Workspace
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="fakeslack", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8001)
+    parser.add_argument("--workspace", help="a JSON or YAML workspace file")
+    parser.add_argument("--request-url", help="where to deliver events, commands, interactions")
+    parser.add_argument("--socket-mode", action="store_true", help="deliver over Socket Mode")
+    parser.add_argument("--trigger-ttl", type=float, default=3.0)
+    options = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    workspace = Workspace.load(options.workspace) if options.workspace else Workspace.default()
+    slack = FakeSlack(
+        workspace, host=options.host, port=options.port, trigger_ttl=options.trigger_ttl
+    )
+    if options.request_url or options.socket_mode:
+        slack.configure_app(request_url=options.request_url, socket_mode=options.socket_mode)
+    slack.start()
+    print(f"fakeslack serving {workspace.team_name} at {slack.url}", flush=True)
+    print(f"  SLACK_API_URL={slack.api_url}", flush=True)
+    print(f"  SLACK_BOT_TOKEN={slack.bot_token}", flush=True)
+    print(f"  SLACK_SIGNING_SECRET={slack.signing_secret}", flush=True)
+    print(f"  SLACK_APP_TOKEN={slack.app_token}", flush=True)
+    print(f"  control: {slack.url}/_fakeslack/state", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        slack.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,410 @@
+"""``FakeSlack``: one emulated workspace with its Web API, deliveries, observers and faults."""
+
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from . import payloads, webapi
+from .actor import Actor
+from .deliver import AppConfig, Delivery, Dispatcher
+from .errors import SlackError
+from .faults import Faults
+from .recorder import Call, Recorder
+from .replies import use_response_url
+from .server import Server
+from .socket_mode import SocketModeServer
+from .state import ResponseTarget, State
+from .workspace import Workspace
+
+
+class FakeSlack:
+    """A Slack workspace on loopback.
+
+    ``FakeSlack().start()`` serves the Web API at ``api_url`` (point ``slack_sdk.WebClient``'s
+    ``base_url`` at it) and Socket Mode on a second port; ``actor(name)`` acts as a user;
+    ``configure_app`` says where the app receives events, commands and interactions.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace | dict | str | Path | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        trigger_ttl: float = 3.0,
+    ) -> None:
+        if workspace is None:
+            workspace = Workspace.default()
+        elif isinstance(workspace, dict):
+            workspace = Workspace.from_dict(workspace)
+        elif isinstance(workspace, str | Path):
+            workspace = Workspace.load(workspace)
+        self.workspace = workspace
+        self.state = State(workspace, trigger_ttl=trigger_ttl)
+        self.recorder = Recorder()
+        self.faults = Faults()
+        self.socket = SocketModeServer(app_id=self.state.app_id, host=host)
+        self.dispatcher = Dispatcher(signing_secret=workspace.signing_secret, socket=self.socket)
+        self.host = host
+        self._port = port
+        self._server: Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        """Serve in background threads; returns self."""
+        self._server = Server((self.host, self._port), self)
+        self._port = self._server.server_address[1]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fakeslack-http", daemon=True
+        )
+        self._thread.start()
+        self.socket.start()
+        return self
+
+    def stop(self) -> None:
+        self.socket.stop()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def serve_forever(self) -> None:
+        """Start and block until interrupted (``python -m fakeslack``)."""
+        self.start()
+        try:
+            while True:
+                time.sleep(3600)
+        finally:
+            self.stop()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- identity ----------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self._port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    @property
+    def bot_token(self) -> str:
+        return self.workspace.bot_token
+
+    @property
+    def app_token(self) -> str:
+        return self.workspace.app_token
+
+    @property
+    def signing_secret(self) -> str:
+        return self.workspace.signing_secret
+
+    @property
+    def team_id(self) -> str:
+        return self.state.team_id
+
+    @property
+    def bot_user_id(self) -> str:
+        return self.state.bot_user_id
+
+    @property
+    def bot_id(self) -> str:
+        return self.state.bot_id
+
+    @property
+    def api_app_id(self) -> str:
+        return self.state.app_id
+
+    def user_id(self, name: str) -> str:
+        """A user's id by name (``alice``) or email."""
+        with self.state.lock:
+            return self.state.user(name)["id"]
+
+    def channel_id(self, name: str) -> str:
+        with self.state.lock:
+            return self.state.channel(name).id
+
+    def actor(self, user: str) -> Actor:
+        """Act as this user (name, email or id)."""
+        return Actor(self, self.user_id(user))
+
+    # -- the app -----------------------------------------------------------------------------
+
+    def configure_app(
+        self,
+        request_url: str | None = None,
+        socket_mode: bool = False,
+        retries: bool = True,
+        ack_timeout: float = 3.0,
+        *,
+        retry_delay: float = 0.0,
+        events: Iterable[str] | None = None,
+    ) -> None:
+        """Where deliveries go: ``request_url`` over HTTP, or Socket Mode when ``socket_mode``."""
+        self.dispatcher.config = AppConfig(
+            request_url=request_url,
+            socket_mode=socket_mode,
+            retries=retries,
+            ack_timeout=ack_timeout,
+            retry_delay=retry_delay,
+            events=None if events is None else set(events),
+        )
+
+    @property
+    def app_config(self) -> AppConfig:
+        return self.dispatcher.config
+
+    def emit(self, *events: dict) -> list[Delivery]:
+        """Deliver events (wrapped in ``event_callback`` envelopes) to the app, one by one."""
+        deliveries = []
+        for event in events:
+            config = self.dispatcher.config
+            if config.events is not None and event["type"] not in config.events:
+                continue
+            with self.state.lock:
+                envelope = payloads.event_envelope(self.state, event)
+            deliveries.append(self.dispatcher.event(envelope))
+        return deliveries
+
+    def new_response_url(self, target: ResponseTarget) -> str:
+        token = secrets.token_urlsafe(16)
+        with self.state.lock:
+            self.state.response_urls[token] = target
+        return f"{self.url}/_fakeslack/response/{token}"
+
+    def respond(self, token: str, body: dict | str) -> None:
+        """Apply a post to a response_url (what the server does for the app)."""
+        with self.state.lock:
+            use_response_url(self.state, token, body)
+
+    def wait_for_socket(self, timeout: float = 5.0, count: int = 1) -> bool:
+        """Wait until ``count`` Socket Mode clients are connected."""
+        return self.socket.wait_connected(timeout, count)
+
+    def disconnect_socket(self, reason: str = "refresh_requested") -> int:
+        """Send ``disconnect`` to every Socket Mode client; returns how many got it."""
+        return self.socket.disconnect(reason)
+
+    # -- the Web API (used by the server) ----------------------------------------------------
+
+    def call_api(self, method: str, args: dict[str, Any], token: str | None) -> dict:
+        ctx = webapi.Context(
+            state=self.state, args=webapi.Args(args), token=token, socket_url=self.socket.new_url
+        )
+        with self.state.lock:
+            return copy.deepcopy(webapi.call(ctx, method))
+
+    def record_call(
+        self,
+        method: str,
+        args: dict,
+        token: str | None,
+        started: float,
+        response: dict,
+        *,
+        status: int | None,
+        fault: bool,
+    ) -> None:
+        self.recorder.record(Call(method, args, token, started, response, status, fault))
+
+    # -- observing ---------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
+        """Recorded Web API calls, oldest first, including those answered by an injected fault."""
+        return self.recorder.select(method, ok=ok)
+
+    def deliveries(self, kind: str | None = None) -> list[Delivery]:
+        """Deliveries to the app (``event``, ``command``, ``interaction``), oldest first."""
+        return self.dispatcher.deliveries(kind)
+
+    def events(self, type: str | None = None) -> list[dict]:
+        """The events delivered (or offered, with no app configured), oldest first."""
+        events = [d.payload["event"] for d in self.deliveries("event")]
+        return [e for e in events if type is None or e["type"] == type]
+
+    def channel(self, ref: str) -> dict:
+        """A channel as ``conversations.info`` shows it, plus ``members``."""
+        with self.state.lock:
+            channel = self.state.channel(ref)
+            return {**channel.to_api(viewer=self.bot_user_id), "members": list(channel.members)}
+
+    def channels(self) -> list[dict]:
+        with self.state.lock:
+            return [self.channel(c) for c in self.state.channels]
+
+    def messages(self, channel: str, *, replies: bool = True) -> list[dict]:
+        """Current messages in ts order (thread replies included unless ``replies=False``).
+
+        Each is a copy of the latest version, with ``channel`` and ``pinned`` added.
+        """
+        with self.state.lock:
+            target = self.state.channel(channel)
+            return [
+                self.state.snapshot_message(target, m)
+                for m in target.messages
+                if replies or m.get("thread_ts") in (None, m["ts"])
+            ]
+
+    def message(self, channel: str, ts: str) -> dict:
+        with self.state.lock:
+            target = self.state.channel(channel)
+            return self.state.snapshot_message(target, self.state.message(target, ts))
+
+    def replies(self, channel: str, thread_ts: str) -> list[dict]:
+        """The thread: its parent first, then replies in order."""
+        return [
+            m
+            for m in self.messages(channel)
+            if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts
+        ]
+
+    def ephemeral(self, channel: str | None = None, user: str | None = None) -> list[dict]:
+        """Ephemeral messages (``chat.postEphemeral``, command answers), with ``recipient``."""
+        with self.state.lock:
+            channel_id = self.state.channel(channel).id if channel else None
+            user_id = self.state.user(user)["id"] if user else None
+            return [
+                copy.deepcopy(e)
+                for e in self.state.ephemeral
+                if channel_id in (None, e["channel"]) and user_id in (None, e["recipient"])
+            ]
+
+    def views(self) -> list[dict]:
+        """Every view ever opened or published, latest version, with ``is_open`` and ``errors``."""
+        with self.state.lock:
+            return [self._view(r) for r in self.state.views.records.values()]
+
+    def open_views(self, user: str | None = None) -> list[dict]:
+        """Modals currently open (bottom of each stack first)."""
+        with self.state.lock:
+            user_id = self.state.user(user)["id"] if user else None
+            store = self.state.views
+            return [
+                self._view(store.records[v])
+                for stack in store.stacks.values()
+                for v in stack
+                if user_id in (None, store.records[v].user_id)
+            ]
+
+    def view(self, view_id: str) -> dict:
+        with self.state.lock:
+            return self._view(self.state.views.get(view_id))
+
+    def home_view(self, user: str) -> dict | None:
+        """The App Home view published for this user, if any."""
+        with self.state.lock:
+            view_id = self.state.views.home.get(self.state.user(user)["id"])
+            return self.view(view_id) if view_id else None
+
+    @staticmethod
+    def _view(record: Any) -> dict:
+        return {
+            **copy.deepcopy(record.view),
+            "is_open": record.is_open,
+            "errors": dict(record.errors),
+            "user_id": record.user_id,
+        }
+
+    def pins(self, channel: str) -> list[dict]:
+        """Pinned messages, in pin order (latest version of each)."""
+        with self.state.lock:
+            target = self.state.channel(channel)
+            return [
+                self.state.snapshot_message(target, self.state.message(target, p["ts"]))
+                for p in target.pins
+            ]
+
+    def bookmarks(self, channel: str) -> list[dict]:
+        with self.state.lock:
+            return copy.deepcopy(self.state.channel(channel).bookmarks)
+
+    def topic(self, channel: str) -> str:
+        with self.state.lock:
+            return self.state.channel(channel).topic.get("value", "")
+
+    def purpose(self, channel: str) -> str:
+        with self.state.lock:
+            return self.state.channel(channel).purpose.get("value", "")
+
+    def members(self, channel: str) -> list[str]:
+        """Member user ids, in join order."""
+        with self.state.lock:
+            return list(self.state.channel(channel).members)
+
+    def wait_for[T](
+        self, predicate: Callable[[], T], timeout: float = 5.0, interval: float = 0.02
+    ) -> T:
+        """Poll until ``predicate()`` is truthy and return its value; ``TimeoutError`` otherwise."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                value = predicate()
+            except (LookupError, SlackError):
+                value = None  # not there yet, e.g. a channel the worker has still to create
+            if value:
+                return value
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"condition not met within {timeout} s")
+            time.sleep(interval)
+
+    def snapshot(self) -> dict:
+        """The whole workspace as JSON-ready data (``GET /_fakeslack/state``)."""
+        with self.state.lock:
+            state = self.state
+            return {
+                "team": dict(state.team),
+                "bot": {
+                    "user_id": state.bot_user_id,
+                    "bot_id": state.bot_id,
+                    "app_id": state.app_id,
+                },
+                "users": copy.deepcopy(list(state.users.values())),
+                "channels": [
+                    {
+                        **self.channel(c.id),
+                        "messages": self.messages(c.id),
+                        "pins": [p["ts"] for p in c.pins],
+                        "bookmarks": copy.deepcopy(c.bookmarks),
+                    }
+                    for c in state.channels.values()
+                ],
+                "usergroups": copy.deepcopy(list(state.usergroups.values())),
+                "views": self.views(),
+                "ephemeral": copy.deepcopy(state.ephemeral),
+                "calls": len(self.recorder.calls),
+            }
+
+    # -- breaking it -------------------------------------------------------------------------
+
+    def outage(self, mode: str = "503") -> None:
+        """Make every Web API call fail (``"503"``, or ``"drop"`` the connection) until restored."""
+        if mode not in ("503", "drop"):
+            raise ValueError("mode is '503' or 'drop'")
+        self.faults.outage_mode = mode
+
+    def restore(self) -> None:
+        self.faults.outage_mode = None
+
+    def reset_faults(self) -> None:
+        self.faults.clear()

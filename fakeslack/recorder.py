@@ -1,0 +1,51 @@
+"""A record of every Web API call, for tests to assert on."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    time: float
+    response: dict[str, Any]
+    # HTTP status answered (429/500/503 when a fault was injected); None for a dropped connection.
+    status: int | None = 200
+    fault: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and bool(self.response.get("ok"))
+
+    def __getitem__(self, key: str) -> Any:
+        """Dict-style access (``call["args"]``) for tests that prefer it."""
+        return getattr(self, key)
+
+
+@dataclass
+class Recorder:
+    calls: list[Call] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+
+    def select(self, method: str | None = None, *, ok: bool | None = None) -> list[Call]:
+        with self._lock:
+            calls = list(self.calls)
+        return [
+            copy.deepcopy(c)
+            for c in calls
+            if (method is None or c.method == method) and (ok is None or c.ok == ok)
+        ]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()

@@ -1,0 +1,300 @@
+"""conversations.*: create, info, list, join, invite, kick, leave, rename, setTopic, setPurpose,
+archive, unarchive, members, history, replies, open."""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+
+from ..errors import SlackError
+from ..state import Channel, State
+from .base import Context, Handler, paginate
+
+MAX_NAME_LENGTH = 80
+MAX_TOPIC_LENGTH = 250
+_ALLOWED = re.compile(r"^[a-z0-9_\-]+$")
+
+
+def check_channel_name(state: State, name: str | None, *, renaming: Channel | None = None) -> str:
+    """Slack's channel-name rules: lowercase letters, digits, ``-`` and ``_``, at most 80."""
+    if not name:
+        raise SlackError("invalid_name_required")
+    if len(name) > MAX_NAME_LENGTH:
+        raise SlackError("invalid_name_maxlength")
+    if all(not c.isalnum() for c in name):
+        raise SlackError("invalid_name_punctuation")
+    # Lowercase letters of any script are allowed, as in Slack; anything else is special.
+    if any(c.isupper() or c.isspace() or (c.isascii() and not _ALLOWED.match(c)) for c in name):
+        raise SlackError("invalid_name_specials")
+    existing = state.channel_named(name)
+    if existing is not None and existing is not renaming:
+        raise SlackError("name_taken")
+    return name
+
+
+def _info(ctx: Context, channel: Channel) -> dict:
+    return channel.to_api(viewer=ctx.bot)
+
+
+def _writable(channel: Channel) -> Channel:
+    if channel.is_archived:
+        raise SlackError("is_archived")
+    return channel
+
+
+def create(ctx: Context) -> dict:
+    name = check_channel_name(ctx.state, ctx.args.str("name"))
+    channel = ctx.state.new_channel(
+        name=name, creator=ctx.bot, is_private=ctx.args.bool("is_private")
+    )
+    return {"channel": _info(ctx, channel)}
+
+
+def info(ctx: Context) -> dict:
+    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
+    return {"channel": _info(ctx, channel)}
+
+
+def list_(ctx: Context) -> dict:
+    types = set(ctx.args.list("types") or ["public_channel"])
+    exclude_archived = ctx.args.bool("exclude_archived")
+
+    def wanted(c: Channel) -> bool:
+        kind = (
+            "im"
+            if c.is_im
+            else "mpim"
+            if c.is_mpim
+            else "private_channel"
+            if c.is_private
+            else "public_channel"
+        )
+        return (
+            kind in types and ctx.state.bot_can_see(c) and not (exclude_archived and c.is_archived)
+        )
+
+    channels = [c for c in ctx.state.channels.values() if wanted(c)]
+    page, metadata = paginate(channels, ctx.args)
+    return {"channels": [_info(ctx, c) for c in page], "response_metadata": metadata}
+
+
+def join(ctx: Context) -> dict:
+    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
+    if channel.is_private or channel.is_im:
+        raise SlackError("method_not_supported_for_channel_type")
+    _writable(channel)
+    response: dict = {}
+    if ctx.bot in channel.members:
+        response = {
+            "warning": "already_in_channel",
+            "response_metadata": {"warnings": ["already_in_channel"]},
+        }
+    else:
+        channel.members.append(ctx.bot)
+    return {"channel": _info(ctx, channel), **response}
+
+
+def invite(ctx: Context) -> dict:
+    state = ctx.state
+    channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
+    user_ids = ctx.args.list("users")
+    if not user_ids:
+        raise SlackError("no_user")
+    errors = []
+    for ref in user_ids:
+        try:
+            user = state.user(ref)
+        except SlackError:
+            errors.append({"user": ref, "ok": False, "error": "user_not_found"})
+            continue
+        if user["id"] == ctx.bot:
+            errors.append({"user": ref, "ok": False, "error": "cant_invite_self"})
+        elif user["id"] in channel.members:
+            errors.append({"user": ref, "ok": False, "error": "already_in_channel"})
+        else:
+            channel.members.append(user["id"])
+    if errors and len(errors) == len(user_ids):
+        raise SlackError(errors[0]["error"], errors=errors)
+    response = {"channel": _info(ctx, channel)}
+    if errors and ctx.args.bool("force"):
+        response["errors"] = errors
+    return response
+
+
+def kick(ctx: Context) -> dict:
+    state = ctx.state
+    channel = ctx.member_channel(ctx.args.required("channel", "channel_not_found"))
+    user = state.user(ctx.args.required("user", "user_not_found"))
+    if user["id"] == ctx.bot:
+        raise SlackError("cant_kick_self")
+    if channel.is_general:
+        raise SlackError("cant_kick_from_general")
+    if user["id"] not in channel.members:
+        raise SlackError("not_in_channel")
+    channel.members.remove(user["id"])
+    return {}
+
+
+def leave(ctx: Context) -> dict:
+    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
+    if channel.is_general:
+        raise SlackError("cant_leave_general")
+    if channel.is_im:
+        raise SlackError("method_not_supported_for_channel_type")
+    if ctx.bot not in channel.members:
+        return {"not_in_channel": True}
+    channel.members.remove(ctx.bot)
+    return {}
+
+
+def rename(ctx: Context) -> dict:
+    channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
+    name = check_channel_name(ctx.state, ctx.args.str("name"), renaming=channel)
+    if name != channel.name:
+        channel.previous_names.insert(0, channel.name)
+        channel.name = name
+    return {"channel": _info(ctx, channel)}
+
+
+def _set_text(ctx: Context, field: str) -> dict:
+    channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
+    value = ctx.args.str(field, "") or ""
+    if len(value) > MAX_TOPIC_LENGTH:
+        raise SlackError("too_long")
+    setattr(channel, field, {"value": value, "creator": ctx.bot, "last_set": int(time.time())})
+    return {"channel": _info(ctx, channel)}
+
+
+def set_topic(ctx: Context) -> dict:
+    return _set_text(ctx, "topic")
+
+
+def set_purpose(ctx: Context) -> dict:
+    return _set_text(ctx, "purpose")
+
+
+def archive(ctx: Context) -> dict:
+    channel = ctx.member_channel(ctx.args.required("channel", "channel_not_found"))
+    if channel.is_general:
+        raise SlackError("cant_archive_general")
+    if channel.is_archived:
+        raise SlackError("already_archived")
+    channel.is_archived = True
+    return {}
+
+
+def unarchive(ctx: Context) -> dict:
+    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
+    if not channel.is_archived:
+        raise SlackError("not_archived")
+    channel.is_archived = False
+    if ctx.bot not in channel.members:
+        channel.members.append(ctx.bot)
+    return {}
+
+
+def members(ctx: Context) -> dict:
+    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
+    page, metadata = paginate(channel.members, ctx.args)
+    return {"members": page, "response_metadata": metadata}
+
+
+def _readable(ctx: Context) -> Channel:
+    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
+    if channel.is_private and ctx.bot not in channel.members:
+        raise SlackError("not_in_channel")
+    return channel
+
+
+def _in_range(ctx: Context, ts: str) -> bool:
+    latest, oldest = ctx.args.str("latest"), ctx.args.str("oldest")
+    inclusive = ctx.args.bool("inclusive")
+    value = float(ts)
+    if latest and (value > float(latest) or (value == float(latest) and not inclusive)):
+        return False
+    return not (oldest and (value < float(oldest) or (value == float(oldest) and not inclusive)))
+
+
+def _history_message(channel: Channel, message: dict) -> dict:
+    result = copy.deepcopy(message)
+    if any(p["ts"] == message["ts"] for p in channel.pins):
+        result["pinned_to"] = [channel.id]
+    return result
+
+
+def history(ctx: Context) -> dict:
+    channel = _readable(ctx)
+    top_level = [
+        m
+        for m in reversed(channel.messages)
+        if (m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast")
+        and _in_range(ctx, m["ts"])
+    ]
+    page, metadata = paginate(top_level, ctx.args)
+    return {
+        "messages": [_history_message(channel, m) for m in page],
+        "has_more": bool(metadata["next_cursor"]),
+        "pin_count": len(channel.pins),
+        "response_metadata": metadata,
+    }
+
+
+def replies(ctx: Context) -> dict:
+    channel = _readable(ctx)
+    ts = ctx.args.required("ts", "thread_not_found")
+    if channel.index_of(ts) is None:
+        raise SlackError("thread_not_found")
+    parent = ctx.state.message(channel, ts)
+    thread_ts = parent.get("thread_ts") or ts
+    thread = [
+        m
+        for m in channel.messages
+        if (m["ts"] == thread_ts or m.get("thread_ts") == thread_ts) and _in_range(ctx, m["ts"])
+    ]
+    page, metadata = paginate(thread, ctx.args, default_limit=1000)
+    return {
+        "messages": [_history_message(channel, m) for m in page],
+        "has_more": bool(metadata["next_cursor"]),
+        "response_metadata": metadata,
+    }
+
+
+def open_(ctx: Context) -> dict:
+    state = ctx.state
+    if "channel" in ctx.args:
+        channel = state.channel(ctx.args.required("channel"))
+        if not (channel.is_im or channel.is_mpim) or ctx.bot not in channel.members:
+            raise SlackError("channel_not_found")
+        return {"channel": {"id": channel.id}}
+    refs = ctx.args.list("users")
+    if not refs:
+        raise SlackError("users_list_not_supplied")
+    if len(refs) > 8:
+        raise SlackError("too_many_users")
+    user_ids = [state.user(r)["id"] for r in refs]
+    existing = {c.id for c in state.channels.values()}
+    channel = state.direct_channel([ctx.bot, *user_ids])
+    already = channel.id in existing
+    body = _info(ctx, channel) if ctx.args.bool("return_im") else {"id": channel.id}
+    return {"no_op": already, "already_open": already, "channel": body}
+
+
+METHODS: dict[str, Handler] = {
+    "conversations.create": create,
+    "conversations.info": info,
+    "conversations.list": list_,
+    "conversations.join": join,
+    "conversations.invite": invite,
+    "conversations.kick": kick,
+    "conversations.leave": leave,
+    "conversations.rename": rename,
+    "conversations.setTopic": set_topic,
+    "conversations.setPurpose": set_purpose,
+    "conversations.archive": archive,
+    "conversations.unarchive": unarchive,
+    "conversations.members": members,
+    "conversations.history": history,
+    "conversations.replies": replies,
+    "conversations.open": open_,
+}
