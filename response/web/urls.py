@@ -1,10 +1,48 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
-from response.web import views
+from response.web.views import edits, pages
 
 app_name = "web"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("health", views.health, name="health"),
+    path("", RedirectView.as_view(pattern_name="web:incidents"), name="home"),
+    path("health", pages.health, name="health"),
+    # Django accounts for now. Sign in with Slack will replace the view behind this name (and
+    # settings.LOGIN_URL points at the name, not the view).
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html",
+            redirect_authenticated_user=True,
+            next_page="web:incidents",
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
+    path("incidents/", pages.incident_list, name="incidents"),
+    path("incidents/declare/", edits.declare, name="declare"),
+    path("incidents/<int:pk>/", pages.incident_detail, name="incident"),
+    path("incidents/<int:pk>/timeline/", pages.timeline_fragment, name="timeline"),
+    path("incidents/<int:pk>/write-up/", pages.writeup, name="writeup"),
+    path("incidents/<int:pk>/write-up.md", pages.writeup_markdown, name="writeup_markdown"),
+    path("incidents/<int:pk>/details/", edits.edit_details, name="edit_details"),
+    path("incidents/<int:pk>/severity/", edits.change_severity, name="severity"),
+    path("incidents/<int:pk>/status/", edits.change_status, name="status"),
+    path("incidents/<int:pk>/lead/", edits.change_lead, name="lead"),
+    path("incidents/<int:pk>/timeline/add/", edits.add_entry, name="add_entry"),
+    path("incidents/<int:pk>/timeline/<int:entry_pk>/", edits.edit_entry, name="edit_entry"),
+    path(
+        "incidents/<int:pk>/timeline/<int:entry_pk>/delete/",
+        edits.delete_entry,
+        name="delete_entry",
+    ),
+    path("incidents/<int:pk>/actions/add/", edits.add_action, name="add_action"),
+    path("incidents/<int:pk>/actions/<int:action_pk>/", edits.edit_action, name="edit_action"),
+    path(
+        "incidents/<int:pk>/actions/<int:action_pk>/complete/",
+        edits.complete_action,
+        name="complete_action",
+    ),
 ]

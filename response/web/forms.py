@@ -1,0 +1,160 @@
+"""Forms parse and validate input for the shape of a field only; the verbs decide what is allowed
+and their ResponseError messages are shown as form errors (`add_response_error`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from response.core.errors import ResponseError
+from response.core.models import Action, ExternalUser, Severity, Status
+from response.core.models.incident import TITLE_MAX_LENGTH
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """The browser's date-and-time picker; values are in the viewer's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, *, seconds: bool = False, attrs=None):
+        fmt = "%Y-%m-%dT%H:%M:%S" if seconds else "%Y-%m-%dT%H:%M"
+        attrs = {**(attrs or {}), **({"step": "1"} if seconds else {})}
+        super().__init__(attrs=attrs, format=fmt)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _people():
+    return ExternalUser.objects.filter(is_bot=False, is_deleted=False).order_by(
+        "display_name", "full_name", "external_id"
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ExternalUser) -> str:
+        return obj.name
+
+
+def add_response_error(form: forms.Form, error: ResponseError) -> None:
+    field = error.field if error.field in form.fields else None
+    if field is None and error.field == "start time" and "started_at" in form.fields:
+        field = "started_at"
+    form.add_error(field, error.message)
+
+
+STATUS_FILTER_CHOICES = [
+    ("", "Any status"),
+    ("open", "Open"),
+    ("closed", "Closed"),
+    *[(s.value, s.label) for s in Status],
+]
+
+
+class IncidentFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    status = forms.ChoiceField(required=False, choices=STATUS_FILTER_CHOICES)
+    severity = forms.ModelChoiceField(
+        queryset=Severity.objects.all(), required=False, empty_label="Any severity"
+    )
+    lead = PersonChoiceField(
+        queryset=ExternalUser.objects.none(), required=False, empty_label="Any lead"
+    )
+    since = forms.DateField(required=False, label="Reported from", widget=DateInput())
+    until = forms.DateField(required=False, label="Reported until", widget=DateInput())
+
+    def __init__(self, *args, leads=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if leads is not None:
+            self.fields["lead"].queryset = leads
+
+
+class DetailsForm(forms.Form):
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown."
+    )
+    impact = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
+    )
+    started_at = forms.DateTimeField(label="Started", widget=DateTimeLocalInput())
+
+
+class SeverityForm(forms.Form):
+    severity = forms.ModelChoiceField(
+        queryset=Severity.objects.all(), required=False, empty_label="Unset"
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=[(s.value, s.label) for s in Status if s != "reported"])
+
+
+class LeadForm(forms.Form):
+    lead = PersonChoiceField(queryset=_people(), required=False, empty_label="None")
+
+
+class TimelineEntryForm(forms.Form):
+    prefix = "entry"
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Entry")
+    timestamp = forms.DateTimeField(
+        required=False, label="Time", widget=DateTimeLocalInput(seconds=True)
+    )
+
+
+class ActionForm(forms.Form):
+    prefix = "action"
+    text = forms.CharField(label="Follow-up action", max_length=10_000)
+    owner = PersonChoiceField(queryset=_people(), required=False, empty_label="Nobody yet")
+    due_date = forms.DateField(required=False, label="Due", widget=DateInput())
+    priority = forms.ChoiceField(choices=Action.Priority.choices, initial=Action.Priority.MEDIUM)
+
+
+class CompleteActionForm(forms.Form):
+    done = forms.BooleanField(required=False)
+
+
+class DeclareForm(forms.Form):
+    """The same questions as the Slack modal."""
+
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH, help_text="What is happening, briefly.")
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
+    )
+    impact = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who or what is affected? Markdown.",
+    )
+    severity = forms.ModelChoiceField(
+        queryset=Severity.objects.all(), required=False, empty_label="Not sure yet"
+    )
+    lead = PersonChoiceField(queryset=_people(), required=False, empty_label="Nobody yet")
+    started_at = forms.DateTimeField(
+        required=False,
+        label="Started",
+        widget=DateTimeLocalInput(),
+        help_text="Leave empty for now.",
+    )
+    is_private = forms.BooleanField(
+        required=False,
+        label="Private",
+        help_text="Only the people involved (and staff) can see it.",
+    )
+    is_report_only = forms.BooleanField(
+        required=False,
+        label="Already fixed (report only)",
+        help_text="Record an incident that is over.",
+    )
+    # Makes a double submission declare once.
+    dedup_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("dedup_key", f"web:{uuid.uuid4()}")
+        super().__init__(*args, **kwargs)

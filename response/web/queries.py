@@ -1,0 +1,180 @@
+"""Reads for the web pages. Every page's query count is constant (tests pin it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection
+from django.db.models import Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.utils import timezone
+
+from response.core.models import (
+    Action,
+    AuditEvent,
+    ExternalUser,
+    Incident,
+    Participant,
+    TimelineEvent,
+)
+from response.core.models.incident import CLOSED_STATUSES, OPEN_STATUSES
+from response.core.selectors import visible_incidents
+from response.web.channels import with_channel
+
+# The same text the PostgreSQL expression indexes in migration web/0001 cover; keep them equal.
+INCIDENT_TSVECTOR = (
+    "to_tsvector('english'::regconfig, "
+    "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(impact, ''))"
+)
+TIMELINE_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(text, ''))"
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    q: str = ""
+    status: str = ""  # "", "open", "closed" or a Status value
+    severity: int | None = None
+    lead: int | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+def incident_or_404(user, pk: int) -> Incident:
+    """The incident, if this user may see it; private ones are a 404 for everyone else."""
+    queryset = with_channel(visible_incidents(user).select_related("severity", "lead", "reporter"))
+    incident = queryset.filter(pk=pk).first()
+    if incident is None:
+        raise Http404("No such incident.")
+    return incident
+
+
+def search_incidents(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]:
+    """Full-text search over title, summary, impact and timeline text.
+
+    PostgreSQL: `websearch_to_tsquery` (quotes, OR, -word) against GIN expression indexes.
+    SQLite: every word must appear (case-insensitively) in one of those texts.
+    """
+    q = q.strip()
+    if not q:
+        return queryset
+    if connection.vendor == "postgresql":
+        in_incident = RawSQL(
+            f"SELECT id FROM core_incident WHERE {INCIDENT_TSVECTOR} "
+            "@@ websearch_to_tsquery('english'::regconfig, %s)",
+            [q],
+        )
+        in_timeline = RawSQL(
+            f"SELECT incident_id FROM core_timelineevent WHERE {TIMELINE_TSVECTOR} "
+            "@@ websearch_to_tsquery('english'::regconfig, %s)",
+            [q],
+        )
+        return queryset.filter(Q(pk__in=in_incident) | Q(pk__in=in_timeline))
+    for word in q.split()[:8]:
+        timeline = TimelineEvent.objects.filter(text__icontains=word).values("incident_id")
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(impact__icontains=word)
+            | Q(pk__in=timeline)
+        )
+    return queryset
+
+
+def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:
+    queryset = visible_incidents(user)
+    if filters.status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif filters.status == "closed":
+        queryset = queryset.filter(status__in=CLOSED_STATUSES)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.severity:
+        queryset = queryset.filter(severity_id=filters.severity)
+    if filters.lead:
+        queryset = queryset.filter(lead_id=filters.lead)
+    tz = timezone.get_current_timezone()
+    if filters.since:
+        queryset = queryset.filter(reported_at__gte=datetime.combine(filters.since, time(), tz))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time(), tz)
+        queryset = queryset.filter(reported_at__lt=end)
+    return search_incidents(queryset, filters.q)
+
+
+class OpenFirst:
+    """Open incidents first, then the rest, newest first in each part, as one sliceable sequence.
+
+    Sorting the whole table by "is it open" would read every row for every page; two slices of
+    two index-friendly queries (status, -reported_at) read only what the page shows.
+    """
+
+    def __init__(self, queryset: QuerySet[Incident]):
+        ordered = with_channel(
+            queryset.select_related("severity", "lead").order_by("-reported_at", "-id")
+        )
+        self.open = ordered.filter(status__in=OPEN_STATUSES)
+        self.closed = ordered.filter(status__in=CLOSED_STATUSES)
+        self._open_count: int | None = None
+        self._count: int | None = None
+
+    def open_count(self) -> int:
+        if self._open_count is None:
+            self._open_count = self.open.count()
+        return self._open_count
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.open_count() + self.closed.count()
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Incident]:
+        start, stop = index.start or 0, index.stop
+        split = self.open_count()
+        rows: list[Incident] = []
+        if start < split:
+            rows += list(self.open[start : min(stop, split)])
+        if stop > split:
+            rows += list(self.closed[max(start - split, 0) : stop - split])
+        return rows
+
+
+def live_version(incident: Incident) -> int:
+    """Changes whenever anything about the incident changes: every verb writes an audit row."""
+    latest = AuditEvent.objects.filter(incident=incident).aggregate(latest=Max("id"))["latest"]
+    return latest or 0
+
+
+def timeline_of(incident: Incident) -> list[TimelineEvent]:
+    return list(incident.timeline_events.select_related("author").order_by("timestamp", "id"))
+
+
+def actions_of(incident: Incident) -> list[Action]:
+    return list(incident.actions.select_related("owner").order_by("done", "created_at", "id"))
+
+
+def participants_of(incident: Incident, limit: int = 12) -> list[Participant]:
+    return list(
+        incident.participants.select_related("user").order_by("-message_count", "id")[:limit]
+    )
+
+
+def people() -> QuerySet[ExternalUser]:
+    """Who can lead an incident or own an action."""
+    return ExternalUser.objects.filter(is_bot=False, is_deleted=False).order_by(
+        "display_name", "full_name", "external_id"
+    )
+
+
+def leads_for_filter() -> QuerySet[ExternalUser]:
+    led = Incident.objects.filter(lead__isnull=False).values("lead_id")
+    return ExternalUser.objects.filter(pk__in=led).order_by("display_name", "external_id")
+
+
+def external_user_for(user) -> ExternalUser | None:
+    """The chat account linked to a Django user, if any (to credit them as reporter)."""
+    return ExternalUser.objects.filter(user=user).first()

@@ -1,0 +1,264 @@
+"""Pages that write. Each parses a form, calls one core verb with by=request.user, and answers:
+a redirect back to the incident (or, for htmx, the re-rendered section). A ResponseError from the
+verb becomes a form error. Nothing here saves a model itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from response.core import verbs
+from response.core.errors import ResponseError
+from response.core.models import Action, Status
+from response.web import queries
+from response.web.decorators import is_htmx, page
+from response.web.forms import (
+    ActionForm,
+    CompleteActionForm,
+    DeclareForm,
+    DetailsForm,
+    LeadForm,
+    SeverityForm,
+    StatusForm,
+    TimelineEntryForm,
+    add_response_error,
+)
+from response.web.views.pages import incident_context, timeline_context
+
+
+def _incident_url(incident, anchor: str = "") -> str:
+    return reverse("web:incident", args=[incident.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _apply(form: forms.Form, call: Callable[[dict], object]) -> bool:
+    """Run the verb on the form's data; False (with the error on the form) when it says no."""
+    if not form.is_valid():
+        return False
+    try:
+        call(form.cleaned_data)
+    except ResponseError as error:
+        add_response_error(form, error)
+        return False
+    return True
+
+
+def _incident_form_view(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    context_name: str,
+    call: Callable[..., object],
+    done: str,
+    anchor: str = "",
+) -> HttpResponse:
+    incident = queries.incident_or_404(request.user, pk)
+    form = form_class(request.POST)
+    if _apply(form, lambda data: call(incident, data)):
+        messages.success(request, done)
+        return redirect(_incident_url(incident, anchor))
+    context = incident_context(request, incident, **{context_name: form, "open_form": context_name})
+    return render(request, "web/incident_detail.html", context, status=400)
+
+
+@page
+@require_POST
+def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
+    return _incident_form_view(
+        request,
+        pk,
+        DetailsForm,
+        "details_form",
+        lambda incident, data: verbs.update_incident(incident, **data, by=request.user),
+        "Details saved.",
+    )
+
+
+@page
+@require_POST
+def change_severity(request: HttpRequest, pk: int) -> HttpResponse:
+    return _incident_form_view(
+        request,
+        pk,
+        SeverityForm,
+        "severity_form",
+        lambda incident, data: verbs.set_severity(incident, data["severity"], by=request.user),
+        "Severity changed.",
+    )
+
+
+def _move_to(incident, status: str, *, by):
+    """One verb per move: resolving, reopening a closed incident, or any other change."""
+    if status == Status.RESOLVED:
+        return verbs.resolve_incident(incident, by=by)
+    if incident.is_closed():
+        return verbs.reopen_incident(incident, status=status, by=by)
+    return verbs.set_status(incident, status, by=by)
+
+
+@page
+@require_POST
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return _incident_form_view(
+        request,
+        pk,
+        StatusForm,
+        "status_form",
+        lambda incident, data: _move_to(incident, data["status"], by=request.user),
+        "Status changed.",
+    )
+
+
+@page
+@require_POST
+def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    return _incident_form_view(
+        request,
+        pk,
+        LeadForm,
+        "lead_form",
+        lambda incident, data: verbs.set_lead(incident, data["lead"], by=request.user),
+        "Lead changed.",
+    )
+
+
+# --- Timeline -------------------------------------------------------------------------------------
+
+
+def _timeline_answer(request, incident, form=None, error: str = "") -> HttpResponse:
+    if is_htmx(request):
+        context = {
+            **timeline_context(incident),
+            "entry_form": form or TimelineEntryForm(),
+            "timeline_error": error,
+        }
+        return render(request, "web/_timeline_section.html", context)
+    if form is None and not error:
+        return redirect(_incident_url(incident, "timeline"))
+    context = incident_context(request, incident, entry_form=form or TimelineEntryForm())
+    context["timeline_error"] = error
+    return render(request, "web/incident_detail.html", context, status=400)
+
+
+@page
+@require_POST
+def add_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = queries.incident_or_404(request.user, pk)
+    form = TimelineEntryForm(request.POST)
+    added = _apply(
+        form,
+        lambda data: verbs.add_timeline_event(
+            incident, data["text"], timestamp=data["timestamp"], by=request.user
+        ),
+    )
+    return _timeline_answer(request, incident, None if added else form)
+
+
+def _entry(request: HttpRequest, pk: int, entry_pk: int):
+    incident = queries.incident_or_404(request.user, pk)
+    return incident, get_object_or_404(incident.timeline_events, pk=entry_pk)
+
+
+@page
+@require_POST
+def edit_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    incident, entry = _entry(request, pk, entry_pk)
+    form = TimelineEntryForm(request.POST)
+    edited = _apply(
+        form,
+        lambda data: verbs.edit_timeline_event(
+            entry,
+            text=data["text"],
+            timestamp=data["timestamp"] or entry.timestamp,
+            by=request.user,
+        ),
+    )
+    error = "" if edited else " ".join(e for errors in form.errors.values() for e in errors)
+    return _timeline_answer(request, incident, error=error)
+
+
+@page
+@require_POST
+def delete_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    incident, entry = _entry(request, pk, entry_pk)
+    verbs.remove_timeline_event(entry, by=request.user)
+    return _timeline_answer(request, incident)
+
+
+# --- Follow-up actions ----------------------------------------------------------------------------
+
+
+def _actions_answer(request, incident, form=None, error: str = "") -> HttpResponse:
+    if is_htmx(request):
+        context = {
+            "incident": incident,
+            "actions": queries.actions_of(incident),
+            "people": list(queries.people()),
+            "priorities": Action.Priority.choices,
+            "action_form": form or ActionForm(),
+            "actions_error": error,
+        }
+        return render(request, "web/_actions.html", context)
+    if form is None and not error:
+        return redirect(_incident_url(incident, "actions"))
+    context = incident_context(request, incident, action_form=form or ActionForm())
+    context["actions_error"] = error
+    return render(request, "web/incident_detail.html", context, status=400)
+
+
+@page
+@require_POST
+def add_action(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = queries.incident_or_404(request.user, pk)
+    form = ActionForm(request.POST)
+    added = _apply(form, lambda data: verbs.add_action(incident, **data, by=request.user))
+    return _actions_answer(request, incident, None if added else form)
+
+
+def _action(request: HttpRequest, pk: int, action_pk: int):
+    incident = queries.incident_or_404(request.user, pk)
+    return incident, get_object_or_404(incident.actions, pk=action_pk)
+
+
+@page
+@require_POST
+def edit_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    incident, action = _action(request, pk, action_pk)
+    form = ActionForm(request.POST)
+    edited = _apply(form, lambda data: verbs.update_action(action, **data, by=request.user))
+    error = "" if edited else " ".join(e for errors in form.errors.values() for e in errors)
+    return _actions_answer(request, incident, error=error)
+
+
+@page
+@require_POST
+def complete_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    incident, action = _action(request, pk, action_pk)
+    form = CompleteActionForm(request.POST)
+    _apply(form, lambda data: verbs.complete_action(action, done=data["done"], by=request.user))
+    return _actions_answer(request, incident)
+
+
+# --- Declaring ------------------------------------------------------------------------------------
+
+
+@page
+def declare(request: HttpRequest) -> HttpResponse:
+    form = DeclareForm(request.POST or None)
+    if request.method == "POST":
+        declared = {}
+
+        def call(data):
+            declared["incident"] = verbs.declare_incident(
+                **data, reporter=queries.external_user_for(request.user), by=request.user
+            )
+
+        if _apply(form, call):
+            messages.success(request, "Incident declared.")
+            return redirect(_incident_url(declared["incident"]))
+    return render(request, "web/declare.html", {"form": form}, status=400 if form.is_bound else 200)

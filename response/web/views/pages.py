@@ -1,0 +1,164 @@
+"""Pages that read: the incident list, the incident document, its live timeline, the write-up."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from response.core.models import Action, Severity
+from response.web import queries
+from response.web.channels import channel_of
+from response.web.decorators import page
+from response.web.forms import (
+    ActionForm,
+    DetailsForm,
+    IncidentFilterForm,
+    LeadForm,
+    SeverityForm,
+    StatusForm,
+    TimelineEntryForm,
+)
+from response.web.report import durations, key_times
+
+PAGE_SIZE = 25
+
+
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and uptime checks: answers without sign-in, and checks the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@page
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    form = IncidentFilterForm(request.GET or None, leads=queries.leads_for_filter())
+    filters = queries.IncidentFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = queries.IncidentFilters(
+            q=data["q"],
+            status=data["status"],
+            severity=data["severity"].pk if data["severity"] else None,
+            lead=data["lead"].pk if data["lead"] else None,
+            since=data["since"],
+            until=data["until"],
+        )
+    incidents = queries.OpenFirst(queries.filtered_incidents(request.user, filters))
+    page_obj = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [(incident, channel_of(incident)) for incident in page_obj.object_list]
+    return render(
+        request,
+        "web/incident_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "rows": rows,
+            "open_count": incidents.open_count(),
+            "filtered": any(vars(filters).values()),
+            "query": query.urlencode(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def incident_context(request: HttpRequest, incident, **forms) -> dict:
+    """Everything the incident document shows; `forms` replaces a form (bound, with errors)."""
+    tz_now = timezone.localtime()
+    context = {
+        "incident": incident,
+        "channel": channel_of(incident),
+        "severities": list(Severity.objects.all()),
+        "key_times": key_times(incident),
+        "participants": queries.participants_of(incident),
+        "actions": queries.actions_of(incident),
+        "people": list(queries.people()),
+        "priorities": Action.Priority.choices,
+        "details_form": DetailsForm(
+            initial={
+                "title": incident.title,
+                "summary": incident.summary,
+                "impact": incident.impact,
+                "started_at": timezone.localtime(incident.started_at),
+            }
+        ),
+        "severity_form": SeverityForm(initial={"severity": incident.severity_id}),
+        "status_form": StatusForm(initial={"status": incident.status}),
+        "lead_form": LeadForm(initial={"lead": incident.lead_id}),
+        "action_form": ActionForm(),
+        "entry_form": TimelineEntryForm(),
+        "now": tz_now,
+    }
+    context.update(timeline_context(incident))
+    context.update(forms)
+    return context
+
+
+def timeline_context(incident) -> dict:
+    return {
+        "incident": incident,
+        "entries": queries.timeline_of(incident),
+        "version": queries.live_version(incident),
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+
+
+@page
+@require_GET
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = queries.incident_or_404(request.user, pk)
+    return render(request, "web/incident_detail.html", incident_context(request, incident))
+
+
+@page
+@require_GET
+def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Polled by the incident page every few seconds: 204 (nothing to swap) until a change."""
+    incident = queries.incident_or_404(request.user, pk)
+    version = queries.live_version(incident)
+    if request.GET.get("v") == str(version):
+        return HttpResponse(status=204)
+    context = {**timeline_context(incident), "version": version}
+    return render(request, "web/_timeline_live.html", context)
+
+
+def writeup_context(incident) -> dict:
+    return {
+        "incident": incident,
+        "channel": channel_of(incident),
+        "key_times": key_times(incident),
+        "durations": durations(incident),
+        "entries": queries.timeline_of(incident),
+        "actions": queries.actions_of(incident),
+        "participants": queries.participants_of(incident),
+        "time_zone": timezone.get_current_timezone_name(),
+        "generated_at": timezone.localtime(),
+    }
+
+
+@page
+@require_GET
+def writeup(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = queries.incident_or_404(request.user, pk)
+    return render(request, "web/writeup.html", writeup_context(incident))
+
+
+@page
+@require_GET
+def writeup_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = queries.incident_or_404(request.user, pk)
+    text = render_to_string("web/writeup.md", writeup_context(incident), request=request)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    filename = f"incident-{incident.pk}-{slugify(incident.title)[:50] or 'write-up'}.md"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
