@@ -63,7 +63,10 @@ class FakeSlack:
         self._server = Server((self.host, self._port), self)
         self._port = self._server.server_address[1]
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fakeslack-http", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fakeslack-http",
+            daemon=True,
         )
         self._thread.start()
         self.socket.start()
