@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "response.core",
     "response.web",
     "response.api",
+    "response.slack",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,8 @@ def huey_settings(queue_url: str) -> dict:
         "utc": True,
         "consumer": {"workers": 4, "worker_type": "thread", "periodic": True},
     }
+    if scheme == "memory":  # tests: one process, no files
+        return {**common, "huey_class": "huey.MemoryHuey"}
     if scheme == "sqlite":
         path = queue_url.removeprefix("sqlite:///") or str(DATA_DIR / "queue.sqlite3")
         return {**common, "huey_class": "huey.SqliteHuey", "filename": path}
@@ -184,6 +187,16 @@ if not SLACK_API_URL.endswith("/"):
     SLACK_API_URL += "/"
 RESPONSE_INCIDENT_CHANNEL = env("RESPONSE_INCIDENT_CHANNEL", "incidents")
 RESPONSE_PLUGINS = env_list("RESPONSE_PLUGINS")
+RESPONSE_SLASH_COMMAND = env("RESPONSE_SLASH_COMMAND", "/incident")
+# Create the comms channel as soon as a live incident is declared (else: the headline's button).
+RESPONSE_AUTO_CREATE_CHANNEL = env_bool("RESPONSE_AUTO_CREATE_CHANNEL", default=True)
+# Offer "report only — already fixed" when declaring.
+RESPONSE_REPORT_ONLY_ENABLED = env_bool("RESPONSE_REPORT_ONLY_ENABLED", default=True)
+# Reacting with this emoji adds a message to the timeline, like pinning it.
+RESPONSE_TIMELINE_REACTION = env("RESPONSE_TIMELINE_REACTION", "pushpin")
+RESPONSE_CHANNEL_NAME_TEMPLATE = env("RESPONSE_CHANNEL_NAME_TEMPLATE", "inc-{id}-{slug}")
+# Longest wait between two tries of a Slack call that keeps failing (seconds).
+RESPONSE_SLACK_MAX_BACKOFF = int(env("RESPONSE_SLACK_MAX_BACKOFF", "300"))
 
 # --- The rest -------------------------------------------------------------------------------------
 

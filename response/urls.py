@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from response.api.urls import api
+from response.slack.http import slack_events
 
 admin.site.site_header = "Response administration"
 admin.site.site_title = "Response"
@@ -9,5 +10,6 @@ admin.site.site_title = "Response"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("slack/events", slack_events, name="slack-events"),
     path("", include("response.web.urls")),
 ]

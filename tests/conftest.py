@@ -3,6 +3,8 @@ from django.db import connections
 
 from response.core.dbguards import remove_audit_guards
 
+pytest_plugins = ["fakeslack.pytest_plugin", "tests.slack.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
@@ -13,3 +15,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for connection in connections.all():
             with connection.cursor() as cursor:
                 remove_audit_guards(cursor, connection.vendor, kinds=("delete",))
+
+
+@pytest.fixture(autouse=True)
+def default_severities(request):
+    """Transactional tests empty the tables, the seeded severities with them: put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        from response.core.severities import seed_default_severities
+
+        request.getfixturevalue("transactional_db")
+        seed_default_severities()

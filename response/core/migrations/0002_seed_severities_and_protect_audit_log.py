@@ -3,29 +3,11 @@
 from django.db import migrations
 
 from response.core.dbguards import install_audit_guards, remove_audit_guards
-
-SEVERITIES = [
-    # slug, name, rank, emoji, description, minutes between status updates (None: not asked)
-    ("critical", "Critical", 1, "⛈️", "A major outage: many customers affected, act now.", 30),
-    ("major", "Major", 2, "🌧️", "Significant degradation for some customers.", 60),
-    ("minor", "Minor", 3, "🌦️", "Limited impact; a workaround exists.", None),
-    ("trivial", "Trivial", 4, "🌤️", "Little or no customer impact.", None),
-]
+from response.core.severities import seed_default_severities
 
 
 def seed_severities(apps, schema_editor):
-    Severity = apps.get_model("core", "Severity")
-    for slug, name, rank, emoji, description, cadence in SEVERITIES:
-        Severity.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "rank": rank,
-                "emoji": emoji,
-                "description": description,
-                "update_cadence_mins": cadence,
-            },
-        )
+    seed_default_severities(apps.get_model("core", "Severity"))
 
 
 def protect_audit_log(apps, schema_editor):

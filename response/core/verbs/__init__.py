@@ -23,7 +23,11 @@ from response.core.verbs.incident import (
     set_status,
     update_incident,
 )
-from response.core.verbs.people import get_or_create_external_user, update_external_user_profile
+from response.core.verbs.people import (
+    get_or_create_external_user,
+    note_participant,
+    update_external_user_profile,
+)
 
 __all__ = [
     "UNSET",
@@ -36,6 +40,7 @@ __all__ = [
     "declare_incident",
     "edit_timeline_event",
     "get_or_create_external_user",
+    "note_participant",
     "post_status_update",
     "remove_timeline_event",
     "remove_timeline_event_by_source",

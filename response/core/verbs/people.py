@@ -39,3 +39,32 @@ def update_external_user_profile(
     user.profile_fetched_at = fetched_at or timezone.now()
     user.save(update_fields=[*profile, "profile_fetched_at"])
     return user
+
+
+def note_participant(
+    incident, user: ExternalUser, *, messages: int = 0, is_member: bool | None = None
+) -> None:
+    """Count someone's messages in the incident's channel, or note them joining or leaving.
+    Not audited: it is bookkeeping about the conversation, not a change to the incident."""
+    from django.db.models import F
+
+    from response.core.models import Participant
+
+    participant, created = Participant.objects.get_or_create(
+        incident=incident,
+        user=user,
+        defaults={
+            "message_count": messages,
+            "is_member": True if is_member is None else is_member,
+            "joined_at": timezone.now(),
+        },
+    )
+    if created:
+        return
+    changes: dict = {}
+    if messages:
+        changes["message_count"] = F("message_count") + messages
+    if is_member is not None:
+        changes["is_member"] = is_member
+    if changes:
+        Participant.objects.filter(pk=participant.pk).update(**changes)

@@ -1,0 +1,34 @@
+"""Frozen snapshots of what the renderers show: built from the database once, rendered purely."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SeverityChoice:
+    slug: str
+    name: str
+    emoji: str
+    rank: int
+
+
+@dataclass(frozen=True)
+class IncidentData:
+    id: int
+    title: str
+    status: str  # the Status value, e.g. "investigating"
+    status_label: str
+    severity: SeverityChoice | None
+    reporter_id: str | None  # Slack user ids
+    lead_id: str | None
+    summary: str
+    impact: str
+    is_open: bool
+    is_private: bool
+    is_report_only: bool
+    comms_channel_id: str | None
+    reported_ts: int  # Unix time, shown in each viewer's own zone with <!date^…>
+    duration_text: str | None  # once closed
+    # Buttons added with @headline_post_action, as (order, element); built-ins are 100/200/300.
+    extra_buttons: tuple[tuple[int, dict], ...] = field(default=())

@@ -1,0 +1,39 @@
+"""Every action id, callback id and block id Response puts in Slack, in one place."""
+
+# Headline post buttons (the values match HeadlinePost's constants, as the original named them).
+CREATE_COMMS_CHANNEL = "create-comms-channel-button"
+EDIT_INCIDENT = "edit-incident-button"
+CLOSE_INCIDENT = "close-incident-button"
+OPEN_INCIDENT_PAGE = "open-incident-page"
+
+# Buttons elsewhere.
+CHANGE_SUMMARY = "change-summary-button"
+CHANGE_IMPACT = "change-impact-button"
+DECLARE_FROM_HOME = "declare-incident-home-button"
+TAKE_LEAD = "take-lead-button"
+SET_SEVERITY_SELECT = "set-severity-select"
+POST_UPDATE = "post-update-button"
+
+# Modals.
+DECLARE_MODAL = "declare-incident-modal"
+EDIT_MODAL = "edit-incident-modal"
+FIELD_MODAL = "edit-field-modal"
+UPDATE_MODAL = "post-update-modal"
+
+# Shortcuts.
+DECLARE_SHORTCUT = "declare-incident"
+ADD_TO_TIMELINE_SHORTCUT = "add-to-timeline"
+
+# Input blocks: block id and action id are the same string.
+TITLE = "title"
+SUMMARY = "summary"
+IMPACT = "impact"
+SEVERITY = "severity"
+LEAD = "lead"
+OPTIONS = "options"
+STATUS = "status"
+UPDATE_TEXT = "update_text"
+FIELD_VALUE = "field_value"
+
+OPTION_PRIVATE = "private"
+OPTION_REPORT_ONLY = "report_only"

@@ -1,0 +1,120 @@
+"""Messages Response posts: welcome, confirmation, updates, field display, lists, topic."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from response.slack.blocks import ids
+from response.slack.blocks.data import IncidentData
+from response.slack.blocks.headline import incident_url, severity_text
+from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
+
+TOPIC_LIMIT = 250
+
+
+def topic_text(data: IncidentData, *, url: str) -> str:
+    lead = f"Lead: <@{data.lead_id}>" if data.lead_id else "No lead yet"
+    head = f"{severity_text(data)} | {data.status_label} | {lead} | "
+    return (
+        truncate(head + url, TOPIC_LIMIT)
+        if len(head + url) <= TOPIC_LIMIT
+        else truncate(f"{head}{data.title}", TOPIC_LIMIT)
+    )
+
+
+def _section(text: str) -> dict:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
+
+
+def render_welcome(
+    data: IncidentData, *, site_url: str, commands: list[tuple[str, str]]
+) -> tuple[str, list[dict]]:
+    url = incident_url(data.id, site_url=site_url)
+    text = f"👋 This is the channel for incident #{data.id}: {data.title}"
+    lines = "\n".join(f"• `{names}` {escape(helptext)}" for names, helptext in commands)
+    blocks = [
+        _section(f"👋 *Incident #{data.id}: {escape(data.title)}*\n<{url}|Incident page>"),
+        _section("Talk to me with `@Response <command>` here, or `/incident <command>`:\n" + lines),
+        ContextBlock(
+            elements=[
+                MarkdownTextObject(
+                    text="📌 Pin a message (or react with :pushpin:) to add it to the timeline."
+                )
+            ]
+        ).to_dict(),
+    ]
+    return text, blocks
+
+
+def render_help(commands: list[tuple[str, str]]) -> str:
+    lines = "\n".join(f"• `{names}` {helptext}" for names, helptext in commands)
+    return (
+        "*Incident commands* (in an incident's channel, as `@Response <command>` or "
+        f"`/incident <command>`):\n{lines}\n\n"
+        "*Anywhere:* `/incident <title>` declares an incident, `/incident list` shows open ones."
+    )
+
+
+def render_declaration_confirmation(
+    data: IncidentData, *, headline_permalink: str | None, channel_id: str | None, site_url: str
+) -> tuple[str, list[dict]]:
+    where = []
+    if headline_permalink:
+        where.append(f"<{headline_permalink}|headline post>")
+    if channel_id:
+        where.append(f"<#{channel_id}>")
+    where.append(f"<{incident_url(data.id, site_url=site_url)}|incident page>")
+    text = f"✅ Incident #{data.id} declared: {data.title}"
+    return text, [_section(f"{text}\nFollow it here: {' · '.join(where)}")]
+
+
+def render_field(data: IncidentData, field: str) -> tuple[str, list[dict]]:
+    value = getattr(data, field)
+    label = field.capitalize()
+    shown = escape(value) if value else "_Not set yet._"
+    text = f"{label} of incident #{data.id}: {value or 'not set yet'}"
+    button = ButtonElement(
+        text=f"Change the {field}",
+        action_id=ids.CHANGE_SUMMARY if field == "summary" else ids.CHANGE_IMPACT,
+        value=str(data.id),
+    )
+    return text, [_section(f"*{label}*\n{shown}"), ActionsBlock(elements=[button]).to_dict()]
+
+
+def render_open_incidents(incidents: list[IncidentData], *, site_url: str) -> str:
+    if not incidents:
+        return "🎉 No open incidents."
+    lines = [
+        f"• {severity_text(d)} <{incident_url(d.id, site_url=site_url)}|#{d.id} {escape(d.title)}>"
+        f" — {d.status_label}, lead {mention(d.lead_id)}"
+        + (f", <#{d.comms_channel_id}>" if d.comms_channel_id else "")
+        for d in incidents
+    ]
+    return "*Open incidents*\n" + "\n".join(lines)
+
+
+def render_status_update(data: IncidentData, *, author_id: str | None, text: str) -> str:
+    by = f" from {mention(author_id)}" if author_id else ""
+    return f"📣 *Update{by}* ({data.status_label}, {severity_text(data)})\n{escape(text)}"
+
+
+def render_resolved(data: IncidentData, *, site_url: str) -> str:
+    url = incident_url(data.id, site_url=site_url)
+    duration = f" after {data.duration_text}" if data.duration_text else ""
+    return (
+        f"✅ Incident #{data.id} is resolved{duration}. Write it up on the <{url}|incident page>."
+    )
+
+
+def render_write_up_request(data: IncidentData, *, site_url: str) -> str:
+    url = incident_url(data.id, site_url=site_url)
+    return (
+        f"📝 Incident #{data.id} ({escape(data.title)}) is resolved. Thank you for leading it!\n"
+        f"When you can, write it up: <{url}|incident page>."
+    )

@@ -1,0 +1,224 @@
+"""Modals: declare, edit, change one field, post a status update."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from response.slack.blocks import ids
+from response.slack.blocks.data import IncidentData, SeverityChoice
+from response.slack.blocks.text import truncate
+
+TITLE_MAX = 255
+TEXT_MAX = 3000  # plain_text_input's own limit
+
+STATUS_CHOICES = [
+    ("investigating", "🔍 Investigating"),
+    ("identified", "🎯 Identified"),
+    ("monitoring", "👀 Monitoring"),
+    ("resolved", "✅ Resolved"),
+]
+
+
+def severity_option(severity: SeverityChoice) -> Option:
+    return Option(value=severity.slug, text=truncate(f"{severity.emoji} {severity.name}", 75))
+
+
+def _text_input(
+    block: str,
+    label: str,
+    *,
+    initial: str = "",
+    multiline: bool = False,
+    optional: bool = False,
+    max_length: int = TEXT_MAX,
+    placeholder: str | None = None,
+) -> InputBlock:
+    return InputBlock(
+        block_id=block,
+        label=label,
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=block,
+            initial_value=truncate(initial, max_length) or None,
+            multiline=multiline,
+            max_length=max_length,
+            placeholder=placeholder,
+        ),
+    )
+
+
+def _severity_input(severities: list[SeverityChoice], current: str | None) -> InputBlock:
+    options = [severity_option(s) for s in severities]
+    initial = next((o for o, s in zip(options, severities, strict=True) if s.slug == current), None)
+    return InputBlock(
+        block_id=ids.SEVERITY,
+        label="Severity",
+        optional=True,
+        element=StaticSelectElement(
+            action_id=ids.SEVERITY,
+            placeholder="How bad is it?",
+            options=options,
+            initial_option=initial,
+        ),
+    )
+
+
+def _lead_input(current: str | None) -> InputBlock:
+    return InputBlock(
+        block_id=ids.LEAD,
+        label="Lead",
+        optional=True,
+        element=UserSelectElement(
+            action_id=ids.LEAD, placeholder="Who is leading?", initial_user=current or None
+        ),
+    )
+
+
+def _options_input(*, private: bool, report_only_allowed: bool) -> InputBlock:
+    options = [
+        Option(
+            value=ids.OPTION_PRIVATE,
+            text="Private",
+            description="A private channel; hidden from lists and announcements",
+        )
+    ]
+    if report_only_allowed:
+        options.append(
+            Option(
+                value=ids.OPTION_REPORT_ONLY,
+                text="Report only — already fixed",
+                description="Record it for the write-up; no channel, no reminders",
+            )
+        )
+    return InputBlock(
+        block_id=ids.OPTIONS,
+        label="Options",
+        optional=True,
+        element=CheckboxesElement(
+            action_id=ids.OPTIONS,
+            options=options,
+            initial_options=[options[0]] if private else None,
+        ),
+    )
+
+
+def render_declare_modal(
+    *,
+    title: str,
+    severities: list[SeverityChoice],
+    report_only_allowed: bool,
+    metadata: dict,
+) -> dict:
+    return View(
+        type="modal",
+        callback_id=ids.DECLARE_MODAL,
+        title="Declare an incident",
+        submit="Declare",
+        close="Cancel",
+        private_metadata=json.dumps(metadata),
+        blocks=[
+            _text_input(
+                ids.TITLE,
+                "Title",
+                initial=title,
+                max_length=TITLE_MAX,
+                placeholder="What is happening?",
+            ),
+            _text_input(
+                ids.SUMMARY,
+                "Summary",
+                multiline=True,
+                optional=True,
+                placeholder="What do we know so far?",
+            ),
+            _text_input(
+                ids.IMPACT,
+                "Impact",
+                multiline=True,
+                optional=True,
+                placeholder="Who or what is affected, and how?",
+            ),
+            *([_severity_input(severities, None)] if severities else []),
+            _lead_input(None),
+            _options_input(private=False, report_only_allowed=report_only_allowed),
+        ],
+    ).to_dict()
+
+
+def render_edit_modal(data: IncidentData, *, severities: list[SeverityChoice]) -> dict:
+    return View(
+        type="modal",
+        callback_id=ids.EDIT_MODAL,
+        title=truncate(f"Edit incident #{data.id}", 24),
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"incident_id": data.id}),
+        blocks=[
+            _text_input(ids.TITLE, "Title", initial=data.title, max_length=TITLE_MAX),
+            _text_input(
+                ids.SUMMARY, "Summary", initial=data.summary, multiline=True, optional=True
+            ),
+            _text_input(ids.IMPACT, "Impact", initial=data.impact, multiline=True, optional=True),
+            *(
+                [_severity_input(severities, data.severity.slug if data.severity else None)]
+                if severities
+                else []
+            ),
+            _lead_input(data.lead_id),
+        ],
+    ).to_dict()
+
+
+def render_field_modal(*, incident_id: int, field: str, value: str) -> dict:
+    label = field.capitalize()
+    return View(
+        type="modal",
+        callback_id=ids.FIELD_MODAL,
+        title=truncate(f"Change the {field}", 24),
+        submit="Save",
+        close="Cancel",
+        private_metadata=json.dumps({"incident_id": incident_id, "field": field}),
+        blocks=[
+            _text_input(ids.FIELD_VALUE, label, initial=value, multiline=True, optional=True),
+        ],
+    ).to_dict()
+
+
+def render_update_modal(*, incident_id: int, status: str, title: str) -> dict:
+    options = [Option(value=value, text=label) for value, label in STATUS_CHOICES]
+    initial = next((o for o in options if o.value == status), None)
+    return View(
+        type="modal",
+        callback_id=ids.UPDATE_MODAL,
+        title="Post a status update",
+        submit="Post",
+        close="Cancel",
+        private_metadata=json.dumps({"incident_id": incident_id}),
+        blocks=[
+            SectionBlock(text=truncate(f"*Incident #{incident_id}:* {title}", 3000)),
+            InputBlock(
+                block_id=ids.STATUS,
+                label="Status",
+                element=StaticSelectElement(
+                    action_id=ids.STATUS, options=options, initial_option=initial
+                ),
+            ),
+            _text_input(
+                ids.UPDATE_TEXT,
+                "Update",
+                multiline=True,
+                placeholder="What changed, what is next, when the next update is due",
+            ),
+        ],
+    ).to_dict()

@@ -1,0 +1,169 @@
+"""The building blocks plugins are written with (public, stable API from the original Response).
+
+    @incident_command(['duration'], helptext='How long has this incident been running?')
+    @keyword_handler(['runbook', 'run book'])
+    @event_handler('member_joined_channel')
+    @action_handler(HeadlinePost.CLOSE_INCIDENT_BUTTON)
+    @headline_post_action(order=150)
+    @modal_handler('my-modal-callback-id')
+    @recurring_notification(interval_mins=30, max_notifications=10)
+    @single_notification(initial_delay_mins=5)
+
+Each decorator records a spec in a strict registry (a duplicate name raises) and returns the
+function unchanged. Plugins are modules listed in RESPONSE_PLUGINS, imported once at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from response.notifications.registry import (
+    NOT_NOW,
+    NotNow,
+    recurring_notification,
+    single_notification,
+)
+from response.slack.registry import Registry
+
+__all__ = [
+    "NOT_NOW",
+    "ActionContext",
+    "NotNow",
+    "action_handler",
+    "event_handler",
+    "headline_post_action",
+    "incident_command",
+    "keyword_handler",
+    "modal_handler",
+    "recurring_notification",
+    "single_notification",
+]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    names: tuple[str, ...]
+    func: Callable
+    helptext: str
+
+
+@dataclass(frozen=True)
+class KeywordSpec:
+    keywords: tuple[str, ...]
+    func: Callable
+    pattern: re.Pattern = field(repr=False)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    event_type: str
+    func: Callable
+
+
+@dataclass(frozen=True)
+class HeadlineActionSpec:
+    order: int
+    func: Callable
+
+
+@dataclass
+class ActionContext:
+    """What a button press or menu choice carries, for @action_handler functions."""
+
+    incident: Any  # response.core.models.Incident, or None when the action is not about one
+    user_id: str
+    action_id: str
+    value: str | None
+    trigger_id: str | None
+    channel_id: str | None
+    message_ts: str | None
+    response_url: str | None
+    payload: dict
+
+
+INCIDENT_COMMANDS: Registry[CommandSpec] = Registry("incident command")
+KEYWORD_HANDLERS: Registry[KeywordSpec] = Registry("keyword handler")
+EVENT_HANDLERS: Registry[EventSpec] = Registry("event handler")
+ACTION_HANDLERS: Registry[Callable[[ActionContext], Any]] = Registry("action handler")
+HEADLINE_POST_ACTIONS: Registry[HeadlineActionSpec] = Registry("headline post action")
+MODAL_HANDLERS: Registry[Callable] = Registry("modal handler")
+
+
+def _name(func: Callable) -> str:
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def incident_command(commands: list[str], helptext: str = "") -> Callable:
+    """`@Response <command> …` (or `/incident <command> …`) in an incident's channel calls
+    `func(incident, user_id, message)`, which returns `(handled, reply_or_None)`."""
+
+    def register(func: Callable) -> Callable:
+        spec = CommandSpec(tuple(c.lower() for c in commands), func, helptext)
+        for name in spec.names:
+            INCIDENT_COMMANDS.register(name, spec)
+        return func
+
+    return register
+
+
+def keyword_handler(keywords: list[str]) -> Callable:
+    """A message in an incident's channel containing one of the keywords (whole words, any case)
+    calls `func(comms_channel, user, text, ts)`."""
+
+    def register(func: Callable) -> Callable:
+        alternatives = "|".join(re.escape(k) for k in keywords)
+        pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+        KEYWORD_HANDLERS.register(_name(func), KeywordSpec(tuple(keywords), func, pattern))
+        return func
+
+    return register
+
+
+def event_handler(event_type: str) -> Callable:
+    """Any Events API event of this type calls `func(incident, event)`; `incident` is the
+    incident whose channel the event happened in, or None."""
+
+    def register(func: Callable) -> Callable:
+        EVENT_HANDLERS.register(f"{event_type}:{_name(func)}", EventSpec(event_type, func))
+        return func
+
+    return register
+
+
+def action_handler(action_id: str) -> Callable:
+    """A button or menu with this action id calls `func(action_context)`."""
+
+    def register(func: Callable) -> Callable:
+        ACTION_HANDLERS.register(action_id, func)
+        return func
+
+    return register
+
+
+def headline_post_action(order: int = 0) -> Callable:
+    """`func(headline_post)` returns a Block Kit element (a dict or an slack_sdk element) to add
+    to the headline post's buttons, or None; built-ins sit at orders 100, 200 and 300."""
+
+    def register(func: Callable) -> Callable:
+        HEADLINE_POST_ACTIONS.register(_name(func), HeadlineActionSpec(order, func))
+        return func
+
+    return register
+
+
+def modal_handler(callback_id: str) -> Callable:
+    """Submitting a modal with this callback id calls `func(user_id, values, metadata, payload)`;
+    it may return a dict of {block_id: error message} to show in the modal."""
+
+    def register(func: Callable) -> Callable:
+        MODAL_HANDLERS.register(callback_id, func)
+        return func
+
+    return register
+
+
+def event_handlers_for(event_type: str) -> list[EventSpec]:
+    return [spec for spec in EVENT_HANDLERS.values() if spec.event_type == event_type]

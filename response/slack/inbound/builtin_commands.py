@@ -1,0 +1,138 @@
+"""The commands of an incident channel, written with the same building block as any plugin."""
+
+from __future__ import annotations
+
+from response.core import verbs
+from response.core.models import Incident
+from response.slack.blocks.messages import render_field, render_help
+from response.slack.blocks.text import human_duration
+from response.slack.decorators import incident_command
+from response.slack.inbound.context import mentioned_users
+from response.slack.models import CommsChannel
+from response.slack.outbound.naming import clean_channel_name
+from response.slack.outbound.outbox import (
+    post_ephemeral,
+    rename_incident_channel,
+)
+from response.slack.people import slack_user
+from response.slack.selectors import incident_data
+
+
+def _channel_id(incident: Incident) -> str | None:
+    channel = CommsChannel.objects.filter(incident=incident).first()
+    return channel.channel_id if channel else None
+
+
+@incident_command(["help"], helptext="List the commands I understand.")
+def show_help(incident: Incident, user_id: str, message: str):
+    from response.slack.inbound.commands import command_help
+
+    return True, render_help(command_help())
+
+
+@incident_command(["lead"], helptext="`lead [@person]` Set the lead (you, if nobody is named).")
+def set_lead(incident: Incident, user_id: str, message: str):
+    named = mentioned_users(message)
+    lead = slack_user(named[0] if named else user_id)
+    verbs.set_lead(incident, lead, by=slack_user(user_id))
+    return True, None
+
+
+@incident_command(
+    ["severity", "sev"],
+    helptext="`severity <critical|major|minor|trivial|1-4>` Set the severity.",
+)
+def set_severity(incident: Incident, user_id: str, message: str):
+    choice = message.strip().split()[0] if message.strip() else ""
+    if not choice:
+        return False, "Which severity? For example `severity critical` or `sev 2`."
+    verbs.set_severity(incident, choice, by=slack_user(user_id))
+    return True, None
+
+
+@incident_command(
+    ["status"],
+    helptext="`status <investigating|identified|monitoring|resolved>` Move the incident along.",
+)
+def set_status(incident: Incident, user_id: str, message: str):
+    choice = message.strip().split()[0] if message.strip() else ""
+    if not choice:
+        return (
+            False,
+            f"The incident is {incident.get_status_display().lower()}. "
+            "Say `status <new status>` to change it.",
+        )
+    verbs.set_status(incident, choice, by=slack_user(user_id))
+    return True, None
+
+
+def _field_command(field: str):
+    def command(incident: Incident, user_id: str, message: str):
+        if message.strip():
+            verbs.update_incident(incident, **{field: message}, by=slack_user(user_id))
+            return True, None
+        channel_id = _channel_id(incident)
+        text, blocks = render_field(incident_data(incident, with_plugin_buttons=False), field)
+        if channel_id:
+            post_ephemeral(channel_id, user_id, text=text, blocks=blocks)
+            return True, None
+        return True, text
+
+    command.__name__ = command.__qualname__ = f"{field}_command"
+    return command
+
+
+incident_command(["summary"], helptext="`summary [text]` Set the summary, or show it.")(
+    _field_command("summary")
+)
+incident_command(["impact"], helptext="`impact [text]` Set the impact, or show it.")(
+    _field_command("impact")
+)
+
+
+@incident_command(
+    ["update"],
+    helptext="`update <text>` Post a status update here, in the headline thread, on the timeline.",
+)
+def post_update(incident: Incident, user_id: str, message: str):
+    verbs.post_status_update(incident, message, by=slack_user(user_id))
+    return True, None
+
+
+@incident_command(["rename"], helptext="`rename <name>` Rename this channel.")
+def rename(incident: Incident, user_id: str, message: str):
+    name = clean_channel_name(message)
+    if not name:
+        return False, "Give the channel a name: lowercase letters, digits, hyphens, underscores."
+    rename_incident_channel(incident.pk, name, requested_by=user_id)
+    return True, None
+
+
+@incident_command(["duration"], helptext="How long has this incident been running?")
+def duration(incident: Incident, user_id: str, message: str):
+    state = "ran for" if incident.is_closed() else "has been running for"
+    text = f"⏱ The incident {state} {human_duration(incident.duration())}."
+    channel = CommsChannel.objects.filter(incident=incident).first()
+    if channel is not None:
+        channel.post_in_channel(text)
+        return True, None
+    return True, text
+
+
+@incident_command(["action"], helptext="`action <text>` Record a follow-up action.")
+def add_action(incident: Incident, user_id: str, message: str):
+    user = slack_user(user_id)
+    verbs.add_action(incident, message, by=user)
+    return True, "📝 Follow-up action recorded."
+
+
+@incident_command(["close", "resolve"], helptext="Resolve the incident.")
+def close(incident: Incident, user_id: str, message: str):
+    verbs.resolve_incident(incident, by=slack_user(user_id))
+    return True, None
+
+
+@incident_command(["reopen"], helptext="Reopen a resolved incident.")
+def reopen(incident: Incident, user_id: str, message: str):
+    verbs.reopen_incident(incident, by=slack_user(user_id))
+    return True, None

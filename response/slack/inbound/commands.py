@@ -1,0 +1,89 @@
+"""`/incident …` and `@Response <command>`: declaring, and the commands of an incident channel."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from response.core.errors import ResponseError
+from response.core.models import Incident
+from response.core.selectors import open_incidents
+from response.slack.blocks.messages import render_help, render_open_incidents
+from response.slack.decorators import INCIDENT_COMMANDS
+from response.slack.inbound.context import APOLOGY, split_command
+from response.slack.inbound.modals import open_declare_modal
+from response.slack.selectors import incident_data, incident_for_channel
+
+logger = logging.getLogger(__name__)
+
+ANYWHERE = {"help", "list", "declare"}
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    known: bool
+    handled: bool
+    reply: str | None
+
+
+def command_help() -> list[tuple[str, str]]:
+    seen, rows = set(), []
+    for _, spec in INCIDENT_COMMANDS.items():
+        if spec.names not in seen:
+            seen.add(spec.names)
+            rows.append((" / ".join(spec.names), spec.helptext))
+    return rows
+
+
+def run_incident_command(incident: Incident, user_id: str, text: str) -> CommandOutcome:
+    """Run `<command> <rest>` for the incident; a failure is an answer, never an exception."""
+    name, rest = split_command(text)
+    spec = INCIDENT_COMMANDS.find(name)
+    if spec is None:
+        hint = f"I don't know how to help with `{name}`." if name else "What can I do for you?"
+        return CommandOutcome(False, False, f"❓ {hint} Try `help` to see what I can do.")
+    try:
+        handled, reply = spec.func(Incident.objects.get(pk=incident.pk), user_id, rest)
+    except ResponseError as error:
+        return CommandOutcome(True, False, f"⚠️ {error.message}")
+    except Exception:
+        logger.exception("Command %r failed (incident %s)", name, incident.pk)
+        return CommandOutcome(True, False, APOLOGY)
+    return CommandOutcome(True, bool(handled), reply)
+
+
+def handle_slash_command(ack, command, client):
+    text = command.get("text") or ""
+    user_id = command["user_id"]
+    channel_id = command.get("channel_id")
+    name, rest = split_command(text)
+    incident = incident_for_channel(channel_id)
+
+    if name == "help":
+        return ack(text=render_help(command_help()), response_type="ephemeral")
+    if name == "list":
+        incidents = [
+            incident_data(i, with_plugin_buttons=False)
+            for i in open_incidents().filter(is_private=False)[:30]
+        ]
+        return ack(
+            text=render_open_incidents(incidents, site_url=settings.SITE_URL),
+            response_type="ephemeral",
+        )
+    if incident is not None and name in INCIDENT_COMMANDS:
+        outcome = run_incident_command(incident, user_id, text)
+        return ack(text=outcome.reply or "✅ Done.", response_type="ephemeral")
+    if incident is not None and name not in ANYWHERE and name:
+        return ack(
+            text=f"❓ I don't know how to help with `{name}`. Try `/incident help`.",
+            response_type="ephemeral",
+        )
+    title = rest if name == "declare" else text.strip()
+    problem = open_declare_modal(
+        client, trigger_id=command["trigger_id"], title=title, channel_id=channel_id
+    )
+    if problem:
+        return ack(text=problem, response_type="ephemeral")
+    return ack()

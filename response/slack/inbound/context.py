@@ -1,0 +1,51 @@
+"""Shared by the listeners: who is asking, about which incident, and how to answer them."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from response.core.models import Incident
+from response.slack.models import HeadlinePost
+from response.slack.outbound.outbox import post_ephemeral, send_dm
+from response.slack.selectors import incident_for_channel
+
+logger = logging.getLogger(__name__)
+
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+APOLOGY = "😵 Sorry, something went wrong there. It has been logged; please try again."
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """("severity", "critical") from "severity critical"; the rest keeps its lines whole."""
+    parts = text.strip().split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0].lower(), parts[1].strip() if len(parts) > 1 else ""
+
+
+def mentioned_users(text: str) -> list[str]:
+    return USER_MENTION.findall(text)
+
+
+def incident_for_action(
+    *, channel_id: str | None, message_ts: str | None, value: str | None
+) -> Incident | None:
+    """The incident a click is about: its headline post, its channel, or the id in the value."""
+    if channel_id and message_ts:
+        post = HeadlinePost.objects.filter(channel_id=channel_id, message_ts=message_ts).first()
+        if post is not None:
+            return Incident.objects.select_related("severity", "lead").get(pk=post.incident_id)
+    if value and value.isdigit():
+        found = Incident.objects.select_related("severity", "lead").filter(pk=int(value)).first()
+        if found is not None:
+            return found
+    return incident_for_channel(channel_id)
+
+
+def tell(user_id: str, text: str, *, channel_id: str | None = None) -> None:
+    """An ephemeral note to one person where they are, or a DM when there is no channel."""
+    if channel_id:
+        post_ephemeral(channel_id, user_id, text=text)
+    else:
+        send_dm(user_id, text=text)

@@ -1,0 +1,196 @@
+"""Modals: opening them (the one Slack call made before answering) and their submissions."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from response.core import verbs
+from response.core.errors import ResponseError
+from response.core.models import Incident, Status
+from response.slack.blocks import ids
+from response.slack.blocks.modals import (
+    render_declare_modal,
+    render_edit_modal,
+    render_field_modal,
+    render_update_modal,
+)
+from response.slack.decorators import MODAL_HANDLERS
+from response.slack.inbound.context import APOLOGY, tell
+from response.slack.inbound.forms import view_metadata, view_values
+from response.slack.outbound.outbox import confirm_declaration
+from response.slack.people import slack_user, slack_user_or_none
+from response.slack.selectors import incident_data, severity_choices
+
+logger = logging.getLogger(__name__)
+
+# Which modal block shows the error of which domain field.
+FIELD_BLOCKS = {
+    "title": ids.TITLE,
+    "summary": ids.SUMMARY,
+    "impact": ids.IMPACT,
+    "severity": ids.SEVERITY,
+    "update": ids.UPDATE_TEXT,
+    "status": ids.STATUS,
+}
+SLOW_SLACK = "😵 Slack did not let me open the form in time. Please try again."
+
+
+def open_view(client, *, trigger_id: str | None, view: dict) -> str | None:
+    """Open a modal; returns a message for the person when Slack refused or was too slow."""
+    if not trigger_id:
+        return SLOW_SLACK
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        logger.warning("views.open failed: %s", error)
+        return SLOW_SLACK
+    return None
+
+
+def open_declare_modal(client, *, trigger_id: str | None, title: str, channel_id: str | None):
+    view = render_declare_modal(
+        title=title[:255],
+        severities=severity_choices(),
+        report_only_allowed=settings.RESPONSE_REPORT_ONLY_ENABLED,
+        metadata={"channel_id": channel_id},
+    )
+    return open_view(client, trigger_id=trigger_id, view=view)
+
+
+def open_edit_modal(client, *, trigger_id: str | None, incident: Incident):
+    view = render_edit_modal(
+        incident_data(incident, with_plugin_buttons=False), severities=severity_choices()
+    )
+    return open_view(client, trigger_id=trigger_id, view=view)
+
+
+def open_field_modal(client, *, trigger_id: str | None, incident: Incident, field: str):
+    view = render_field_modal(incident_id=incident.pk, field=field, value=getattr(incident, field))
+    return open_view(client, trigger_id=trigger_id, view=view)
+
+
+def open_update_modal(client, *, trigger_id: str | None, incident: Incident):
+    view = render_update_modal(
+        incident_id=incident.pk, status=incident.status, title=incident.title
+    )
+    return open_view(client, trigger_id=trigger_id, view=view)
+
+
+def modal_errors(error: ResponseError) -> dict:
+    block = FIELD_BLOCKS.get(error.field or "", ids.TITLE)
+    return {"response_action": "errors", "errors": {block: error.message}}
+
+
+def _incident_from(view: dict) -> Incident | None:
+    incident_id = view_metadata(view).get("incident_id")
+    return Incident.objects.filter(pk=incident_id).first() if incident_id else None
+
+
+def submit_declare(ack, body, view):
+    values = view_values(view)
+    options = values.get(ids.OPTIONS) or []
+    user = slack_user(body["user"]["id"])
+    try:
+        incident = verbs.declare_incident(
+            title=values.get(ids.TITLE) or "",
+            summary=values.get(ids.SUMMARY) or "",
+            impact=values.get(ids.IMPACT) or "",
+            severity=values.get(ids.SEVERITY),
+            lead=slack_user_or_none(values.get(ids.LEAD)),
+            reporter=user,
+            is_private=ids.OPTION_PRIVATE in options,
+            is_report_only=settings.RESPONSE_REPORT_ONLY_ENABLED
+            and ids.OPTION_REPORT_ONLY in options,
+            dedup_key=f"slack-view:{view['id']}",
+            by=user,
+        )
+    except ResponseError as error:
+        return ack(**modal_errors(error))
+    ack()
+    confirm_declaration(
+        incident.pk, channel_id=view_metadata(view).get("channel_id"), user_id=user.external_id
+    )
+
+
+def submit_edit(ack, body, view):
+    incident = _incident_from(view)
+    if incident is None:
+        return ack(response_action="errors", errors={ids.TITLE: "This incident no longer exists."})
+    values = view_values(view)
+    user = slack_user(body["user"]["id"])
+    try:
+        verbs.update_incident(
+            incident,
+            title=values.get(ids.TITLE) or "",
+            summary=values.get(ids.SUMMARY) or "",
+            impact=values.get(ids.IMPACT) or "",
+            by=user,
+        )
+        verbs.set_severity(incident, values.get(ids.SEVERITY), by=user)
+        verbs.set_lead(incident, slack_user_or_none(values.get(ids.LEAD)), by=user)
+    except ResponseError as error:
+        return ack(**modal_errors(error))
+    ack()
+
+
+def submit_field(ack, body, view):
+    incident = _incident_from(view)
+    field = view_metadata(view).get("field")
+    if incident is None or field not in {"summary", "impact"}:
+        return ack(response_action="errors", errors={ids.FIELD_VALUE: "This form is out of date."})
+    try:
+        verbs.update_incident(
+            incident,
+            **{field: view_values(view).get(ids.FIELD_VALUE) or ""},
+            by=slack_user(body["user"]["id"]),
+        )
+    except ResponseError as error:
+        return ack(response_action="errors", errors={ids.FIELD_VALUE: error.message})
+    ack()
+
+
+def submit_update(ack, body, view):
+    incident = _incident_from(view)
+    if incident is None:
+        return ack(
+            response_action="errors", errors={ids.UPDATE_TEXT: "This incident no longer exists."}
+        )
+    values = view_values(view)
+    user = slack_user(body["user"]["id"])
+    text = (values.get(ids.UPDATE_TEXT) or "").strip()
+    if not text:
+        return ack(response_action="errors", errors={ids.UPDATE_TEXT: "Write what changed."})
+    try:
+        status = values.get(ids.STATUS)
+        if status and status != incident.status and incident.status != Status.RESOLVED:
+            verbs.set_status(incident, status, by=user)
+        verbs.post_status_update(incident, text, by=user)
+    except ResponseError as error:
+        return ack(**modal_errors(error))
+    ack()
+
+
+def submit_plugin_modal(ack, body, view):
+    handler = MODAL_HANDLERS.find(view.get("callback_id") or "")
+    if handler is None:
+        return ack()
+    user_id = body["user"]["id"]
+    try:
+        errors = handler(user_id, view_values(view), view_metadata(view), body)
+    except ResponseError as error:
+        errors = {next(iter(view_values(view)), "x"): error.message}
+    except Exception:
+        logger.exception("Modal handler for %s failed", view.get("callback_id"))
+        ack()
+        tell(user_id, APOLOGY)
+        return None
+    if errors:
+        return ack(response_action="errors", errors=errors)
+    return ack()
+
+
+def ignore_closed(ack):
+    ack()

@@ -1,0 +1,44 @@
+"""Slack messages as timeline entries (pins, the 📌 reaction, the "Add to timeline" shortcut)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from response.slack.outbound.performers import cache_get
+from response.slack.people import slack_user_or_none
+
+
+def source_of(channel_id: str, ts: str) -> str:
+    return f"slack:{channel_id}:{ts}"
+
+
+def ts_to_datetime(ts: str) -> datetime:
+    return datetime.fromtimestamp(float(ts), tz=UTC)
+
+
+def permalink(channel_id: str, ts: str, message: dict) -> str:
+    if message.get("permalink"):
+        return message["permalink"]
+    base = (cache_get("auth") or {}).get("url") or "https://slack.com/"
+    return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
+
+
+def message_text(message: dict) -> str:
+    text = (message.get("text") or "").strip()
+    files = [f.get("name") or f.get("title") or "file" for f in message.get("files") or []]
+    if files:
+        text = (text + "\n" if text else "") + "📎 " + ", ".join(files)
+    return text or "(no text)"
+
+
+def message_entry(channel_id: str, message: dict) -> dict:
+    """Keyword arguments for add_timeline_event from a Slack message."""
+    ts = message["ts"]
+    return {
+        "text": message_text(message),
+        "timestamp": ts_to_datetime(ts),
+        "author": slack_user_or_none(message.get("user")),
+        "source": source_of(channel_id, ts),
+        "url": permalink(channel_id, ts, message),
+        "metadata": {"files": [f.get("name") for f in message.get("files") or []]},
+    }

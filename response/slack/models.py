@@ -1,0 +1,128 @@
+"""What the Slack adapter remembers: channels, headline posts, deliveries in and out."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class CommsChannel(models.Model):
+    """The Slack channel where an incident is worked on."""
+
+    incident = models.OneToOneField(
+        "core.Incident", on_delete=models.PROTECT, related_name="comms_channel"
+    )
+    channel_id = models.CharField(max_length=32, unique=True)
+    name = models.CharField(max_length=80)
+    is_private = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+    def post_in_channel(self, text: str, *, blocks: list | None = None) -> None:
+        """Queue a message for this channel. Returns at once; the worker delivers it, in order,
+        retrying through rate limits and outages."""
+        from response.slack.outbound.outbox import post_message
+
+        post_message(self.channel_id, text=text, blocks=blocks)
+
+
+class HeadlinePost(models.Model):
+    """The live summary of an incident in the incidents channel, edited in place."""
+
+    # Action ids of the built-in buttons (kept here for plugins written against the original).
+    CREATE_COMMS_CHANNEL_BUTTON = "create-comms-channel-button"
+    EDIT_INCIDENT_BUTTON = "edit-incident-button"
+    CLOSE_INCIDENT_BUTTON = "close-incident-button"
+
+    incident = models.OneToOneField(
+        "core.Incident", on_delete=models.PROTECT, related_name="headline_post"
+    )
+    channel_id = models.CharField(max_length=32)
+    message_ts = models.CharField(max_length=32)
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Headline of incident #{self.incident_id}"
+
+
+class InboundDelivery(models.Model):
+    """Every request Slack delivered, under a key unique to the delivery, so that a redelivery
+    (Slack's retries, a double click) is recognised and does nothing the second time."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    received_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "inbound deliveries"
+        indexes = [models.Index(fields=["processed_at", "received_at"], name="inbound_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class Job(models.Model):
+    """One piece of Slack work waiting for the worker: a Web API call to make (outbound), or a
+    delivered event to process (inbound).
+
+    Jobs in the same `lane` run strictly in id order: a message and its later edits land in order,
+    a pin and its unpin are processed in order. Outbound lanes are per incident, so a Slack method
+    that hangs or a rate limit holds up one incident, not the others; inbound lanes are per channel,
+    so a Slack outage never delays recording a pin. Pending jobs with the same `key` coalesce: ten
+    edits of an incident cost one `chat.update`, rendered from the incident as it is when sent.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending"
+        DONE = "done"
+        FAILED = "failed"
+
+    lane = models.CharField(max_length=64)
+    key = models.CharField(max_length=200, null=True, blank=True)
+    kind = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    not_before = models.DateTimeField(default=timezone.now)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(state="pending", key__isnull=False),
+                name="unique_pending_job_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=["pending", "done", "failed"]),
+                name="job_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "lane", "id"], name="job_lane_head"),
+            models.Index(fields=["state", "not_before"], name="job_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} [{self.lane}] {self.state}"
+
+
+class SlackCache(models.Model):
+    """Small facts learned from Slack and worth keeping: the bot's id, channel ids by name."""
+
+    key = models.CharField(max_length=200, unique=True)
+    value = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,24 @@
+"""Plugins: the built-in ones and those listed in RESPONSE_PLUGINS, imported once at start-up."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.conf import settings
+
+BUILTIN = [
+    "response.slack.outbound.performers",
+    "response.slack.inbound.events",
+    "response.slack.inbound.builtin_commands",
+    "response.slack.inbound.builtin_actions",
+]
+
+_loaded: list[str] = []
+
+
+def load() -> list[str]:
+    for module in [*BUILTIN, *getattr(settings, "RESPONSE_PLUGINS", [])]:
+        if module not in _loaded:
+            importlib.import_module(module)
+            _loaded.append(module)
+    return list(_loaded)

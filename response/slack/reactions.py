@@ -1,0 +1,105 @@
+"""How Slack follows the incident: a receiver of the core's after-commit announcements that
+queues the Slack work each change needs. It never calls Slack itself."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from response.core.events import IncidentChanged, incident_changed
+from response.core.models import Incident
+from response.slack.blocks.messages import (
+    render_resolved,
+    render_status_update,
+    render_write_up_request,
+)
+from response.slack.outbound import outbox
+from response.slack.selectors import incident_data
+
+# Changes that show on the headline post and the channel topic.
+SHOWN = {"declared", "updated", "lead", "severity", "status", "resolved", "reopened"}
+
+
+def connect() -> None:
+    incident_changed.connect(on_incident_changed, dispatch_uid="response.slack")
+
+
+def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
+    if not settings.SLACK_BOT_TOKEN:
+        return  # Slack is not set up: the web UI and API work alone
+    incident = Incident.objects.select_related("severity", "lead", "reporter").get(
+        pk=event.incident_id
+    )
+    if event.kind == "declared":
+        return on_declared(incident)
+    if event.kind in SHOWN:
+        outbox.sync_incident(incident.pk)
+    announce_in_channel(incident, event)
+
+
+def on_declared(incident: Incident) -> None:
+    # The channel first, so the headline's one chat.postMessage already shows it.
+    if incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL:
+        outbox.create_comms_channel(incident.pk)
+    outbox.sync_incident(incident.pk)
+
+
+def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
+    post = outbox.post_to_incident_channel
+    has_channel = hasattr(incident, "comms_channel")
+    kind = event.kind
+    if kind == "status_update":
+        entry = incident.timeline_events.filter(pk=event.object_id).select_related("author").first()
+        if entry is None:
+            return
+        author = entry.author.external_id if entry.author else None
+        text = render_status_update(
+            incident_data(incident, with_plugin_buttons=False), author_id=author, text=entry.text
+        )
+        if has_channel:
+            post(incident.pk, text=text)
+        outbox.reply_in_headline_thread(incident.pk, text=text)
+        return
+    if not has_channel:
+        if kind == "resolved":
+            ask_for_write_up(incident)
+        return
+    if kind == "lead" and incident.lead:
+        outbox.invite_to_incident_channel(incident.pk, [incident.lead.external_id])
+        post(incident.pk, text=f"👑 <@{incident.lead.external_id}> is now leading this incident.")
+    elif kind == "severity":
+        severity = incident.severity
+        post(
+            incident.pk,
+            text=f"Severity is now {severity.emoji} {severity.name}."
+            if severity
+            else "Severity unset.",
+        )
+    elif kind == "status":
+        post(incident.pk, text=f"Status is now *{incident.get_status_display()}*.")
+    elif kind == "resolved":
+        post(
+            incident.pk,
+            text=render_resolved(
+                incident_data(incident, with_plugin_buttons=False), site_url=settings.SITE_URL
+            ),
+        )
+        ask_for_write_up(incident)
+    elif kind == "reopened":
+        post(
+            incident.pk,
+            text=f"🔁 Incident #{incident.pk} is open again ({incident.get_status_display()}).",
+        )
+    elif kind == "action_added":
+        action = incident.actions.filter(pk=event.object_id).first()
+        if action is not None:
+            post(incident.pk, text=f"📝 Follow-up action recorded: {action.text}")
+
+
+def ask_for_write_up(incident: Incident) -> None:
+    person = incident.lead or incident.reporter
+    if person is None or person.is_bot:
+        return
+    text = render_write_up_request(
+        incident_data(incident, with_plugin_buttons=False), site_url=settings.SITE_URL
+    )
+    outbox.send_dm(person.external_id, text=text, lane=outbox.incident_lane(incident.pk))

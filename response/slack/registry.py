@@ -1,0 +1,57 @@
+"""Strict, typed registries: duplicates raise, order is declared, tests can swap entries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class AlreadyRegistered(Exception):
+    pass
+
+
+class Registry[T]:
+    def __init__(self, what: str):
+        self.what = what
+        self._entries: dict[str, T] = {}
+
+    def register(self, key: str, value: T) -> T:
+        if key in self._entries:
+            raise AlreadyRegistered(f"A {self.what} named {key!r} is already registered.")
+        self._entries[key] = value
+        return value
+
+    def get(self, key: str) -> T:
+        try:
+            return self._entries[key]
+        except KeyError:
+            raise KeyError(f"No {self.what} named {key!r} is registered.") from None
+
+    def find(self, key: str) -> T | None:
+        return self._entries.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._entries
+
+    def items(self) -> list[tuple[str, T]]:
+        return list(self._entries.items())
+
+    def values(self) -> list[T]:
+        return list(self._entries.values())
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    @contextmanager
+    def override(self, key: str, value: T) -> Iterator[None]:
+        """Swap one entry for the duration of a test."""
+        missing = object()
+        previous = self._entries.get(key, missing)
+        self._entries[key] = value
+        try:
+            yield
+        finally:
+            if previous is missing:
+                self._entries.pop(key, None)
+            else:
+                self._entries[key] = previous  # type: ignore[assignment]

@@ -1,0 +1,86 @@
+"""Reads for the Slack adapter: the incident behind a channel, the data the renderers show."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from response.core.models import Incident, Severity
+from response.slack.blocks.data import IncidentData, SeverityChoice
+from response.slack.blocks.text import human_duration
+from response.slack.decorators import HEADLINE_POST_ACTIONS
+from response.slack.models import CommsChannel, HeadlinePost
+
+logger = logging.getLogger(__name__)
+
+
+def incident_for_channel(channel_id: str | None) -> Incident | None:
+    if not channel_id:
+        return None
+    return (
+        Incident.objects.select_related("severity", "lead", "reporter")
+        .filter(comms_channel__channel_id=channel_id)
+        .first()
+    )
+
+
+def comms_channel_of(incident_id: int) -> CommsChannel | None:
+    return CommsChannel.objects.filter(incident_id=incident_id).first()
+
+
+def severity_choices() -> list[SeverityChoice]:
+    return [
+        SeverityChoice(slug=s.slug, name=s.name, emoji=s.emoji, rank=s.rank)
+        for s in Severity.objects.order_by("rank")
+    ]
+
+
+def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> IncidentData:
+    channel = comms_channel_of(incident.pk)
+    severity = incident.severity
+    return IncidentData(
+        id=incident.pk,
+        title=incident.title,
+        status=incident.status,
+        status_label=incident.get_status_display(),
+        severity=(
+            SeverityChoice(severity.slug, severity.name, severity.emoji, severity.rank)
+            if severity
+            else None
+        ),
+        reporter_id=incident.reporter.external_id if incident.reporter else None,
+        lead_id=incident.lead.external_id if incident.lead else None,
+        summary=incident.summary,
+        impact=incident.impact,
+        is_open=incident.is_open(),
+        is_private=incident.is_private,
+        is_report_only=incident.is_report_only,
+        comms_channel_id=channel.channel_id if channel else None,
+        reported_ts=int(incident.reported_at.timestamp()),
+        duration_text=human_duration(incident.duration()) if incident.is_closed() else None,
+        extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
+    )
+
+
+def plugin_buttons(incident: Incident) -> tuple[tuple[int, dict], ...]:
+    """Buttons added with @headline_post_action; a broken plugin loses its button, nothing more."""
+    headline_post = HeadlinePost.objects.filter(incident=incident).first() or HeadlinePost(
+        incident=incident
+    )
+    buttons = []
+    for spec in sorted(HEADLINE_POST_ACTIONS.values(), key=lambda s: s.order):
+        try:
+            element = spec.func(headline_post)
+        except Exception:
+            logger.exception("Headline post action %s failed (incident %s)", spec.func, incident.pk)
+            continue
+        if element is not None:
+            buttons.append(
+                (spec.order, element.to_dict() if hasattr(element, "to_dict") else element)
+            )
+    return tuple(buttons)
+
+
+def now_ts() -> int:
+    return int(timezone.now().timestamp())
