@@ -83,7 +83,7 @@ def command_form(
     }
 
 
-def _interaction(state: State, kind: str, user_id: str, **fields: Any) -> dict:
+def _interaction(state: State, kind: str, user_id: str, /, **fields: Any) -> dict:
     return {
         "type": kind,
         "user": user_ref(state, user_id),

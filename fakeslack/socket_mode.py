@@ -56,6 +56,8 @@ class SocketModeServer:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._turn = itertools.count()
+        # How long a delivery waits for a client to (re)connect before giving up.
+        self.connect_timeout = 5.0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -143,11 +145,9 @@ class SocketModeServer:
 
     # -- delivering --------------------------------------------------------------------------
 
-    def deliver(
-        self, envelope: dict, *, timeout: float, connect_timeout: float = 5.0
-    ) -> dict | None:
+    def deliver(self, envelope: dict, *, timeout: float) -> dict | None:
         """Send one envelope and wait for its acknowledgement; ``None`` if none came in time."""
-        if not self.wait_connected(connect_timeout):
+        if not self.wait_connected(self.connect_timeout):
             raise NoConnection("no Socket Mode connection")
         with self._lock:
             clients = list(self._clients)
