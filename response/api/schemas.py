@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from ninja import Field, Schema
+from ninja import Schema
+from pydantic import Field
 
-from response.api.types import Id, Text, UtcDatetime
+from response.api.types import Id, InputSchema, IsoDate, Text, UtcDatetime
 from response.core.models import Action, Status, TimelineEvent
 
 StatusName = Literal["investigating", "identified", "monitoring", "resolved", "reported"]
@@ -129,7 +130,7 @@ class IncidentDetailOut(IncidentOut):
         return links_for(obj)
 
 
-class IncidentIn(Schema):
+class IncidentIn(InputSchema):
     title: Text = Field(min_length=1, max_length=255)
     summary: Text = ""
     impact: Text = ""
@@ -145,7 +146,7 @@ class IncidentIn(Schema):
     )
 
 
-class IncidentPatch(Schema):
+class IncidentPatch(InputSchema):
     title: Text = Field(None, min_length=1, max_length=255)
     summary: Text = None
     impact: Text = None
@@ -158,33 +159,33 @@ class IncidentPatch(Schema):
     )
 
 
-class ResolveIn(Schema):
+class ResolveIn(InputSchema):
     at: UtcDatetime | None = Field(None, description="When it was resolved; default now.")
 
 
-class ReopenIn(Schema):
+class ReopenIn(InputSchema):
     status: OpenStatusName = "investigating"
 
 
-class StatusUpdateIn(Schema):
+class StatusUpdateIn(InputSchema):
     text: Text = Field(min_length=1, max_length=10_000)
 
 
 # --- Actions --------------------------------------------------------------------------------------
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     text: Text = Field(min_length=1, max_length=10_000)
     owner_id: Id | None = None
-    due_date: date | None = None
+    due_date: IsoDate | None = None
     priority: PriorityName = "medium"
     external_url: Text = Field("", max_length=500)
 
 
-class ActionPatch(Schema):
+class ActionPatch(InputSchema):
     text: Text = Field(None, min_length=1, max_length=10_000)
     owner_id: Id | None = None
-    due_date: date | None = None
+    due_date: IsoDate | None = None
     priority: PriorityName = None
     external_url: Text = Field(None, max_length=500)
     done: bool = None
@@ -205,14 +206,14 @@ class TimelineEventOut(Schema):
     metadata: dict[str, Any]
 
 
-class TimelineEventIn(Schema):
+class TimelineEventIn(InputSchema):
     text: Text = Field(min_length=1, max_length=10_000)
     timestamp: UtcDatetime | None = Field(None, description="Default: now.")
     kind: Literal["note", "message"] = "note"
     url: Text = Field("", max_length=500)
 
 
-class TimelineEventPatch(Schema):
+class TimelineEventPatch(InputSchema):
     text: Text = Field(None, min_length=1, max_length=10_000)
     timestamp: UtcDatetime = None
 
