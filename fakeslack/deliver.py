@@ -40,6 +40,8 @@ class AppConfig:
     retry_delay: float = 0.0
     # Event types to deliver; None means every type (as if subscribed to all).
     events: set[str] | None = None
+    # Also deliver events caused by the bot's own Web API calls.
+    self_events: bool = False
 
 
 @dataclass

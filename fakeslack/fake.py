@@ -15,6 +15,7 @@ from .actor import Actor
 from .deliver import AppConfig, Delivery, Dispatcher
 from .errors import SlackError
 from .faults import Faults
+from .pump import EventPump
 from .recorder import Call, Recorder
 from .replies import use_response_url
 from .server import Server
@@ -51,6 +52,7 @@ class FakeSlack:
         self.faults = Faults()
         self.socket = SocketModeServer(app_id=self.state.app_id, host=host)
         self.dispatcher = Dispatcher(signing_secret=workspace.signing_secret, socket=self.socket)
+        self._pump = EventPump(self.emit)
         self.host = host
         self._port = port
         self._server: Server | None = None
@@ -70,9 +72,11 @@ class FakeSlack:
         )
         self._thread.start()
         self.socket.start()
+        self._pump.start()
         return self
 
     def stop(self) -> None:
+        self._pump.stop()
         self.socket.stop()
         if self._server is not None:
             self._server.shutdown()
@@ -163,8 +167,16 @@ class FakeSlack:
         *,
         retry_delay: float = 0.0,
         events: Iterable[str] | None = None,
+        self_events: bool = False,
     ) -> None:
-        """Where deliveries go: ``request_url`` over HTTP, or Socket Mode when ``socket_mode``."""
+        """Where deliveries go: ``request_url`` over HTTP, or Socket Mode when ``socket_mode``.
+
+        ``events`` limits the event types delivered (default: all). ``self_events`` also
+        delivers events caused by the bot's own Web API calls (its messages, joins, renames,
+        archives); events about other users (``member_joined_channel`` after an invite) are
+        always delivered. Events caused by Web API calls are delivered on a background thread:
+        ``settle()`` waits for them.
+        """
         self.dispatcher.config = AppConfig(
             request_url=request_url,
             socket_mode=socket_mode,
@@ -172,7 +184,12 @@ class FakeSlack:
             ack_timeout=ack_timeout,
             retry_delay=retry_delay,
             events=None if events is None else set(events),
+            self_events=self_events,
         )
+
+    def settle(self, timeout: float = 5.0) -> bool:
+        """Wait until events caused by Web API calls have been delivered."""
+        return self._pump.settle(timeout)
 
     @property
     def app_config(self) -> AppConfig:
@@ -213,10 +230,17 @@ class FakeSlack:
 
     def call_api(self, method: str, args: dict[str, Any], token: str | None) -> dict:
         ctx = webapi.Context(
-            state=self.state, args=webapi.Args(args), token=token, socket_url=self.socket.new_url
+            state=self.state,
+            args=webapi.Args(args),
+            token=token,
+            socket_url=self.socket.new_url,
+            self_events=self.dispatcher.config.self_events,
         )
         with self.state.lock:
-            return copy.deepcopy(webapi.call(ctx, method))
+            response = copy.deepcopy(webapi.call(ctx, method))
+        if ctx.events and response["ok"]:
+            self._pump.put(ctx.events)
+        return response
 
     def record_call(
         self,

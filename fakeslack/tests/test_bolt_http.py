@@ -39,6 +39,7 @@ def test_events_reach_bolt(slack: FakeSlack, client: WebClient, serve_bolt) -> N
     alice = slack.actor("alice")
     channel = client.conversations_create(name="inc-1")["channel"]["id"]
     client.conversations_invite(channel=channel, users=slack.user_id("bob"))
+    assert slack.settle()  # the invite's member_joined_channel is delivered in the background
 
     ts = alice.post_message("incidents", "help @response, #general is down")
     alice.react("incidents", ts, "eyes")
@@ -55,6 +56,7 @@ def test_events_reach_bolt(slack: FakeSlack, client: WebClient, serve_bolt) -> N
     assert all(d.ok and d.transport == "http" for d in slack.deliveries())
     kinds = [k for k, _ in seen]
     assert kinds == [
+        "member_joined_channel",  # bob, invited by the bot
         "message",
         "app_mention",
         "reaction_added",
@@ -68,6 +70,8 @@ def test_events_reach_bolt(slack: FakeSlack, client: WebClient, serve_bolt) -> N
         "channel_archive",
         "app_home_opened",
     ]
+    invited = seen.pop(0)[1]
+    assert invited["user"] == slack.user_id("bob") and invited["inviter"] == slack.bot_user_id
     message = seen[0][1]
     general = slack.channel_id("general")
     bot = slack.bot_user_id
@@ -81,6 +85,34 @@ def test_events_reach_bolt(slack: FakeSlack, client: WebClient, serve_bolt) -> N
     assert seen[6][1]["message"]["text"] == "fixed"
     assert seen[7][1]["subtype"] == "message_deleted" and seen[7][1]["deleted_ts"] == ts
     assert seen[9][1]["channel"]["name"] == "inc-1-checkout"
+
+
+def test_self_events_are_opt_in(slack: FakeSlack, client: WebClient, serve_bolt) -> None:
+    app = bolt_app(slack)
+    seen: list[tuple[str, dict]] = []
+    for kind in ("message", "channel_created", "channel_rename", "member_joined_channel"):
+        app.event(kind)(_recorder(seen, kind))
+    url = serve_bolt(app).url
+    slack.configure_app(request_url=url)
+    client.chat_postMessage(channel="incidents", text="quiet")
+    client.conversations_create(name="quiet-room")
+    assert slack.settle() and seen == []
+
+    slack.configure_app(request_url=url, self_events=True)
+    client.chat_postMessage(channel="incidents", text="loud")
+    channel = client.conversations_create(name="loud-room")["channel"]["id"]
+    client.conversations_rename(channel=channel, name="louder-room")
+    client.conversations_join(channel=slack.channel_id("random"))
+    assert slack.settle()
+    # Bolt ignores the bot's own messages by default, as with real Slack.
+    assert [k for k, _ in seen] == ["channel_created", "channel_rename", "member_joined_channel"]
+    assert [d.payload["event"]["type"] for d in slack.deliveries()] == [
+        "message",
+        "channel_created",
+        "channel_rename",
+        "member_joined_channel",
+    ]
+    assert slack.deliveries()[0].payload["event"]["bot_id"] == slack.bot_id
 
 
 def test_bot_only_hears_channels_it_is_in(slack: FakeSlack, serve_bolt) -> None:

@@ -83,6 +83,15 @@ class Context:
     token: str | None
     # How apps.connections.open learns the Socket Mode URL (a new ticket on each call).
     socket_url: Callable[[], str] = field(default=lambda: "")
+    # Deliver events caused by the bot's own calls (its messages, pins, renames...)?
+    self_events: bool = False
+    # Events this call caused, delivered after it answered (see ``emit``).
+    events: list[dict] = field(default_factory=list)
+
+    def emit(self, event: dict, *, own: bool = True) -> None:
+        """Queue an event this call caused; ``own`` events only when ``self_events`` is on."""
+        if self.self_events or not own:
+            self.events.append(event)
 
     @property
     def bot(self) -> str:

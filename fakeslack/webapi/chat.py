@@ -75,6 +75,14 @@ def post_message(ctx: Context) -> dict:
         if ctx.args.bool("reply_broadcast"):
             message["subtype"] = "thread_broadcast"
     state.add_message(channel, message)
+    ctx.emit(
+        {
+            **copy.deepcopy(message),
+            "channel": channel.id,
+            "channel_type": channel.channel_type,
+            "event_ts": message["ts"],
+        }
+    )
     return copy.deepcopy({"channel": channel.id, "ts": message["ts"], "message": message})
 
 
@@ -97,6 +105,17 @@ def update(ctx: Context) -> dict:
         if key in ctx.args:
             message[key] = content.get(key, "")
     message["edited"] = {"user": ctx.bot, "ts": ctx.state.clock.ts()}
+    ctx.emit(
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "hidden": True,
+            "channel": channel.id,
+            "channel_type": channel.channel_type,
+            "ts": ctx.state.clock.ts(),
+            "message": copy.deepcopy(message),
+        }
+    )
     return copy.deepcopy(
         {"channel": channel.id, "ts": message["ts"], "text": message["text"], "message": message}
     )

@@ -37,6 +37,19 @@ def _info(ctx: Context, channel: Channel) -> dict:
     return channel.to_api(viewer=ctx.bot)
 
 
+def _member_event(ctx: Context, kind: str, channel: Channel, user_id: str) -> dict:
+    event = {
+        "type": kind,
+        "user": user_id,
+        "channel": channel.id,
+        "channel_type": "G" if channel.is_private else "C",
+        "team": ctx.state.team_id,
+    }
+    if kind == "member_joined_channel" and user_id != ctx.bot:
+        event["inviter"] = ctx.bot
+    return event
+
+
 def _writable(channel: Channel) -> Channel:
     if channel.is_archived:
         raise SlackError("is_archived")
@@ -48,6 +61,9 @@ def create(ctx: Context) -> dict:
     channel = ctx.state.new_channel(
         name=name, creator=ctx.bot, is_private=ctx.args.bool("is_private")
     )
+    if not channel.is_private:
+        created = {"id": channel.id, "name": name, "created": channel.created, "creator": ctx.bot}
+        ctx.emit({"type": "channel_created", "channel": created})
     return {"channel": _info(ctx, channel)}
 
 
@@ -92,6 +108,7 @@ def join(ctx: Context) -> dict:
         }
     else:
         channel.members.append(ctx.bot)
+        ctx.emit(_member_event(ctx, "member_joined_channel", channel, ctx.bot))
     return {"channel": _info(ctx, channel), **response}
 
 
@@ -114,6 +131,7 @@ def invite(ctx: Context) -> dict:
             errors.append({"user": ref, "ok": False, "error": "already_in_channel"})
         else:
             channel.members.append(user["id"])
+            ctx.emit(_member_event(ctx, "member_joined_channel", channel, user["id"]), own=False)
     if errors and len(errors) == len(user_ids):
         raise SlackError(errors[0]["error"], errors=errors)
     response = {"channel": _info(ctx, channel)}
@@ -133,6 +151,7 @@ def kick(ctx: Context) -> dict:
     if user["id"] not in channel.members:
         raise SlackError("not_in_channel")
     channel.members.remove(user["id"])
+    ctx.emit(_member_event(ctx, "member_left_channel", channel, user["id"]), own=False)
     return {}
 
 
@@ -154,6 +173,9 @@ def rename(ctx: Context) -> dict:
     if name != channel.name:
         channel.previous_names.insert(0, channel.name)
         channel.name = name
+        kind = "group_rename" if channel.is_private else "channel_rename"
+        renamed = {"id": channel.id, "name": name, "created": channel.created}
+        ctx.emit({"type": kind, "channel": renamed})
     return {"channel": _info(ctx, channel)}
 
 
@@ -181,6 +203,8 @@ def archive(ctx: Context) -> dict:
     if channel.is_archived:
         raise SlackError("already_archived")
     channel.is_archived = True
+    kind = "group_archive" if channel.is_private else "channel_archive"
+    ctx.emit({"type": kind, "channel": channel.id, "user": ctx.bot})
     return {}
 
 
