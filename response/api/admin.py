@@ -54,6 +54,3 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset:
             revoke_api_token(token)
         messages.success(request, f"Revoked {queryset.count()} token(s).")
-
-    def has_delete_permission(self, request, obj=None):
-        return True

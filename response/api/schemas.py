@@ -124,7 +124,7 @@ class IncidentDetailOut(IncidentOut):
         return list(obj.actions.all())
 
     @staticmethod
-    def resolve_links(obj, context) -> IncidentLinksOut:
+    def resolve_links(obj) -> dict:
         from response.api.links import links_for
 
         return links_for(obj)

@@ -48,6 +48,8 @@ def test_create_an_action(api, user, chat_user):
         ({"text": "ok", "priority": "urgent"}, "priority"),
         ({"text": "ok", "owner_id": 99999}, "owner_id"),
         ({"text": "ok", "due_date": "soon"}, "due_date"),
+        ({"text": "ok", "due_date": 0}, "due_date"),
+        ({"text": "ok", "due_date": "2030-01-01T00:00:00Z"}, "due_date"),
         ({"text": "ok", "external_url": "u" * 501}, "external_url"),
     ],
 )

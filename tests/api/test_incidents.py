@@ -291,6 +291,25 @@ def test_declare_validation_errors_name_the_field(api, body, field):
     assert Incident.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ('"Payments"', None),
+        ("[null, null]", None),
+        ('{"title": "ok", "is_private": 0}', "is_private"),
+        ('{"title": "ok", "is_private": "true"}', "is_private"),
+        ('{"title": "ok", "lead_id": "5"}', "lead_id"),
+        ('{"title": "ok", "started_at": 0.5}', "started_at"),
+        ('{"title": "ok", "started_at": "2026-13-01T00:00:00Z"}', "started_at"),
+    ],
+)
+def test_bodies_must_be_objects_of_the_documented_types(api, body, field):
+    response = api.post("/api/incidents", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field
+    assert Incident.objects.count() == 0
+
+
 def test_an_unparsable_body_is_a_400(api):
     response = api.post("/api/incidents", "{not json", content_type="application/json")
     assert response.status_code == 400
