@@ -332,15 +332,26 @@ def state_values(
     """``state.values``: given values, then the current state, then initial values.
 
     With ``require``, raises ``ValueError`` for a required input left empty: Slack's client
-    would not submit such a form.
+    would not submit such a form. Values for inputs the blocks lack raise ``LookupError``.
     """
     given = given or {}
     current = current or {}
+    inputs = [
+        (block, element)
+        for block, element in interactive_elements(blocks)
+        if block.get("block_id")
+        and element.get("action_id")
+        and element.get("type") in INPUT_ELEMENT_TYPES
+    ]
+    known = {(b["block_id"], e["action_id"]) for b, e in inputs}
+    unknown = sorted(
+        f"{b}/{a}" for b, actions in given.items() for a in actions if (b, a) not in known
+    )
+    if unknown:
+        raise LookupError(f"the view has no inputs {unknown}")
     values: dict[str, dict] = {}
-    for block, element in interactive_elements(blocks):
-        block_id, action_id = block.get("block_id"), element.get("action_id")
-        if not block_id or not action_id or element.get("type") not in INPUT_ELEMENT_TYPES:
-            continue
+    for block, element in inputs:
+        block_id, action_id = block["block_id"], element["action_id"]
         if action_id in given.get(block_id, {}):
             state = element_state(element, given[block_id][action_id])
         elif action_id in current.get(block_id, {}):
@@ -351,11 +362,6 @@ def state_values(
         if require and is_required and is_empty(state):
             raise ValueError(f"required input {block_id}/{action_id} is empty")
         values.setdefault(block_id, {})[action_id] = state
-    unknown = {
-        f"{b}/{a}" for b, actions in given.items() for a in actions if a not in values.get(b, {})
-    }
-    if unknown:
-        raise LookupError(f"the view has no inputs {sorted(unknown)}")
     return values
 
 
