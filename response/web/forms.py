@@ -41,6 +41,15 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class MultilineField(forms.CharField):
+    """Browsers send textarea line breaks as CRLF; store plain newlines."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 def add_response_error(form: forms.Form, error: ResponseError) -> None:
     field = error.field if error.field in form.fields else None
     if field is None and error.field == "start time" and "started_at" in form.fields:
@@ -75,14 +84,28 @@ class IncidentFilterForm(forms.Form):
 
 
 class DetailsForm(forms.Form):
+    """Bound with the incident's current values as `initial`, so only what changed is sent."""
+
     title = forms.CharField(max_length=TITLE_MAX_LENGTH)
-    summary = forms.CharField(
+    summary = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown."
     )
-    impact = forms.CharField(
+    impact = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
     )
-    started_at = forms.DateTimeField(label="Started", widget=DateTimeLocalInput())
+    started_at = forms.DateTimeField(label="Started", widget=DateTimeLocalInput(seconds=True))
+
+    @classmethod
+    def initial_for(cls, incident) -> dict:
+        return {
+            "title": incident.title,
+            "summary": incident.summary,
+            "impact": incident.impact,
+            "started_at": incident.started_at,
+        }
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}
 
 
 class SeverityForm(forms.Form):
@@ -101,7 +124,7 @@ class LeadForm(forms.Form):
 
 class TimelineEntryForm(forms.Form):
     prefix = "entry"
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Entry")
+    text = MultilineField(widget=forms.Textarea(attrs={"rows": 2}), label="Entry")
     timestamp = forms.DateTimeField(
         required=False, label="Time", widget=DateTimeLocalInput(seconds=True)
     )
@@ -123,10 +146,10 @@ class DeclareForm(forms.Form):
     """The same questions as the Slack modal."""
 
     title = forms.CharField(max_length=TITLE_MAX_LENGTH, help_text="What is happening, briefly.")
-    summary = forms.CharField(
+    summary = MultilineField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Markdown."
     )
-    impact = forms.CharField(
+    impact = MultilineField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Who or what is affected? Markdown.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import tzinfo
+from urllib.parse import unquote
 
 from django.http import HttpRequest
 
@@ -19,7 +20,7 @@ DEFAULT = "UTC"
 
 
 def viewer_time_zone(request: HttpRequest) -> tzinfo:
-    name = request.COOKIES.get(COOKIE, "").strip()
+    name = unquote(request.COOKIES.get(COOKIE, "")).strip()
     if name and len(name) < 64:
         try:
             return zoneinfo.ZoneInfo(name)

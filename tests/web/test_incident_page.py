@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
@@ -244,6 +245,8 @@ def test_timeline_entries_add_edit_delete_with_htmx(signed_in, user):
     assert "Restarted the pods" in added.content.decode()
     assert added.content.decode().lstrip().startswith('<section id="timeline"')
     entry = incident.timeline_events.get(text="Restarted the pods")
+    assert entry.metadata == {"by": "alex"}  # no chat account linked: credited by name
+    assert '<span class="author">alex</span>' in added.content.decode()
     when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     signed_in.cookies["tz"] = "UTC"
     edited = signed_in.post(
@@ -340,3 +343,22 @@ def test_web_changes_are_announced_like_slack_changes(
     finally:
         incident_changed.disconnect(receiver)
     assert seen == ["severity", "timeline_added"]
+
+
+def test_saving_details_changes_only_what_was_edited(signed_in):
+    incident = declare("Title", summary="line one\nline two", impact="- a\n- b")
+    signed_in.cookies["tz"] = "Europe/Paris"
+    html = signed_in.get(page_url(incident)).content.decode()
+    # The start time as the browser shows it: the viewer's zone, to the second.
+    shown_start = re.search(r'name="started_at" value="([^"]+)"', html).group(1)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", shown_start)
+    post = {
+        "title": "Better title",
+        "summary": "line one\r\nline two",  # browsers send CRLF
+        "impact": "- a\r\n- b",
+        "started_at": shown_start,
+    }
+    assert signed_in.post(reverse("web:edit_details", args=[incident.pk]), post).status_code == 302
+    event = _audit(incident, "incident.updated").get()
+    assert set(event.after) == {"title"}
+    assert incident.timeline_events.filter(kind="field").count() == 1

@@ -56,10 +56,11 @@ def _incident_form_view(
     call: Callable[..., object],
     done: str,
     anchor: str = "",
+    initial: Callable[..., dict] | None = None,
 ) -> HttpResponse:
     incident = queries.incident_or_404(request.user, pk)
-    form = form_class(request.POST)
-    if _apply(form, lambda data: call(incident, data)):
+    form = form_class(request.POST, initial=initial(incident) if initial else None)
+    if _apply(form, lambda data: call(incident, form)):
         messages.success(request, done)
         return redirect(_incident_url(incident, anchor))
     context = incident_context(request, incident, **{context_name: form, "open_form": context_name})
@@ -74,8 +75,9 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         DetailsForm,
         "details_form",
-        lambda incident, data: verbs.update_incident(incident, **data, by=request.user),
+        lambda incident, form: verbs.update_incident(incident, **form.changes(), by=request.user),
         "Details saved.",
+        initial=DetailsForm.initial_for,
     )
 
 
@@ -87,7 +89,9 @@ def change_severity(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         SeverityForm,
         "severity_form",
-        lambda incident, data: verbs.set_severity(incident, data["severity"], by=request.user),
+        lambda incident, form: verbs.set_severity(
+            incident, form.cleaned_data["severity"], by=request.user
+        ),
         "Severity changed.",
     )
 
@@ -109,7 +113,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         StatusForm,
         "status_form",
-        lambda incident, data: _move_to(incident, data["status"], by=request.user),
+        lambda incident, form: _move_to(incident, form.cleaned_data["status"], by=request.user),
         "Status changed.",
     )
 
@@ -122,7 +126,7 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         LeadForm,
         "lead_form",
-        lambda incident, data: verbs.set_lead(incident, data["lead"], by=request.user),
+        lambda incident, form: verbs.set_lead(incident, form.cleaned_data["lead"], by=request.user),
         "Lead changed.",
     )
 
@@ -153,10 +157,19 @@ def add_entry(request: HttpRequest, pk: int) -> HttpResponse:
     added = _apply(
         form,
         lambda data: verbs.add_timeline_event(
-            incident, data["text"], timestamp=data["timestamp"], by=request.user
+            incident,
+            data["text"],
+            timestamp=data["timestamp"],
+            metadata={"by": web_author(request.user)},
+            by=request.user,
         ),
     )
     return _timeline_answer(request, incident, None if added else form)
+
+
+def web_author(user) -> str:
+    """Who wrote an entry from the web, shown when they have no linked chat account."""
+    return user.get_full_name() or user.get_username()
 
 
 def _entry(request: HttpRequest, pk: int, entry_pk: int):

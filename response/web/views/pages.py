@@ -84,14 +84,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "actions": queries.actions_of(incident),
         "people": list(queries.people()),
         "priorities": Action.Priority.choices,
-        "details_form": DetailsForm(
-            initial={
-                "title": incident.title,
-                "summary": incident.summary,
-                "impact": incident.impact,
-                "started_at": timezone.localtime(incident.started_at),
-            }
-        ),
+        "details_form": DetailsForm(initial=DetailsForm.initial_for(incident)),
         "severity_form": SeverityForm(initial={"severity": incident.severity_id}),
         "status_form": StatusForm(initial={"status": incident.status}),
         "lead_form": LeadForm(initial={"lead": incident.lead_id}),

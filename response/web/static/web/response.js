@@ -5,7 +5,8 @@
   // browser's zone; if this page was rendered in another one, reload it once (GET pages only).
   var tz = "UTC";
   try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* old */ }
-  document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
+  if (!/^[A-Za-z0-9_+\/-]+$/.test(tz)) tz = "UTC";
+  document.cookie = "tz=" + tz + "; path=/; max-age=31536000; samesite=lax";
   var root = document.documentElement;
   if (root.dataset.tz && root.dataset.tz !== tz && root.dataset.method === "GET") {
     var key = "response-tz-reload";
