@@ -61,7 +61,9 @@ class FakeSlack:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> FakeSlack:
-        """Serve in background threads; returns self."""
+        """Serve in background threads; returns self. Starting twice does nothing."""
+        if self._server is not None:
+            return self
         self._server = Server((self.host, self._port), self)
         self._port = self._server.server_address[1]
         self._thread = threading.Thread(
