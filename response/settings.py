@@ -197,6 +197,8 @@ RESPONSE_TIMELINE_REACTION = env("RESPONSE_TIMELINE_REACTION", "pushpin")
 RESPONSE_CHANNEL_NAME_TEMPLATE = env("RESPONSE_CHANNEL_NAME_TEMPLATE", "inc-{id}-{slug}")
 # Longest wait between two tries of a Slack call that keeps failing (seconds).
 RESPONSE_SLACK_MAX_BACKOFF = int(env("RESPONSE_SLACK_MAX_BACKOFF", "300"))
+# How long the worker waits for one Slack Web API call before trying again later (seconds).
+RESPONSE_SLACK_TIMEOUT = float(env("RESPONSE_SLACK_TIMEOUT", "10"))
 
 # --- The rest -------------------------------------------------------------------------------------
 

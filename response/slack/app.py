@@ -86,6 +86,18 @@ def log_error(error, body, logger):
     logger.exception("Slack listener failed: %s", error)
 
 
+def request_path_client() -> WebClient:
+    """For the one Slack call allowed before answering (views.open): short timeout, no retry."""
+    return _request_path_client(settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL)
+
+
+@cache
+def _request_path_client(token: str, base_url: str) -> WebClient:
+    return WebClient(
+        token=token, base_url=base_url, timeout=REQUEST_PATH_TIMEOUT, retry_handlers=[]
+    )
+
+
 @cache
 def get_app() -> App:
     return build_app()

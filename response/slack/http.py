@@ -9,8 +9,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from slack_bolt.adapter.django import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 
 from response.slack.app import get_app
+from response.slack.inbound.validation import malformed_reason
 
 
 @cache
@@ -27,10 +29,15 @@ def slack_events(request: HttpRequest) -> HttpResponse:
             status=503,
         )
     try:
-        return _handler().handle(request)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        # A body that passed the signature check but is not a Slack payload we can read.
-        return JsonResponse({"error": "malformed request body"}, status=400)
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return JsonResponse({"error": "malformed request body: not UTF-8"}, status=400)
+    verifier = SignatureVerifier(settings.SLACK_SIGNING_SECRET)
+    if not verifier.is_valid_request(request.body, dict(request.headers)):
+        return JsonResponse({"error": "invalid or missing signature"}, status=401)
+    if problem := malformed_reason(request.content_type, request.body):
+        return JsonResponse({"error": f"malformed request body: {problem}"}, status=400)
+    return _handler().handle(request)
 
 
 def reset() -> None:

@@ -4,6 +4,7 @@ Socket Mode), and a real Huey consumer running the worker in threads."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -29,8 +30,6 @@ class Worker:
 
     def idle(self, timeout: float = 10.0) -> bool:
         """Wait until no Slack job is pending and none is due (for negative assertions)."""
-        import time
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not Job.objects.filter(state=Job.State.PENDING).exists():
@@ -60,6 +59,10 @@ def worker(transactional_db) -> Iterator[Worker]:
     consumer.__class__ = ThreadConsumer
     thread = threading.Thread(target=consumer.run, name="test-huey", daemon=True)
     thread.start()
+    deadline = time.monotonic() + 10
+    while not all(process.is_alive() for _, process in consumer.worker_threads):
+        assert time.monotonic() < deadline, "the worker did not start"
+        time.sleep(0.01)
     yield Worker(consumer, thread)
     consumer.stop(graceful=True)
     consumer.stop_flag.set()

@@ -24,9 +24,9 @@ def _incident(context: ActionContext):
 
 
 def _client():
-    from response.slack.app import get_app
+    from response.slack.app import request_path_client
 
-    return get_app().client
+    return request_path_client()
 
 
 def _open(problem: str | None, context: ActionContext) -> None:

@@ -16,8 +16,6 @@ from response.slack.jobs import Failed, Retry
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 10
-
 # Errors that are Slack's fault and may pass.
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 
@@ -37,12 +35,14 @@ class Permanent(Failed):
 
 
 @cache
-def _client(token: str, base_url: str) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=TIMEOUT_SECONDS, retry_handlers=[])
+def _client(token: str, base_url: str, timeout: float) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
 def web_client() -> WebClient:
-    return _client(settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL)
+    return _client(
+        settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL, settings.RESPONSE_SLACK_TIMEOUT
+    )
 
 
 def call(method: str, **arguments) -> dict:

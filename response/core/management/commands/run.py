@@ -19,6 +19,11 @@ class Command(BaseCommand):
         server = WebServer(host=host, port=port)
         consumer = create_consumer()
         server.serve_in_thread()
+        socket_mode = None
+        if settings.SLACK_APP_TOKEN and settings.SLACK_BOT_TOKEN:
+            from response.slack.socket_mode import start_socket_mode
+
+            socket_mode = start_socket_mode()
         self.stdout.write(
             self.style.SUCCESS(f"Response is running at {server.url}/")
             + f"\n  admin:     {server.url}/admin/"
@@ -31,6 +36,8 @@ class Command(BaseCommand):
             # The consumer owns the main thread: it installs the signal handlers for a clean stop.
             consumer.run()
         finally:
+            if socket_mode is not None:
+                socket_mode.close()
             server.close()
 
     def _slack_status(self) -> str:
