@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "response.web",
     "response.api",
     "response.slack",
+    "response.notifications",
 ]
 
 MIDDLEWARE = [
