@@ -65,6 +65,7 @@ def test_post_update_delete_message(slack: FakeSlack, client: WebClient) -> None
     assert error_of(client.chat_delete, channel=channel, ts=ts) == "message_not_found"
 
 
+@pytest.mark.filterwarnings("ignore:The top-level `text` argument is missing")
 def test_post_message_errors(slack: FakeSlack, client: WebClient) -> None:
     assert error_of(client.chat_postMessage, channel="nope", text="x") == "channel_not_found"
     assert error_of(client.chat_postMessage, channel="incidents") == "no_text"
@@ -311,6 +312,7 @@ def test_users(slack: FakeSlack, client: WebClient) -> None:
         if not cursor:
             break
     assert len(people) == 13  # twelve people and the bot
+    assert len(client.users_list()["members"]) == 13
     assert sum(1 for p in people if p["is_bot"]) == 1
 
 

@@ -119,7 +119,8 @@ def paginate[T](
     items: Sequence[T], args: Args, *, default_limit: int = 100
 ) -> tuple[list[T], dict]:
     """One page of ``items`` and the ``response_metadata`` carrying ``next_cursor``."""
-    limit = max(1, min(args.int("limit", default_limit) or default_limit, 1000))
+    # limit=0 (or none) means the method's default, as in Slack.
+    limit = max(1, min(args.int("limit", 0) or default_limit, 1000))
     cursor = args.str("cursor")
     start = 0
     if cursor:

@@ -17,7 +17,7 @@ def info(ctx: Context) -> dict:
 
 
 def list_(ctx: Context) -> dict:
-    page, metadata = paginate(list(ctx.state.users.values()), ctx.args, default_limit=0)
+    page, metadata = paginate(list(ctx.state.users.values()), ctx.args, default_limit=1000)
     return {"members": copy.deepcopy(page), "cache_ts": 0, "response_metadata": metadata}
 
 
