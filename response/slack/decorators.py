@@ -16,7 +16,8 @@ function unchanged. Plugins are modules listed in RESPONSE_PLUGINS, imported onc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,3 +168,23 @@ def modal_handler(callback_id: str) -> Callable:
 
 def event_handlers_for(event_type: str) -> list[EventSpec]:
     return [spec for spec in EVENT_HANDLERS.values() if spec.event_type == event_type]
+
+
+@contextmanager
+def isolated_registries() -> Iterator[None]:
+    """Load plugins for one test and forget them afterwards."""
+    from response.notifications.registry import NOTIFICATIONS
+
+    registries = [
+        INCIDENT_COMMANDS,
+        KEYWORD_HANDLERS,
+        EVENT_HANDLERS,
+        ACTION_HANDLERS,
+        HEADLINE_POST_ACTIONS,
+        MODAL_HANDLERS,
+        NOTIFICATIONS,
+    ]
+    with ExitStack() as stack:
+        for registry in registries:
+            stack.enter_context(registry.isolated())
+        yield

@@ -43,6 +43,15 @@ class Registry[T]:
         self._entries.pop(key, None)
 
     @contextmanager
+    def isolated(self) -> Iterator[None]:
+        """Whatever is registered inside the block is forgotten after it (tests, plugins)."""
+        saved = dict(self._entries)
+        try:
+            yield
+        finally:
+            self._entries = saved
+
+    @contextmanager
     def override(self, key: str, value: T) -> Iterator[None]:
         """Swap one entry for the duration of a test."""
         missing = object()
