@@ -80,7 +80,14 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/api/"):
             self._api(url.path.removeprefix("/api/"), args, content_type)
         elif url.path.startswith("/_fakeslack"):
-            status, body = control.handle(self.server.fake, self.command, url.path, args)
+            try:
+                status, body = control.handle(self.server.fake, self.command, url.path, args)
+            except Exception as error:
+                logger.exception("fakeslack control request failed: %s", url.path)
+                status, body = (
+                    500,
+                    {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)},
+                )
             self._send(status, body)
         else:
             self._send(404, {"ok": False, "error": "not_found"})
@@ -108,7 +115,15 @@ class Handler(BaseHTTPRequestHandler):
                 )
                 self._send(fault.status, body, headers)
                 return
-        response = fake.call_api(method, args, token)
+        try:
+            response = fake.call_api(method, args, token)
+        except Exception as error:
+            # A bug in fakeslack, not a Slack error: say so loudly rather than drop the line.
+            logger.exception("fakeslack failed answering %s", method)
+            body = {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)}
+            fake.record_call(method, args, token, started, body, status=500, fault=False)
+            self._send(500, body)
+            return
         if (
             content_type.startswith("application/json")
             and "charset" not in content_type

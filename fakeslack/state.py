@@ -23,6 +23,10 @@ from .workspace import Workspace
 MAX_TEXT_LENGTH = 40_000
 
 
+def _ts(message: dict) -> str:
+    return message["ts"]
+
+
 @dataclass
 class Channel:
     id: str
@@ -92,9 +96,9 @@ class Channel:
         }
 
     def index_of(self, ts: str) -> int | None:
-        keys = [m["ts"] for m in self.messages]
-        i = bisect.bisect_left(keys, ts)
-        return i if i < len(keys) and keys[i] == ts else None
+        # ts strings of this era have a fixed width, so they sort as numbers do.
+        i = bisect.bisect_left(self.messages, ts, key=_ts)
+        return i if i < len(self.messages) and self.messages[i]["ts"] == ts else None
 
 
 @dataclass
@@ -333,8 +337,9 @@ class State:
 
     def add_message(self, channel: Channel, message: dict) -> dict:
         """Store a message in ts order, updating its thread parent's reply metadata."""
-        keys = [m["ts"] for m in channel.messages]
-        channel.messages.insert(bisect.bisect_right(keys, message["ts"]), message)
+        channel.messages.insert(
+            bisect.bisect_right(channel.messages, message["ts"], key=_ts), message
+        )
         thread_ts = message.get("thread_ts")
         if thread_ts and thread_ts != message["ts"]:
             index = channel.index_of(thread_ts)

@@ -14,6 +14,9 @@ from slack_sdk import WebClient
 
 from fakeslack import FakeSlack
 
+# The plugin under test; also what the product's conftest loads.
+pytest_plugins = ["fakeslack.pytest_plugin"]
+
 
 @pytest.fixture
 def slack() -> Iterator[FakeSlack]:

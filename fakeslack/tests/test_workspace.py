@@ -12,7 +12,6 @@ import pytest
 from slack_sdk import WebClient
 
 from fakeslack import FakeSlack, Workspace
-from fakeslack.pytest_plugin import fakeslack  # noqa: F401  (the fixture under test)
 
 YAML = """
 team_name: Globex
@@ -67,10 +66,16 @@ def test_unknown_keys_are_refused() -> None:
         Workspace.from_dict({"team": "x"})
 
 
-def test_pytest_plugin_fixture(fakeslack: FakeSlack) -> None:  # noqa: F811
+def test_pytest_plugin_fixture(fakeslack: FakeSlack) -> None:
     client = WebClient(token=fakeslack.bot_token, base_url=fakeslack.api_url)
     assert client.auth_test()["ok"]
     assert fakeslack.api_url == f"http://127.0.0.1:{fakeslack.port}/api/"
+
+
+@pytest.mark.fakeslack(workspace={"team_name": "Marked", "users": [{"name": "zed"}]})
+def test_pytest_plugin_marker(fakeslack: FakeSlack) -> None:
+    assert fakeslack.snapshot()["team"]["name"] == "Marked"
+    assert fakeslack.user_id("zed")
 
 
 def test_command_line(tmp_path: Path) -> None:
