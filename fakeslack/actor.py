@@ -455,6 +455,26 @@ class Actor:
             )
         return self.slack.dispatcher.interaction(payload, trigger_id)
 
+    def suggest_in_view(self, view_id: str, action_id: str, value: str) -> Delivery:
+        """Type ``value`` into an external select in a view: delivers ``block_suggestion``.
+
+        The app's answer (``delivery.body["options"]`` or ``["option_groups"]``) is what the
+        user would be offered.
+        """
+        state = self.state
+        with state.lock:
+            record = self._open_view(view_id)
+            block, _ = find_element(record.view["blocks"], action_id)
+            payload = payloads.block_suggestion(
+                state,
+                user_id=self.user_id,
+                view=record.view,
+                block_id=block.get("block_id", ""),
+                action_id=action_id,
+                value=value,
+            )
+        return self.slack.dispatcher.interaction(payload)
+
     def submit_view(
         self, view_id: str, values: dict[str, dict[str, Any]] | None = None
     ) -> Delivery:

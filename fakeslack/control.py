@@ -43,6 +43,7 @@ ACTIONS = {
     "click",
     "click_in_view",
     "submit_view",
+    "suggest_in_view",
     "close_view",
     "global_shortcut",
     "message_shortcut",

@@ -56,7 +56,7 @@ class Attempt:
 class Delivery:
     """The outcome of delivering one event, command or interaction."""
 
-    kind: str  # "event", "command" or "interaction"
+    kind: str  # "event", "command", "interaction" or "url_verification"
     payload: dict
     trigger_id: str | None = None
     transport: str = "none"  # "http", "socket" or "none" (no app configured)
@@ -160,6 +160,13 @@ class Dispatcher:
             retry=False,
         )
 
+    def url_verification(self, payload: dict) -> Delivery:
+        """The handshake Slack makes when a request URL is set (HTTP only, never retried)."""
+        body = json.dumps(payload).encode()
+        return self._deliver(
+            Delivery("url_verification", payload), body, "application/json", "", retry=False
+        )
+
     def interaction(self, payload: dict, trigger_id: str | None = None) -> Delivery:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self._deliver(
@@ -176,7 +183,7 @@ class Dispatcher:
         self, delivery: Delivery, body: bytes, content_type: str, envelope_type: str, *, retry: bool
     ) -> Delivery:
         config = self.config
-        if config.socket_mode:
+        if config.socket_mode and envelope_type:
             delivery.transport = "socket"
         elif config.request_url:
             delivery.transport = "http"
@@ -186,7 +193,7 @@ class Dispatcher:
         for attempt_number in range(MAX_RETRIES + 1):
             if attempt_number:
                 time.sleep(config.retry_delay)
-            if config.socket_mode:
+            if delivery.transport == "socket":
                 attempt = self._over_socket(envelope_type, delivery.payload, attempt_number, reason)
             else:
                 attempt = self._over_http(body, content_type, attempt_number, reason)

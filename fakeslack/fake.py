@@ -189,6 +189,19 @@ class FakeSlack:
             self_events=self_events,
         )
 
+    def verify_url(self) -> Delivery:
+        """Send Slack's ``url_verification`` challenge to the request URL.
+
+        The app passes when ``delivery.ok`` and ``delivery.body["challenge"]`` (or the plain
+        text body) equals ``delivery.payload["challenge"]``.
+        """
+        payload = {
+            "token": payloads.VERIFICATION_TOKEN,
+            "challenge": secrets.token_urlsafe(24),
+            "type": "url_verification",
+        }
+        return self.dispatcher.url_verification(payload)
+
     def settle(self, timeout: float = 5.0) -> bool:
         """Wait until events caused by Web API calls have been delivered."""
         return self._pump.settle(timeout)

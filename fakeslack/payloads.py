@@ -141,6 +141,21 @@ def block_actions_in_view(
     )
 
 
+def block_suggestion(
+    state: State, *, user_id: str, view: dict, block_id: str, action_id: str, value: str
+) -> dict:
+    return _interaction(
+        state,
+        "block_suggestion",
+        user_id,
+        container={"type": "view", "view_id": view["id"]},
+        action_id=action_id,
+        block_id=block_id,
+        value=value,
+        view=copy.deepcopy(view),
+    )
+
+
 def view_submission(state: State, *, user_id: str, view: dict, trigger_id: str) -> dict:
     return _interaction(
         state,

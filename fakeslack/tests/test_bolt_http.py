@@ -418,3 +418,39 @@ def test_bad_signature_is_rejected_and_retried(slack: FakeSlack, serve_bolt) -> 
     slack.configure_app(request_url=serve_bolt(app).url, retries=False)
     [once] = slack.emit({"type": "message", "text": "x", "channel": "C1", "user": "U1"})
     assert len(once.attempts) == 1
+
+
+def test_url_verification(slack: FakeSlack, serve_bolt) -> None:
+    slack.configure_app(request_url=serve_bolt(bolt_app(slack)).url)
+    delivery = slack.verify_url()
+    assert delivery.ok and delivery.body["challenge"] == delivery.payload["challenge"]
+
+
+def test_block_suggestion_for_external_selects(slack: FakeSlack, client: WebClient, serve_bolt):
+    app = bolt_app(slack)
+
+    @app.options("service")
+    def services(ack, payload):
+        ack(options=[{"text": {"type": "plain_text", "text": "checkout"}, "value": "checkout"}])
+
+    slack.configure_app(request_url=serve_bolt(app).url)
+    trigger = slack.actor("alice").slash_command("/x", channel="incidents").trigger_id
+    modal = small_modal() | {
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "svc",
+                "label": {"type": "plain_text", "text": "Service"},
+                "element": {"type": "external_select", "action_id": "service"},
+            }
+        ]
+    }
+    view = client.views_open(trigger_id=trigger, view=modal)["view"]
+    delivery = slack.actor("alice").suggest_in_view(view["id"], "service", "chec")
+    assert delivery.payload["type"] == "block_suggestion" and delivery.payload["value"] == "chec"
+    assert delivery.body["options"][0]["value"] == "checkout"
+    result = slack.actor("alice").submit_view(view["id"], {"svc": {"service": "checkout"}})
+    assert result.payload["view"]["state"]["values"]["svc"]["service"]["selected_option"] == {
+        "text": {"type": "plain_text", "text": "checkout"},
+        "value": "checkout",
+    }
