@@ -165,14 +165,20 @@ def participants_of(incident: Incident, limit: int = 12) -> list[Participant]:
 
 def people() -> QuerySet[ExternalUser]:
     """Who can lead an incident or own an action."""
-    return ExternalUser.objects.filter(is_bot=False, is_deleted=False).order_by(
-        "display_name", "full_name", "external_id"
+    return (
+        ExternalUser.objects.filter(is_bot=False, is_deleted=False)
+        .only("display_name", "full_name", "external_id")
+        .order_by("display_name", "full_name", "external_id")
     )
 
 
 def leads_for_filter() -> QuerySet[ExternalUser]:
     led = Incident.objects.filter(lead__isnull=False).values("lead_id")
-    return ExternalUser.objects.filter(pk__in=led).order_by("display_name", "external_id")
+    return (
+        ExternalUser.objects.filter(pk__in=led)
+        .only("display_name", "full_name", "external_id")
+        .order_by("display_name", "external_id")
+    )
 
 
 def external_user_for(user) -> ExternalUser | None:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils.safestring import SafeString
 
+from response.web.presenters import select_option
 from response.web.rendering import render_markdown
 
 register = template.Library()
@@ -53,3 +54,9 @@ def done_count(actions) -> int:
 def md_line(text: str) -> str:
     """Text on one Markdown list line: newlines folded so the list stays a list."""
     return " ".join((text or "").split())
+
+
+@register.filter
+def selected(options_html: str, value) -> SafeString:
+    """`{{ people_options|selected:action.owner_id }}`: the shared <option>s, one selected."""
+    return select_option(options_html, value)

@@ -29,6 +29,7 @@ from response.web.forms import (
     TimelineEntryForm,
     add_response_error,
 )
+from response.web.presenters import person_options
 from response.web.views.pages import incident_context, timeline_context
 
 
@@ -211,7 +212,7 @@ def _actions_answer(request, incident, form=None, error: str = "") -> HttpRespon
         context = {
             "incident": incident,
             "actions": queries.actions_of(incident),
-            "people": list(queries.people()),
+            "people_options": person_options(list(queries.people())),
             "priorities": Action.Priority.choices,
             "action_form": form or ActionForm(),
             "actions_error": error,

@@ -24,6 +24,7 @@ from response.web.forms import (
     StatusForm,
     TimelineEntryForm,
 )
+from response.web.presenters import person_options, timeline_days
 from response.web.report import durations, key_times
 
 PAGE_SIZE = 25
@@ -82,7 +83,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "key_times": key_times(incident),
         "participants": queries.participants_of(incident),
         "actions": queries.actions_of(incident),
-        "people": list(queries.people()),
+        "people_options": person_options(list(queries.people())),
         "priorities": Action.Priority.choices,
         "details_form": DetailsForm(initial=DetailsForm.initial_for(incident)),
         "severity_form": SeverityForm(initial={"severity": incident.severity_id}),
@@ -100,7 +101,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
 def timeline_context(incident) -> dict:
     return {
         "incident": incident,
-        "entries": queries.timeline_of(incident),
+        "days": timeline_days(incident, queries.timeline_of(incident)),
         "version": queries.live_version(incident),
         "time_zone": timezone.get_current_timezone_name(),
     }
@@ -131,7 +132,7 @@ def writeup_context(incident) -> dict:
         "channel": channel_of(incident),
         "key_times": key_times(incident),
         "durations": durations(incident),
-        "entries": queries.timeline_of(incident),
+        "days": timeline_days(incident, queries.timeline_of(incident)),
         "actions": queries.actions_of(incident),
         "participants": queries.participants_of(incident),
         "time_zone": timezone.get_current_timezone_name(),

@@ -1,0 +1,292 @@
+"""Web UI page latency at 100 000 incidents, against a baseline measured in the same run.
+
+    .venv/bin/python bench/web_pages.py                 # SQLite in a throwaway data directory
+    .venv/bin/python bench/web_pages.py --record        # ... and update docs/benchmarks.md
+    .venv/bin/python bench/web_pages.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/web_pages.py --incidents 10000 --requests 50
+
+Requests go through Django's test client (every middleware, sign-in, templates; no network), so
+the figures are server time. The baseline is /health (one SELECT 1): the fixed cost of a request.
+Pages are read as a signed-in non-staff user, the slower path (the private-incident rule applies).
+Bench data is made with bulk_create: the verbs would take minutes for 100 000 incidents, and this
+measures reading, not writing. With --database-url a throwaway database is created (and dropped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- web-ui:start -->", "<!-- web-ui:end -->"
+WORDS = [
+    "database",
+    "payments",
+    "checkout",
+    "login",
+    "search",
+    "latency",
+    "errors",
+    "outage",
+    "disk",
+    "dns",
+    "cache",
+]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--record", action="store_true", help=f"write the figures to {DOC}")
+    return parser.parse_args()
+
+
+def throwaway_postgres(url: str):
+    import psycopg
+
+    name = f"response_webbench_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}")), drop
+
+
+def make_data(n: int, seed: int) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from response.core.models import (
+        Action,
+        ExternalUser,
+        Incident,
+        Participant,
+        Severity,
+        Status,
+        TimelineEvent,
+    )
+
+    rng = random.Random(seed)
+    people = ExternalUser.objects.bulk_create(
+        [
+            ExternalUser(workspace_id="T1", external_id=f"U{i:08d}", display_name=f"person{i}")
+            for i in range(300)
+        ]
+    )
+    severities = [*Severity.objects.all(), None]
+    end = datetime(2026, 6, 1, tzinfo=UTC)
+    span = timedelta(days=3 * 365).total_seconds()
+    statuses = (
+        [Status.RESOLVED] * 95 + [Status.INVESTIGATING, Status.IDENTIFIED] * 2 + [Status.MONITORING]
+    )
+    incidents: list[Incident] = []
+    for i in range(n):
+        reported = end - timedelta(seconds=rng.random() * span)
+        started = reported - timedelta(minutes=rng.randint(0, 120))
+        status = rng.choice(statuses)
+        incidents.append(
+            Incident(
+                title=f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} incident {i}",
+                summary=" ".join(rng.choices(WORDS, k=12)),
+                impact=" ".join(rng.choices(WORDS, k=6)),
+                severity=rng.choice(severities),
+                status=status,
+                reporter=rng.choice(people),
+                lead=rng.choice(people),
+                is_private=rng.random() < 0.05,
+                started_at=started,
+                reported_at=reported,
+                resolved_at=started + timedelta(minutes=rng.randint(10, 2000))
+                if status == Status.RESOLVED
+                else None,
+                last_update_at=reported,
+                created_at=reported,
+                updated_at=reported,
+            )
+        )
+    Incident.objects.bulk_create(incidents, batch_size=5000)
+    ids = list(Incident.objects.values_list("pk", flat=True))
+    # Two timeline entries per incident (the declaration and one pin), for the search to read.
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(incident_id=pk, kind=kind, text=text, timestamp=end)
+            for pk in ids
+            for kind, text in (
+                ("declared", "Declared"),
+                ("message", " ".join(rng.choices(WORDS, k=8))),
+            )
+        ],
+        batch_size=10_000,
+    )
+    # The incident whose page is measured: a long timeline, many actions and people.
+    page = Incident.objects.filter(is_private=False).order_by("-reported_at").first()
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(
+                incident=page,
+                kind="message",
+                text=f"Pinned message {i}: " + " ".join(rng.choices(WORDS, k=15)),
+                author=rng.choice(people),
+                url=f"https://example.slack.com/archives/C1/p{i}",
+                timestamp=page.started_at + timedelta(minutes=i),
+            )
+            for i in range(200)
+        ]
+    )
+    Action.objects.bulk_create(
+        [Action(incident=page, text=f"Follow-up {i}", owner=rng.choice(people)) for i in range(30)]
+    )
+    Participant.objects.bulk_create(
+        [Participant(incident=page, user=p, message_count=rng.randint(1, 99)) for p in people[:40]]
+    )
+    member = get_user_model().objects.create_user("bench-member", password="x")
+    return {"member": member, "incident": page}
+
+
+def measure(client, url: str, *, requests: int, warmup: int, expect: int = 200) -> dict:
+    from django.db import connection
+
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == expect, (url, response.status_code)
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):  # survives the reconnect after each request
+        client.get(url)
+    times = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == expect
+    cuts = statistics.quantiles(times, n=100, method="inclusive")
+    return {"p50": statistics.median(times), "p99": cuts[98], "queries": len(queries)}
+
+
+def record(text: str) -> None:
+    """Replace this benchmark's section of docs/benchmarks.md (others own the other sections)."""
+    DOC.parent.mkdir(exist_ok=True)
+    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+    section = f"{START}\n{text.rstrip()}\n{END}"
+    if START in current and END in current:
+        current = re.sub(
+            re.escape(START) + r".*?" + re.escape(END), lambda _: section, current, flags=re.S
+        )
+    else:
+        current = current.rstrip() + "\n\n" + section + "\n"
+    DOC.write_text(current)
+
+
+def main() -> None:
+    args = parse_args()
+    os.environ["RESPONSE_DATA_DIR"] = tempfile.mkdtemp(prefix="response-webbench-")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
+    drop = None
+    if args.database_url:
+        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from response.web.queries import live_version
+
+    try:
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        made = make_data(args.incidents, args.seed)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        seeded = time.perf_counter() - started
+        client = Client()
+        client.force_login(made["member"])
+        pk = made["incident"].pk
+        pages = [
+            ("baseline: GET /health (SELECT 1, no sign-in)", "/health", 200),
+            ("GET /incidents/ (open first, page 1 of 25 rows)", "/incidents/", 200),
+            ("GET /incidents/?page=2000 (deep page)", "/incidents/?page=2000", 200),
+            ("GET /incidents/?status=open&severity=1", "/incidents/?status=open&severity=1", 200),
+            ("GET /incidents/?q=checkout (search, incl. timeline)", "/incidents/?q=checkout", 200),
+            ("GET /incidents/{id}/ (200 entries, 30 actions, 40 people)", f"/incidents/{pk}/", 200),
+            (
+                "GET /incidents/{id}/timeline/?v=… (live poll, unchanged)",
+                f"/incidents/{pk}/timeline/?v={live_version(made['incident'])}",
+                204,
+            ),
+            (
+                "GET /incidents/{id}/timeline/ (live poll, changed)",
+                f"/incidents/{pk}/timeline/",
+                200,
+            ),
+            ("GET /incidents/{id}/write-up/", f"/incidents/{pk}/write-up/", 200),
+            ("GET /incidents/{id}/write-up.md", f"/incidents/{pk}/write-up.md", 200),
+        ]
+        header = (
+            f"{connection.vendor}, {args.incidents:,} incidents + {2 * args.incidents:,} timeline "
+            f"entries (seeded in {seeded:.0f} s); {args.requests} requests per page after "
+            f"{args.warmup} warm-up; signed in as a non-staff user; Django test client."
+        )
+        lines = [
+            "| page | p50 ms | p99 ms | p50 / baseline | queries |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        print(header)
+        baseline = None
+        for label, url, expect in pages:
+            figures = measure(
+                client, url, requests=args.requests, warmup=args.warmup, expect=expect
+            )
+            baseline = baseline or figures["p50"]
+            ratio = figures["p50"] / baseline
+            lines.append(
+                f"| {label} | {figures['p50']:.1f} | {figures['p99']:.1f} | {ratio:.1f}× "
+                f"| {figures['queries']} |"
+            )
+            print(lines[-1])
+        if args.record:
+            command = "    .venv/bin/python bench/web_pages.py --record" + (
+                " --database-url …" if args.database_url else ""
+            )
+            record(
+                "## Web UI\n\n"
+                "Page latency of the web UI (server time), measured by `bench/web_pages.py`:\n\n"
+                f"{command}\n\n{header}\n\n" + "\n".join(lines) + "\n"
+            )
+            print(f"recorded in {DOC}")
+    finally:
+        if drop is not None:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
