@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 import secrets
 import threading
 import time
@@ -268,7 +270,9 @@ class FakeSlack:
         status: int | None,
         fault: bool,
     ) -> None:
-        self.recorder.record(Call(method, args, token, started, response, status, fault))
+        self.recorder.record(
+            Call(method, _parsed_args(args), token, started, response, status, fault)
+        )
 
     # -- observing ---------------------------------------------------------------------------
 
@@ -450,3 +454,18 @@ class FakeSlack:
 
     def reset_faults(self) -> None:
         self.faults.clear()
+
+
+# Arguments sent as JSON strings in form bodies, recorded parsed so tests can read them.
+_JSON_ARGS = ("blocks", "attachments", "view", "metadata")
+
+
+def _parsed_args(args: dict[str, Any]) -> dict[str, Any]:
+    parsed = dict(args)
+    for name in _JSON_ARGS:
+        value = parsed.get(name)
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            # Invalid JSON is recorded as sent; the method itself answered the error.
+            with contextlib.suppress(ValueError):
+                parsed[name] = json.loads(value)
+    return parsed

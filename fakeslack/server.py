@@ -66,6 +66,18 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._route()
 
+    def do_OPTIONS(self) -> None:
+        """CORS preflight, so a page in a browser can drive the control API."""
+        self.send_response(204)
+        self._cors_headers()
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type, Authorization")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _cors_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+
     def _route(self) -> None:
         url = urlparse(self.path)
         length = int(self.headers.get("Content-Length") or 0)
@@ -149,5 +161,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(raw)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        self._cors_headers()
         self.end_headers()
         self.wfile.write(raw)

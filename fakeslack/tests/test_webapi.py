@@ -413,6 +413,13 @@ def test_calls_are_recorded(slack: FakeSlack, client: WebClient) -> None:
     assert len(calls) == 1
     call = calls[0]
     assert call.args["text"] == "one" and call.token == slack.bot_token
+    # JSON arguments of form bodies are recorded parsed.
+    client.chat_postMessage(channel="incidents", text="x", blocks=[{"type": "divider"}])
+    assert slack.calls("chat.postMessage")[1].args["blocks"][0]["type"] == "divider"
     assert call.response["ok"] and call["method"] == "chat.postMessage" and call.time > 0
-    assert [c.method for c in slack.calls()] == ["chat.postMessage", "chat.teleport"]
+    assert [c.method for c in slack.calls()] == [
+        "chat.postMessage",
+        "chat.teleport",
+        "chat.postMessage",
+    ]
     assert [c.method for c in slack.calls(ok=False)] == ["chat.teleport"]
