@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     from .fake import FakeSlack
 
 _MENTION = re.compile(r"(?<![<\w])@([a-z0-9._-]+)")
+# An immediate answer to a command is a message only if it has content.
+_MESSAGE_KEYS = ("text", "blocks", "attachments")
 _CHANNEL_LINK = re.compile(r"(?<![<\w])#([a-z0-9_-]+)")
+
+
+def _is_message(body: object) -> bool:
+    if isinstance(body, str):
+        return bool(body.strip())
+    return isinstance(body, dict) and any(body.get(k) for k in _MESSAGE_KEYS)
 
 
 class Actor:
@@ -343,7 +351,10 @@ class Actor:
         delivery = self.slack.dispatcher.command(form, trigger_id)
         with state.lock:
             reply_target = ResponseTarget(target.id, self.user_id)
-            if not delivery.ok:
+            body = delivery.body
+            if delivery.transport == "none":
+                pass  # no app configured: nothing to answer
+            elif not delivery.ok:
                 # What the Slack client shows when the app does not answer in time.
                 error = (
                     "operation_timeout"
@@ -353,8 +364,8 @@ class Actor:
                 post_reply(
                     state, reply_target, {"text": f'{command} failed with the error "{error}"'}
                 )
-            elif delivery.body:
-                post_reply(state, reply_target, delivery.body)
+            elif _is_message(body):
+                post_reply(state, reply_target, body)
         return delivery
 
     def global_shortcut(self, callback_id: str) -> Delivery:

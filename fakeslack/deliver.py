@@ -137,11 +137,6 @@ class Dispatcher:
         with self._lock:
             return [d for d in self.log if kind is None or d.kind == kind]
 
-    def wants_event(self, event_type: str) -> bool:
-        config = self.config
-        configured = config.socket_mode or config.request_url
-        return bool(configured) and (config.events is None or event_type in config.events)
-
     # -- the three kinds ---------------------------------------------------------------------
 
     def event(self, envelope: dict) -> Delivery:

@@ -43,7 +43,9 @@ def post_reply(state: State, target: ResponseTarget, body: dict | str) -> None:
     content = _content(body)
     if body.get("replace_original") in (True, "true") and target.message_ts:
         if target.is_ephemeral:
-            original = next(e for e in state.ephemeral if e["ts"] == target.message_ts)
+            original = next((e for e in state.ephemeral if e["ts"] == target.message_ts), None)
+            if original is None:
+                raise SlackError("message_not_found")
         else:
             original = state.message(channel, target.message_ts)
         for key in ("text", "blocks", "attachments"):
