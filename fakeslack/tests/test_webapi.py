@@ -224,8 +224,24 @@ def test_join_invite_kick_leave(slack: FakeSlack, client: WebClient) -> None:
     assert error_of(client.conversations_invite, channel=channel, users=slack.bot_user_id) == (
         "cant_invite_self"
     )
+    carol, dave = slack.user_id("carol"), slack.user_id("dave")
+    # All or nothing, unless forced.
+    assert error_of(client.conversations_invite, channel=channel, users=f"{carol},U000NOPE") == (
+        "user_not_found"
+    )
+    assert carol not in slack.members(channel)
+    forced = client.conversations_invite(channel=channel, users=f"{carol},{alice}", force=True)
+    assert forced["errors"] == [{"user": alice, "ok": False, "error": "already_in_channel"}]
+    assert carol in slack.members(channel) and dave not in slack.members(channel)
     client.conversations_kick(channel=channel, user=bob)
     assert bob not in slack.members(channel)
+    assert slack.settle()
+    assert [e["type"] for e in slack.events()] == [
+        "member_joined_channel",
+        "member_joined_channel",
+        "member_joined_channel",
+        "member_left_channel",
+    ]
     assert error_of(client.conversations_kick, channel=channel, user=bob) == "not_in_channel"
     assert error_of(client.conversations_kick, channel=channel, user=slack.bot_user_id) == (
         "cant_kick_self"

@@ -113,29 +113,39 @@ def join(ctx: Context) -> dict:
 
 
 def invite(ctx: Context) -> dict:
+    """Invite users: all or none, unless ``force`` invites the valid ones and lists the rest."""
     state = ctx.state
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
-    user_ids = ctx.args.list("users")
-    if not user_ids:
+    refs = ctx.args.list("users")
+    if not refs:
         raise SlackError("no_user")
+    if len(refs) > 1000:
+        raise SlackError("too_many_users")
+    valid: list[str] = []
     errors = []
-    for ref in user_ids:
-        try:
-            user = state.user(ref)
-        except SlackError:
-            errors.append({"user": ref, "ok": False, "error": "user_not_found"})
-            continue
-        if user["id"] == ctx.bot:
-            errors.append({"user": ref, "ok": False, "error": "cant_invite_self"})
-        elif user["id"] in channel.members:
-            errors.append({"user": ref, "ok": False, "error": "already_in_channel"})
-        else:
-            channel.members.append(user["id"])
-            ctx.emit(_member_event(ctx, "member_joined_channel", channel, user["id"]), own=False)
-    if errors and len(errors) == len(user_ids):
+    for ref in refs:
+        user = state.users.get(ref)
+        error = (
+            "user_not_found"
+            if user is None
+            else "cant_invite_self"
+            if ref == ctx.bot
+            else "already_in_channel"
+            if ref in channel.members
+            else None
+        )
+        if error:
+            errors.append({"user": ref, "ok": False, "error": error})
+        elif ref not in valid:
+            valid.append(ref)
+    force = ctx.args.bool("force")
+    if errors and not (force and valid):
         raise SlackError(errors[0]["error"], errors=errors)
+    for user_id in valid:
+        channel.members.append(user_id)
+        ctx.emit(_member_event(ctx, "member_joined_channel", channel, user_id), own=False)
     response = {"channel": _info(ctx, channel)}
-    if errors and ctx.args.bool("force"):
+    if errors:
         response["errors"] = errors
     return response
 
