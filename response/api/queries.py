@@ -82,6 +82,21 @@ def check_incident(user, incident_id: int, *, detail: bool = False) -> Incident:
     return incident
 
 
+def incident_detail(incident_id: int) -> Incident:
+    """The incident as a write left it, for the response to that write.
+
+    Not filtered by visibility: whoever just changed it may see the result, even when the change
+    (making it private) or the rule (a declarer with no linked chat account is not "involved")
+    hides it from their later reads."""
+    return (
+        Incident.objects.select_related(*INCIDENT_RELATED)
+        .prefetch_related(
+            Prefetch("actions", queryset=Action.objects.select_related(*ACTION_RELATED))
+        )
+        .get(pk=incident_id)
+    )
+
+
 def check_user(user_id: int | None, *, field: str) -> ExternalUser | None:
     if user_id is None:
         return None

@@ -484,3 +484,19 @@ def test_detail_query_count_does_not_grow_with_actions(api):
     assert (
         _count_queries(api, f"/api/incidents/{incident.pk}") == few == 3
     )  # token, incident, actions
+
+
+def test_whoever_makes_an_incident_private_gets_the_result(api, staff_api):
+    incident = declare("Becomes private")
+    response = api.patch(f"/api/incidents/{incident.pk}", {"is_private": True})
+    assert response.status_code == 200
+    assert response.json()["is_private"] is True
+    # From now on the visibility rule applies: Alice is not involved in it.
+    assert api.get(f"/api/incidents/{incident.pk}").status_code == 404
+    assert staff_api.get(f"/api/incidents/{incident.pk}").status_code == 200
+
+
+def test_declaring_a_private_incident_answers_with_it(api):
+    response = api.post("/api/incidents", {"title": "Quiet one", "is_private": True})
+    assert response.status_code == 201
+    assert response.json()["is_private"] is True

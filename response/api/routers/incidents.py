@@ -72,8 +72,7 @@ def create_incident(
     incident, created = services.declare_from_api(
         request.auth, fields=payload.model_dump(), idempotency_key=idempotency_key
     )
-    detail = queries.check_incident(request.auth, incident.pk, detail=True)
-    return Status(201 if created else 200, detail)
+    return Status(201 if created else 200, queries.incident_detail(incident.pk))
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
@@ -89,7 +88,7 @@ def update_incident(request: HttpRequest, incident_id: Id, payload: IncidentPatc
     services.patch_incident(
         incident, changes=payload.model_dump(exclude_unset=True), by=request.auth
     )
-    return queries.check_incident(request.auth, incident_id, detail=True)
+    return queries.incident_detail(incident_id)
 
 
 @router.post("/incidents/{incident_id}/resolve", response={200: IncidentDetailOut, **ERRORS_WRITE})
@@ -97,7 +96,7 @@ def resolve_incident(request: HttpRequest, incident_id: Id, payload: ResolveIn |
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     verbs.resolve_incident(incident, at=payload.at if payload else None, by=request.auth)
-    return queries.check_incident(request.auth, incident_id, detail=True)
+    return queries.incident_detail(incident_id)
 
 
 @router.post("/incidents/{incident_id}/reopen", response={200: IncidentDetailOut, **ERRORS_WRITE})
@@ -106,7 +105,7 @@ def reopen_incident(request: HttpRequest, incident_id: Id, payload: ReopenIn | N
     incident = queries.check_incident(request.auth, incident_id)
     status = payload.status if payload else "investigating"
     verbs.reopen_incident(incident, status=status, by=request.auth)
-    return queries.check_incident(request.auth, incident_id, detail=True)
+    return queries.incident_detail(incident_id)
 
 
 @router.post("/incidents/{incident_id}/updates", response={201: TimelineEventOut, **ERRORS_WRITE})
