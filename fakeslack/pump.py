@@ -23,7 +23,14 @@ class EventPump:
         self._thread.start()
 
     def stop(self) -> None:
+        """Stop after the delivery in flight; events still queued are dropped."""
         if self._thread is not None:
+            while True:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                self._queue.task_done()
             self._queue.put(None)
             self._thread.join(timeout=5)
             self._thread = None

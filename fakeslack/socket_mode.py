@@ -62,7 +62,9 @@ class SocketModeServer:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        self._server = serve(self._handle, self.host, 0, compression=None, logger=logger)
+        self._server = serve(
+            self._handle, self.host, 0, compression=None, logger=logger, close_timeout=1.0
+        )
         self.port = self._server.socket.getsockname()[1]
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="fakeslack-socket-mode", daemon=True

@@ -83,6 +83,14 @@ def test_configure_and_deliveries(slack: FakeSlack) -> None:
     assert body["deliveries"][0]["error"] == "connection_failed"
 
 
+def test_cors_for_browsers(slack: FakeSlack) -> None:
+    request = urllib.request.Request(f"{slack.url}/_fakeslack/act", method="OPTIONS")
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 204
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert "POST" in response.headers["Access-Control-Allow-Methods"]
+
+
 def test_index_and_unknown_paths(slack: FakeSlack) -> None:
     status, body = control(slack, "")
     assert status == 200 and "/_fakeslack/act" in body["endpoints"]
