@@ -201,6 +201,22 @@ RESPONSE_SLACK_MAX_BACKOFF = int(env("RESPONSE_SLACK_MAX_BACKOFF", "300"))
 # How long the worker waits for one Slack Web API call before trying again later (seconds).
 RESPONSE_SLACK_TIMEOUT = float(env("RESPONSE_SLACK_TIMEOUT", "10"))
 
+# --- Reminders (response.notifications) ----------------------------------------------------------
+
+# Each built-in reminder can be switched off; a plugin's by its key ("module.function": False).
+RESPONSE_REMINDERS = {
+    "no_lead": env_bool("RESPONSE_REMIND_NO_LEAD", default=True),
+    "no_severity": env_bool("RESPONSE_REMIND_NO_SEVERITY", default=True),
+    "update_cadence": env_bool("RESPONSE_REMIND_UPDATE_CADENCE", default=True),
+    "long_running": env_bool("RESPONSE_REMIND_LONG_RUNNING", default=True),
+    "write_up": env_bool("RESPONSE_REMIND_WRITE_UP", default=True),
+    "overdue_actions": env_bool("RESPONSE_REMIND_OVERDUE_ACTIONS", default=True),
+    "take_a_break": env_bool("RESPONSE_REMIND_TAKE_A_BREAK", default=False),  # the example
+}
+# Reminders that can wait go out only in the recipient's working hours (their Slack time zone,
+# Monday to Friday): from the first hour until the second.
+RESPONSE_WORKING_HOURS = (9, 17)
+
 # --- The rest -------------------------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"

@@ -11,6 +11,7 @@ BUILTIN = [
     "response.slack.inbound.events",
     "response.slack.inbound.builtin_commands",
     "response.slack.inbound.builtin_actions",
+    "response.notifications.builtin",
 ]
 
 _loaded: list[str] = []

@@ -7,11 +7,7 @@ from django.conf import settings
 
 from response.core.events import IncidentChanged, incident_changed
 from response.core.models import Incident
-from response.slack.blocks.messages import (
-    render_resolved,
-    render_status_update,
-    render_write_up_request,
-)
+from response.slack.blocks.messages import render_resolved, render_status_update
 from response.slack.outbound import outbox
 from response.slack.selectors import incident_data
 
@@ -60,8 +56,6 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         outbox.reply_in_headline_thread(incident.pk, text=text)
         return
     if not has_channel:
-        if kind == "resolved":
-            ask_for_write_up(incident)
         return
     if kind == "lead" and incident.lead:
         outbox.invite_to_incident_channel(incident.pk, [incident.lead.external_id])
@@ -83,7 +77,7 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
                 incident_data(incident, with_plugin_buttons=False), site_url=settings.SITE_URL
             ),
         )
-        ask_for_write_up(incident)
+        # The lead is asked to write it up by response.notifications.builtin.write_up.
     elif kind == "reopened":
         post(
             incident.pk,
@@ -94,12 +88,3 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         if action is not None:
             post(incident.pk, text=f"📝 Follow-up action recorded: {action.text}")
 
-
-def ask_for_write_up(incident: Incident) -> None:
-    person = incident.lead or incident.reporter
-    if person is None or person.is_bot:
-        return
-    text = render_write_up_request(
-        incident_data(incident, with_plugin_buttons=False), site_url=settings.SITE_URL
-    )
-    outbox.send_dm(person.external_id, text=text, lane=outbox.incident_lane(incident.pk))

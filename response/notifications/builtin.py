@@ -1,0 +1,177 @@
+"""The built-in nudges, written with the same building blocks as any plugin. Each can be switched
+off in settings: RESPONSE_REMINDERS = {"no_lead": False, ...} (see response/settings.py).
+
+They post to the incident's comms channel (an incident without one is not nudged there) or DM
+one person, through the durable Slack outbox. A handler that has nothing to say right now raises
+NotNow, which does not use up one of its sends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from response.core.models import Action, Incident
+from response.notifications.messages import (
+    ActionLine,
+    render_long_running,
+    render_no_lead,
+    render_no_severity,
+    render_overdue_action,
+    render_take_a_break,
+    render_update_due,
+    render_write_up,
+)
+from response.notifications.registry import NotNow, Phase, notification_options
+from response.notifications.scheduler import current_run
+from response.notifications.workhours import in_working_hours, next_working_time, zone_of
+from response.slack.blocks.headline import incident_url
+from response.slack.blocks.text import human_duration
+from response.slack.decorators import recurring_notification, single_notification
+from response.slack.outbound import outbox
+from response.slack.selectors import comms_channel_of, severity_choices
+
+# While the condition holds, a nudge that declines is asked again only when a change wakes it.
+QUIET_MINS = 24 * 60
+
+
+def _now() -> datetime:
+    run = current_run()
+    return run.now if run else timezone.now()
+
+
+def _channel_or_not_now(incident: Incident):
+    channel = comms_channel_of(incident.pk)
+    if channel is None:
+        raise NotNow("the incident has no comms channel")
+    return channel
+
+
+def _post(incident: Incident, message: tuple[str, list[dict]]) -> None:
+    text, blocks = message
+    outbox.post_to_incident_channel(incident.pk, text=text, blocks=blocks)
+
+
+@notification_options(wake_on=("lead",))
+@recurring_notification(interval_mins=2, max_notifications=5)
+def no_lead(incident: Incident):
+    """No lead after 2 minutes: "who is leading?" with an "I'll lead" button (every 2 min, 5x)."""
+    if incident.lead_id:
+        raise NotNow("there is a lead", retry_in_mins=QUIET_MINS)  # woken if it is removed
+    _channel_or_not_now(incident)
+    _post(incident, render_no_lead(incident.pk))
+
+
+@notification_options(wake_on=("severity",))
+@recurring_notification(interval_mins=5, max_notifications=5)
+def no_severity(incident: Incident):
+    """No severity after 5 minutes: a severity picker (every 5 min, 5x)."""
+    if incident.severity_id:
+        raise NotNow("the severity is set", retry_in_mins=QUIET_MINS)
+    _channel_or_not_now(incident)
+    _post(incident, render_no_severity(incident.pk, severity_choices()))
+
+
+@notification_options(wake_on=("severity", "status", "status_update", "lead"))
+@recurring_notification(interval_mins=30, max_notifications=100)
+def update_cadence(incident: Incident):
+    """No update (`update` command or status change) for the severity's cadence (critical 30 min,
+    major 60, minor and trivial never: Severity.update_cadence_mins, set in the admin): ask the
+    lead for one, with a button that opens the update modal."""
+    cadence = incident.severity.update_cadence_mins if incident.severity else None
+    if not cadence:
+        raise NotNow("no cadence at this severity", retry_in_mins=QUIET_MINS)
+    run = current_run()
+    since = max(
+        filter(None, [incident.last_update_at, incident.reported_at, run and run.last_sent_at])
+    )
+    due = since + timedelta(minutes=cadence)
+    now = _now()
+    if now < due:
+        raise NotNow("an update was posted recently", at=due)
+    _channel_or_not_now(incident)
+    last_update = incident.last_update_at or incident.reported_at
+    _post(
+        incident,
+        render_update_due(
+            incident.pk,
+            lead_id=incident.lead.external_id if incident.lead else None,
+            minutes_since=int((now - last_update).total_seconds() // 60),
+            severity_name=incident.severity.name,
+        ),
+    )
+
+
+@recurring_notification(interval_mins=24 * 60, max_notifications=5)
+def long_running(incident: Incident):
+    """Open for 24 hours: ask the lead whether it can be closed, in the lead's working hours
+    (weekdays 9-17 in their own Slack time zone), every 24 hours, at most 5 times."""
+    _channel_or_not_now(incident)
+    person = incident.lead or incident.reporter
+    zone = zone_of(person)
+    now = _now()
+    if not in_working_hours(now, zone):
+        raise NotNow("outside the lead's working hours", at=next_working_time(now, zone))
+    _post(
+        incident,
+        render_long_running(
+            incident.pk,
+            lead_id=incident.lead.external_id if incident.lead else None,
+            open_for=human_duration(incident.duration(now)),
+        ),
+    )
+
+
+@notification_options(phase=Phase.RESOLVED)
+@single_notification(initial_delay_mins=0)
+def write_up(incident: Incident):
+    """On resolution: DM the lead (or the reporter) a link to write it up, with the follow-up
+    actions still open."""
+    person = incident.lead or incident.reporter
+    if not settings.SLACK_BOT_TOKEN or person is None or person.is_bot:
+        return
+    open_actions = [
+        ActionLine(a.text, a.owner.external_id if a.owner else None, a.due_date)
+        for a in incident.actions.filter(done=False).select_related("owner")
+    ]
+    text, blocks = render_write_up(
+        incident.pk,
+        title=incident.title,
+        url=incident_url(incident.pk, site_url=settings.SITE_URL),
+        open_actions=open_actions,
+    )
+    outbox.send_dm(
+        person.external_id, text=text, blocks=blocks, lane=outbox.incident_lane(incident.pk)
+    )
+
+
+@notification_options(phase=Phase.ACTION)
+@recurring_notification(interval_mins=24 * 60, max_notifications=3)
+def overdue_actions(action: Action):
+    """When a follow-up action's due date has passed: DM its owner, in their working hours,
+    daily, at most 3 times, until it is done."""
+    owner = action.owner
+    if not settings.SLACK_BOT_TOKEN or owner.is_bot or owner.is_deleted:
+        return
+    zone = zone_of(owner)
+    now = _now()
+    if not in_working_hours(now, zone):
+        raise NotNow("outside the owner's working hours", at=next_working_time(now, zone))
+    incident = action.incident
+    text, blocks = render_overdue_action(
+        incident.pk,
+        title=incident.title,
+        action_text=action.text,
+        due_date=action.due_date,
+        url=incident_url(incident.pk, site_url=settings.SITE_URL),
+    )
+    outbox.send_dm(owner.external_id, text=text, blocks=blocks)
+
+
+@recurring_notification(interval_mins=30, max_notifications=10)
+def take_a_break(incident: Incident):
+    """The original's example, shipped switched off (RESPONSE_REMINDERS["take_a_break"])."""
+    _channel_or_not_now(incident)
+    _post(incident, render_take_a_break())

@@ -1,0 +1,115 @@
+"""The reminders' Slack messages, as pure functions of plain values (no ORM access)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from response.slack.blocks import ids
+from response.slack.blocks.data import SeverityChoice
+from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, truncate
+
+Message = tuple[str, list[dict]]  # (fallback text, blocks)
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    text: str
+    owner_id: str | None
+    due_date: date | None
+
+
+def _section(text: str) -> dict:
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
+
+
+def render_no_lead(incident_id: int) -> Message:
+    text = "👑 Who is leading this incident? Nobody has taken the lead yet."
+    button = ButtonElement(
+        text="I'll lead", action_id=ids.TAKE_LEAD, value=str(incident_id), style="primary"
+    )
+    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+
+
+def render_no_severity(incident_id: int, severities: list[SeverityChoice]) -> Message:
+    text = "🌡️ How bad is it? This incident has no severity yet."
+    select = StaticSelectElement(
+        placeholder="Choose a severity",
+        action_id=ids.SET_SEVERITY_SELECT,
+        options=[
+            Option(value=s.slug, text=truncate(f"{s.emoji} {s.name}".strip(), 75))
+            for s in severities
+        ],
+    )
+    return text, [SectionBlock(text=MarkdownTextObject(text=text), accessory=select).to_dict()]
+
+
+def render_update_due(
+    incident_id: int, *, lead_id: str | None, minutes_since: int, severity_name: str
+) -> Message:
+    who = f"<@{lead_id}>, " if lead_id else ""
+    text = (
+        f"📣 {who}it has been {minutes_since} minutes since the last update on this "
+        f"{severity_name.lower()} incident. Time for a status update?"
+    )
+    button = ButtonElement(
+        text="Post an update", action_id=ids.POST_UPDATE, value=str(incident_id), style="primary"
+    )
+    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+
+
+def render_long_running(incident_id: int, *, lead_id: str | None, open_for: str) -> Message:
+    who = f"<@{lead_id}>, this" if lead_id else "This"
+    text = f"⏳ {who} incident has been open for {open_for}. Can it be closed?"
+    buttons = [
+        ButtonElement(text="Resolve it", action_id=ids.CLOSE_INCIDENT, value=str(incident_id)),
+        ButtonElement(text="Post an update", action_id=ids.POST_UPDATE, value=str(incident_id)),
+    ]
+    return text, [_section(text), ActionsBlock(elements=buttons).to_dict()]
+
+
+def render_write_up(
+    incident_id: int, *, title: str, url: str, open_actions: list[ActionLine]
+) -> Message:
+    text = (
+        f"📝 Incident #{incident_id} ({escape(title)}) is resolved. Thank you for leading it!\n"
+        f"When you can, write it up: <{url}|incident page>."
+    )
+    blocks = [_section(text)]
+    if open_actions:
+        lines = "\n".join(_action_line(a) for a in open_actions[:20])
+        more = f"\n…and {len(open_actions) - 20} more." if len(open_actions) > 20 else ""
+        blocks.append(_section(f"*Open follow-up actions*\n{lines}{more}"))
+        text += f"\nOpen follow-up actions: {len(open_actions)}."
+    return text, blocks
+
+
+def _action_line(action: ActionLine) -> str:
+    owner = f" — <@{action.owner_id}>" if action.owner_id else " — no owner yet"
+    due = f", due {action.due_date.isoformat()}" if action.due_date else ""
+    return f"• {escape(truncate(action.text, 200))}{owner}{due}"
+
+
+def render_overdue_action(
+    incident_id: int, *, title: str, action_text: str, due_date: date, url: str
+) -> Message:
+    text = (
+        f"⏰ A follow-up action you own was due on {due_date.isoformat()}: "
+        f"“{escape(truncate(action_text, 500))}” (incident #{incident_id}, {escape(title)}). "
+        f"Is it done? Mark it on the <{url}|incident page>."
+    )
+    return text, [_section(text)]
+
+
+def render_take_a_break() -> Message:
+    text = "👋 30 minutes have elapsed. Think about taking a few minutes away from the screen."
+    return text, [_section(text)]

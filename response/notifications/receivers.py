@@ -1,0 +1,40 @@
+"""How the schedule follows the incident: a receiver of the core's after-commit announcements."""
+
+from __future__ import annotations
+
+from response.core.events import IncidentChanged, incident_changed
+from response.core.models import Incident
+from response.notifications import scheduler
+from response.notifications.registry import Phase
+
+
+def connect() -> None:
+    incident_changed.connect(on_incident_changed, dispatch_uid="response.notifications")
+
+
+def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
+    kind = event.kind
+    if kind in ("declared", "reopened", "resolved"):
+        incident = Incident.objects.filter(pk=event.incident_id).only(
+            "status", "reported_at", "updated_at"
+        )
+        incident = incident.first()
+        if incident is None:
+            return
+        if kind == "declared" and incident.is_open():
+            scheduler.start_phase(
+                incident.pk, Phase.OPEN, anchor=incident.reported_at, restart=False
+            )
+        elif kind == "reopened":
+            scheduler.stop_phase(incident.pk, Phase.RESOLVED)
+            scheduler.start_phase(
+                incident.pk, Phase.OPEN, anchor=incident.updated_at, restart=False
+            )
+        elif kind == "resolved":
+            scheduler.stop_phase(incident.pk, Phase.OPEN)
+            scheduler.start_phase(
+                incident.pk, Phase.RESOLVED, anchor=incident.updated_at, restart=True
+            )
+    elif kind in ("action_added", "action_updated") and event.object_id:
+        scheduler.schedule_action(event.object_id)
+    scheduler.wake_now(event.incident_id, kind)
