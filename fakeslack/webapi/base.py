@@ -102,7 +102,9 @@ class Context:
         state = self.state
         if ref.startswith(("U", "W")) and ref in state.users:
             return state.direct_channel([self.bot, ref])
-        channel = state.visible_channel(ref)
+        # Posting where the bot is not a member says not_in_channel, even for a private channel
+        # (other methods answer channel_not_found for private channels the bot cannot see).
+        channel = state.channel(ref)
         if channel.is_private and self.bot not in channel.members:
             raise SlackError("not_in_channel")
         return channel
