@@ -124,7 +124,8 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'response.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Keep connections between requests: opening one (and its PRAGMAs) costs more than most requests.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while the worker writes; IMMEDIATE transactions take the write lock
@@ -164,7 +165,9 @@ def huey_settings(queue_url: str) -> dict:
         return {**common, "huey_class": "huey.MemoryHuey"}
     if scheme == "sqlite":
         path = queue_url.removeprefix("sqlite:///") or str(DATA_DIR / "queue.sqlite3")
-        return {**common, "huey_class": "huey.SqliteHuey", "filename": path}
+        # The queue only carries nudges; the work itself is committed in the main database and
+        # a lost nudge is re-sent by the sweep, so the queue need not fsync every enqueue.
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": path, "fsync": False}
     if scheme in {"redis", "rediss"}:
         return {**common, "huey_class": "huey.RedisHuey", "url": queue_url}
     if scheme in {"postgres", "postgresql"}:

@@ -15,7 +15,7 @@ import logging
 from django.db import IntegrityError, transaction
 from slack_bolt import BoltRequest, BoltResponse
 
-from response.slack.jobs import enqueue
+from response.slack.inbox import EVENT_INBOX
 from response.slack.models import InboundDelivery
 
 logger = logging.getLogger(__name__)
@@ -46,30 +46,37 @@ def event_lane(event: dict) -> str:
     return f"in:{channel or event.get('user') or 'workspace'}"
 
 
-def record_delivery(req: BoltRequest, resp: BoltResponse, next):
-    if req.context.get(REPLAY):
-        return next()
-    body = req.body
+def record(body: dict) -> bool:
+    """Record a delivery under its key (an event: queued for the worker too). False when the key
+    was seen before: a redelivery, to acknowledge and drop."""
     key = delivery_key(body)
     if key is None:
-        return next()
-    is_event = body.get("type") == "event_callback"
+        return True
+    if body.get("type") == "event_callback":
+        return record_event(body, key)
     try:
         with transaction.atomic():
-            delivery = InboundDelivery.objects.create(
-                key=key,
-                kind=(body.get("event") or {}).get("type", "event")
-                if is_event
-                else body.get("type") or "command",
-                payload=body if is_event else {},
-            )
-            if is_event:
-                enqueue(
-                    event_lane(body.get("event") or {}), "slack_event", {"delivery_id": delivery.pk}
-                )
+            InboundDelivery.objects.create(key=key, kind=body.get("type") or "command")
     except IntegrityError:
         logger.info("Ignoring a redelivery of %s", key)
-        return BoltResponse(status=200, body="")
-    if is_event:
+        return False
+    return True
+
+
+def record_event(body: dict, key: str) -> bool:
+    """The hot path of every Events API delivery: the event becomes a job (carrying its unique
+    delivery key), committed before the answer; the worker is nudged afterwards."""
+    inserted = EVENT_INBOX.record(lane=event_lane(body.get("event") or {}), key=key, body=body)
+    if not inserted:
+        logger.info("Ignoring a redelivery of %s", key)
+    return inserted
+
+
+def record_delivery(req: BoltRequest, resp: BoltResponse, next):
+    """Bolt middleware (Socket Mode, and HTTP commands and interactions)."""
+    if req.context.get(REPLAY):
+        return next()
+    first_time = record(req.body)
+    if not first_time or req.body.get("type") == "event_callback":
         return BoltResponse(status=200, body="")
     return next()

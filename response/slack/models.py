@@ -85,6 +85,8 @@ class Job(models.Model):
 
     lane = models.CharField(max_length=64)
     key = models.CharField(max_length=200, null=True, blank=True)
+    # For a delivered event: its event_id, kept for good, so a redelivery is recognised.
+    delivery_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     kind = models.CharField(max_length=64)
     payload = models.JSONField(default=dict)
     state = models.CharField(max_length=16, choices=State, default=State.PENDING)

@@ -87,4 +87,3 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         action = incident.actions.filter(pk=event.object_id).first()
         if action is not None:
             post(incident.pk, text=f"📝 Follow-up action recorded: {action.text}")
-

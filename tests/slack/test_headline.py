@@ -12,10 +12,11 @@ def refreshed(incident):
     return Incident.objects.get(pk=incident.pk)
 
 
-def test_a_burst_of_changes_costs_few_updates(slack):
+def test_a_burst_of_changes_costs_few_updates(slack, worker):
     incident, _ = declare_in_slack(slack)
     post = HeadlinePost.objects.get()
     slack.wait_for(lambda: slack.message(post.channel_id, post.message_ts))
+    assert worker.idle()
     before = len(slack.calls("chat.update"))
     # Ten changes in a row while Slack is slow to answer: they coalesce.
     slack.faults.add(method="chat.update", delay=0.5, count=1)

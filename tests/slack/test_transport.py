@@ -10,7 +10,7 @@ import pytest
 
 from fakeslack import signature
 from response.core.models import Incident, TimelineEvent
-from response.slack.models import InboundDelivery
+from response.slack.models import InboundDelivery, Job
 from tests.slack.helpers import declare_in_slack
 
 
@@ -85,6 +85,7 @@ def test_unverifiable_requests_are_refused_without_side_effects(
         )
     assert 400 <= status < 500
     assert not InboundDelivery.objects.exists()
+    assert not Job.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -132,7 +133,7 @@ def test_a_redelivered_event_is_processed_once(slack):
     assert again.ok
     time.sleep(0.5)
     assert TimelineEvent.objects.filter(incident=incident, kind="message").count() == 1
-    assert InboundDelivery.objects.filter(key=f"event:{pin_event['event_id']}").count() == 1
+    assert Job.objects.filter(delivery_key=f"event:{pin_event['event_id']}").count() == 1
 
 
 def test_acknowledgements_are_fast_while_slack_hangs(slack, settings):
