@@ -190,6 +190,8 @@ SLACK_API_URL = env("SLACK_API_URL", "https://slack.com/api/")
 if not SLACK_API_URL.endswith("/"):
     SLACK_API_URL += "/"
 RESPONSE_INCIDENT_CHANNEL = env("RESPONSE_INCIDENT_CHANNEL", "incidents")
+# Where report-only incidents (declared after the fact) are posted; the incidents channel if unset.
+RESPONSE_REPORT_CHANNEL = env("RESPONSE_REPORT_CHANNEL")
 RESPONSE_PLUGINS = env_list("RESPONSE_PLUGINS")
 RESPONSE_SLASH_COMMAND = env("RESPONSE_SLASH_COMMAND", "/incident")
 # Create the comms channel as soon as a live incident is declared (else: the headline's button).

@@ -164,3 +164,14 @@ def lanes_needing_work() -> list[str]:
         .values_list("lane", flat=True)
         .distinct()
     )
+
+
+def prune_finished(*, older_than_days: int) -> int:
+    from response.slack.models import InboundDelivery
+
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    done, _ = Job.objects.filter(
+        state__in=[Job.State.DONE, Job.State.FAILED], done_at__lt=cutoff
+    ).delete()
+    seen, _ = InboundDelivery.objects.filter(received_at__lt=cutoff).delete()
+    return done + seen

@@ -21,3 +21,9 @@ def sweep_lanes_task() -> int:
     for lane in lanes:
         run_lane_task(lane)
     return len(lanes)
+
+
+@db_periodic_task(crontab(minute="17", hour="3"))
+def prune_old_jobs_task() -> int:
+    """Forget finished Slack work after a week (Slack redelivers within minutes, not days)."""
+    return jobs.prune_finished(older_than_days=7)

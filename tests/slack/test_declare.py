@@ -48,6 +48,9 @@ def test_submitting_declares_posts_the_headline_once_and_opens_a_channel(slack):
         c for c in slack.calls("chat.postMessage") if c.args.get("channel") == post.channel_id
     ]
     assert len(headline_posts) == 1
+    # ... and no update right after it: the channel existed before the headline was posted.
+    slack.wait_for(lambda: slack.topic(channel.channel_id))
+    assert not [c for c in slack.calls("chat.update") if c.args.get("ts") == post.message_ts]
 
     # The reporter is in the channel and is told where things are.
     slack.wait_for(lambda: slack.user_id("alice") in slack.members(channel.channel_id))

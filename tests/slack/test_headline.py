@@ -137,3 +137,13 @@ def test_resolving_dms_the_lead_to_write_it_up(slack):
             for m in slack.messages(c["id"])
         )
     )
+
+
+def test_report_only_incidents_go_to_the_report_channel_when_configured(slack, settings):
+    settings.RESPONSE_REPORT_CHANNEL = "random"
+    alice = slack.actor("alice")
+    alice.slash_command("/incident", "Last night's blip", channel="general")
+    view = slack.open_views(slack.user_id("alice"))[-1]
+    alice.submit_view(view["id"], {"options": {"options": ["report_only"]}})
+    slack.wait_for(lambda: HeadlinePost.objects.exists())
+    assert HeadlinePost.objects.get().channel_id == slack.channel_id("random")

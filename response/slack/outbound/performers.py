@@ -75,10 +75,15 @@ def perform_call(job: Job) -> dict:
     return {"ts": answer.get("ts")} if answer.get("ts") else {}
 
 
-def incidents_channel_id() -> str:
-    """The id of RESPONSE_INCIDENT_CHANNEL (a name or an id), found once and remembered; the
-    channel is created if it does not exist, and the bot joins it."""
-    configured = settings.RESPONSE_INCIDENT_CHANNEL.lstrip("#")
+def incidents_channel_id(*, report_only: bool = False) -> str:
+    """The id of RESPONSE_INCIDENT_CHANNEL (or RESPONSE_REPORT_CHANNEL for report-only
+    incidents), a name or an id, found once and remembered; the channel is created if it does
+    not exist, and the bot joins it."""
+    configured = (
+        settings.RESPONSE_REPORT_CHANNEL
+        if report_only and settings.RESPONSE_REPORT_CHANNEL
+        else settings.RESPONSE_INCIDENT_CHANNEL
+    ).lstrip("#")
     if CHANNEL_ID.match(configured):
         return configured
     cache_key = f"channel-id:{configured}"
@@ -125,7 +130,7 @@ def perform_sync_headline(job: Job) -> dict | None:
             "chat.update", channel=post.channel_id, ts=post.message_ts, text=text, blocks=blocks
         )
         return {"updated": post.message_ts}
-    channel_id = incidents_channel_id()
+    channel_id = incidents_channel_id(report_only=incident.is_report_only)
     answer = client.call(
         "chat.postMessage", channel=channel_id, text=text, blocks=blocks, unfurl_links=False
     )
