@@ -107,7 +107,8 @@ class OpenFirst:
     """Open incidents first, then the rest, newest first in each part, as one sliceable sequence.
 
     Sorting the whole table by "is it open" would read every row for every page; two slices of
-    two index-friendly queries (status, -reported_at) read only what the page shows.
+    two index-friendly queries read only what the page shows. Only the open part is counted (it
+    is small); counting every closed incident would cost more than the page itself.
     """
 
     def __init__(self, queryset: QuerySet[Incident]):
@@ -117,20 +118,11 @@ class OpenFirst:
         self.open = ordered.filter(status__in=OPEN_STATUSES)
         self.closed = ordered.filter(status__in=CLOSED_STATUSES)
         self._open_count: int | None = None
-        self._count: int | None = None
 
     def open_count(self) -> int:
         if self._open_count is None:
             self._open_count = self.open.count()
         return self._open_count
-
-    def count(self) -> int:
-        if self._count is None:
-            self._count = self.open_count() + self.closed.count()
-        return self._count
-
-    def __len__(self) -> int:
-        return self.count()
 
     def __getitem__(self, index: slice) -> list[Incident]:
         start, stop = index.start or 0, index.stop
@@ -141,6 +133,36 @@ class OpenFirst:
         if stop > split:
             rows += list(self.closed[max(start - split, 0) : stop - split])
         return rows
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    rows: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_of(incidents: OpenFirst, number: str | int | None, size: int) -> Page:
+    """One page, and whether another follows (read by asking for one row more than shown)."""
+    try:
+        page = max(int(number or 1), 1)
+    except (TypeError, ValueError):
+        page = 1
+    start = (page - 1) * size
+    rows = incidents[start : start + size + 1]
+    return Page(number=page, rows=rows[:size], has_next=len(rows) > size)
 
 
 def live_version(incident: Incident) -> int:

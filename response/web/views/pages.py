@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -54,10 +53,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             until=data["until"],
         )
     incidents = queries.OpenFirst(queries.filtered_incidents(request.user, filters))
-    page_obj = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = queries.page_of(incidents, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    rows = [(incident, channel_of(incident)) for incident in page_obj.object_list]
+    rows = [(incident, channel_of(incident)) for incident in page_obj.rows]
     return render(
         request,
         "web/incident_list.html",
