@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -481,9 +482,9 @@ def test_detail_query_count_does_not_grow_with_actions(api):
     few = _count_queries(api, f"/api/incidents/{incident.pk}")
     for n in range(10):
         verbs.add_action(incident, f"action {n}", owner=ExternalUserFactory())
-    assert (
-        _count_queries(api, f"/api/incidents/{incident.pk}") == few == 3
-    )  # token, incident, actions
+    # token, incident, actions; then the Slack channel and headline post, when that app is installed
+    expected = 3 + (2 if apps.is_installed("response.slack") else 0)
+    assert _count_queries(api, f"/api/incidents/{incident.pk}") == few == expected
 
 
 def test_whoever_makes_an_incident_private_gets_the_result(api, staff_api):
@@ -500,3 +501,24 @@ def test_declaring_a_private_incident_answers_with_it(api):
     response = api.post("/api/incidents", {"title": "Quiet one", "is_private": True})
     assert response.status_code == 201
     assert response.json()["is_private"] is True
+
+
+def test_detail_links_to_the_slack_channel_and_headline_post(api):
+    if not apps.is_installed("response.slack"):
+        pytest.skip("the Slack adapter is not installed")
+    incident = declare()
+    apps.get_model("slack", "CommsChannel").objects.create(
+        incident=incident, channel_id="C0INC1", name="inc-payments"
+    )
+    apps.get_model("slack", "HeadlinePost").objects.create(
+        incident=incident, channel_id="C0HEAD", message_ts="1764000000.000100"
+    )
+    apps.get_model("slack", "SlackCache").objects.update_or_create(
+        key="auth", defaults={"value": {"url": "https://acme.slack.com/"}}
+    )
+    assert api.get(f"/api/incidents/{incident.pk}").json()["links"] == {
+        "channel_id": "C0INC1",
+        "channel_name": "inc-payments",
+        "channel_url": "https://acme.slack.com/archives/C0INC1",
+        "headline_post_url": "https://acme.slack.com/archives/C0HEAD/p1764000000000100",
+    }
