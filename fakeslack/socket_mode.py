@@ -37,6 +37,8 @@ class _Pending:
 class _Client:
     connection: ServerConnection
     send_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Told to disconnect: like Slack, send it nothing more while the client reconnects.
+    draining: bool = False
 
     def send(self, message: dict) -> None:
         with self.send_lock:
@@ -87,14 +89,18 @@ class SocketModeServer:
             self._tickets.add(ticket)
         return f"ws://{self.host}:{self.port}/link/?ticket={ticket}&app_id={self.app_id}"
 
+    def _live(self) -> list[_Client]:
+        return [c for c in self._clients if not c.draining]
+
     @property
     def connections(self) -> int:
+        """Connected clients that receive envelopes (not those told to disconnect)."""
         with self._lock:
-            return len(self._clients)
+            return len(self._live())
 
     def wait_connected(self, timeout: float = 5.0, count: int = 1) -> bool:
         with self._changed:
-            return self._changed.wait_for(lambda: len(self._clients) >= count, timeout)
+            return self._changed.wait_for(lambda: len(self._live()) >= count, timeout)
 
     def _handle(self, connection: ServerConnection) -> None:
         query = parse_qs(urlparse(connection.request.path if connection.request else "").query)
@@ -152,7 +158,9 @@ class SocketModeServer:
         if not self.wait_connected(self.connect_timeout):
             raise NoConnection("no Socket Mode connection")
         with self._lock:
-            clients = list(self._clients)
+            clients = self._live()
+            if not clients:
+                raise NoConnection("no Socket Mode connection")
             client = clients[next(self._turn) % len(clients)]
             pending = self._pending[envelope["envelope_id"]] = _Pending()
         try:
@@ -168,7 +176,9 @@ class SocketModeServer:
     def disconnect(self, reason: str = "refresh_requested") -> int:
         """Send Slack's ``disconnect`` message to every client; they reconnect on a new URL."""
         with self._lock:
-            clients = list(self._clients)
+            clients = self._live()
+            for client in clients:
+                client.draining = True
         for client in clients:
             with contextlib.suppress(ConnectionClosed):
                 client.send(

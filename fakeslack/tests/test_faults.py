@@ -76,11 +76,11 @@ def test_dropped_connections(slack: FakeSlack, client: WebClient) -> None:
 
 
 def test_time_window(slack: FakeSlack, client: WebClient) -> None:
-    slack.faults.add(status=503, window=0.3)
-    for _ in range(3):
+    slack.faults.add(status=503, window=0.5)
+    for _ in range(2):
         with pytest.raises(SlackApiError):
             client.auth_test()
-    time.sleep(0.35)
+    time.sleep(0.55)
     assert client.auth_test()["ok"]
     assert slack.faults.active() == []
 

@@ -22,8 +22,8 @@ def error_of(call, **kwargs) -> str:
 
 @pytest.fixture
 def quick_slack() -> Iterator[FakeSlack]:
-    """A workspace whose trigger ids expire after 0.2 s instead of 3 s."""
-    fake = FakeSlack(trigger_ttl=0.2).start()
+    """A workspace whose trigger ids expire after 0.5 s instead of 3 s."""
+    fake = FakeSlack(trigger_ttl=0.5).start()
     yield fake
     fake.stop()
 
@@ -44,7 +44,7 @@ def test_trigger_ids_are_single_use_and_expire(quick_slack: FakeSlack) -> None:
         "exchanged_trigger_id"
     )
     stale = trigger_for(quick_slack)
-    time.sleep(0.25)
+    time.sleep(0.6)
     assert error_of(client.views_open, trigger_id=stale, view=declare_modal()) == (
         "expired_trigger_id"
     )
