@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
-from . import control
+from . import control, sandbox
 
 if TYPE_CHECKING:
     from .fake import FakeSlack
@@ -101,6 +101,8 @@ class Handler(BaseHTTPRequestHandler):
                     {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)},
                 )
             self._send(status, body)
+        elif sandbox.is_sandbox_path(url.path) and self.command == "GET":
+            sandbox.handle(self, self.server.fake, url.path, args)
         else:
             self._send(404, {"ok": False, "error": "not_found"})
 

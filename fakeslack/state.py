@@ -177,13 +177,18 @@ class State:
                 "team": self.team_id,
             },
         }
-        for seed in ws.users:
-            uid = self._id(seed.id, "U")
+        for user_seed in ws.users:
+            uid = self._id(user_seed.id, "U")
             user = self._user_object(
-                uid, seed.name, seed.real_name or seed.name, seed.email, seed.tz, now
+                uid,
+                user_seed.name,
+                user_seed.real_name or user_seed.name,
+                user_seed.email,
+                user_seed.tz,
+                now,
             )
-            user["is_admin"] = seed.is_admin
-            user["profile"]["title"] = seed.title
+            user["is_admin"] = user_seed.is_admin
+            user["profile"]["title"] = user_seed.title
             self.users[uid] = user
         for seed in ws.channels:
             names = [u.name for u in ws.users] if seed.members == "*" else list(seed.members)
@@ -211,21 +216,21 @@ class State:
                 },
             )
             self.channels[channel.id] = channel
-        for seed in ws.usergroups:
-            gid = self._id(seed.id, "S")
+        for group_seed in ws.usergroups:
+            gid = self._id(group_seed.id, "S")
             self.usergroups[gid] = {
                 "id": gid,
                 "team_id": self.team_id,
                 "is_usergroup": True,
-                "name": seed.name or seed.handle,
-                "handle": seed.handle,
-                "description": seed.description,
+                "name": group_seed.name or group_seed.handle,
+                "handle": group_seed.handle,
+                "description": group_seed.description,
                 "is_external": False,
                 "date_create": now,
                 "date_update": now,
                 "date_delete": 0,
-                "users": [self.user(n)["id"] for n in seed.users],
-                "user_count": len(seed.users),
+                "users": [self.user(n)["id"] for n in group_seed.users],
+                "user_count": len(group_seed.users),
             }
 
     def _user_object(

@@ -21,7 +21,7 @@ class Args:
     def __contains__(self, name: str) -> bool:
         return self.raw.get(name) not in (None, "")
 
-    def str(self, name: str, default: str | None = None) -> str | None:
+    def string(self, name: str, default: str | None = None) -> str | None:
         value = self.raw.get(name)
         if value in (None, ""):
             return default
@@ -34,12 +34,12 @@ class Args:
         )
 
     def required(self, name: str, error: str | None = None) -> str:
-        value = self.str(name)
+        value = self.string(name)
         if value is None:
             raise SlackError(error or "invalid_arguments", f"missing required field: {name}")
         return value
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def flag(self, name: str, default: bool = False) -> bool:
         value = self.raw.get(name)
         if value in (None, ""):
             return default
@@ -47,7 +47,7 @@ class Args:
             return value
         return str(value).lower() in ("1", "true", "yes")
 
-    def int(self, name: str, default: int) -> int:
+    def integer(self, name: str, default: int) -> int:
         value = self.raw.get(name)
         if value in (None, ""):
             return default
@@ -56,7 +56,7 @@ class Args:
         except (TypeError, ValueError):
             raise SlackError("invalid_arguments", f"{name} must be an integer") from None
 
-    def list(self, name: str) -> list[str]:
+    def strings(self, name: str) -> list[str]:
         value = self.raw.get(name)
         if value in (None, ""):
             return []
@@ -122,8 +122,8 @@ def paginate[T](
 ) -> tuple[list[T], dict]:
     """One page of ``items`` and the ``response_metadata`` carrying ``next_cursor``."""
     # limit=0 (or none) means the method's default, as in Slack.
-    limit = max(1, min(args.int("limit", 0) or default_limit, 1000))
-    cursor = args.str("cursor")
+    limit = max(1, min(args.integer("limit", 0) or default_limit, 1000))
+    cursor = args.string("cursor")
     start = 0
     if cursor:
         try:

@@ -15,7 +15,7 @@ from .base import Context, Handler
 def message_content(ctx: Context, *, required: bool = True) -> dict[str, Any]:
     """text / blocks / attachments of a message, validated the way Slack does."""
     args = ctx.args
-    text = args.str("text")
+    text = args.string("text")
     blocks = args.json("blocks", "invalid_blocks_format")
     attachments = args.json("attachments", "invalid_attachments")
     if required and not text and not blocks and not attachments:
@@ -67,12 +67,12 @@ def post_message(ctx: Context) -> dict:
     content = message_content(ctx)
     for key in ("username", "icon_emoji", "icon_url"):
         if key in ctx.args:
-            content[key] = ctx.args.str(key)
+            content[key] = ctx.args.string(key)
     message = bot_message(state, content, ts=state.clock.ts())
-    thread_ts = ctx.args.str("thread_ts")
+    thread_ts = ctx.args.string("thread_ts")
     if thread_ts:
         message["thread_ts"] = thread_ts
-        if ctx.args.bool("reply_broadcast"):
+        if ctx.args.flag("reply_broadcast"):
             message["subtype"] = "thread_broadcast"
     state.add_message(channel, message)
     ctx.emit(
@@ -137,8 +137,8 @@ def post_ephemeral(ctx: Context) -> dict:
     content = message_content(ctx)
     ts = state.clock.ts()
     message = bot_message(state, content, ts=ts)
-    if ctx.args.str("thread_ts"):
-        message["thread_ts"] = ctx.args.str("thread_ts")
+    if ctx.args.string("thread_ts"):
+        message["thread_ts"] = ctx.args.string("thread_ts")
     state.ephemeral.append({**message, "channel": channel.id, "recipient": user["id"]})
     return {"message_ts": ts}
 

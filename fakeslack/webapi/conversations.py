@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import re
 import time
+from typing import Any
 
 from ..errors import SlackError
 from ..state import Channel, State
@@ -57,9 +58,9 @@ def _writable(channel: Channel) -> Channel:
 
 
 def create(ctx: Context) -> dict:
-    name = check_channel_name(ctx.state, ctx.args.str("name"))
+    name = check_channel_name(ctx.state, ctx.args.string("name"))
     channel = ctx.state.new_channel(
-        name=name, creator=ctx.bot, is_private=ctx.args.bool("is_private")
+        name=name, creator=ctx.bot, is_private=ctx.args.flag("is_private")
     )
     if not channel.is_private:
         created = {"id": channel.id, "name": name, "created": channel.created, "creator": ctx.bot}
@@ -73,8 +74,8 @@ def info(ctx: Context) -> dict:
 
 
 def list_(ctx: Context) -> dict:
-    types = set(ctx.args.list("types") or ["public_channel"])
-    exclude_archived = ctx.args.bool("exclude_archived")
+    types = set(ctx.args.strings("types") or ["public_channel"])
+    exclude_archived = ctx.args.flag("exclude_archived")
 
     def wanted(c: Channel) -> bool:
         kind = (
@@ -112,39 +113,41 @@ def join(ctx: Context) -> dict:
     return {"channel": _info(ctx, channel), **response}
 
 
+def _invite_error(ctx: Context, channel: Channel, user_id: str) -> str | None:
+    if user_id not in ctx.state.users:
+        return "user_not_found"
+    if user_id == ctx.bot:
+        return "cant_invite_self"
+    if user_id in channel.members:
+        return "already_in_channel"
+    return None
+
+
 def invite(ctx: Context) -> dict:
     """Invite users: all or none, unless ``force`` invites the valid ones and lists the rest."""
-    state = ctx.state
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
-    refs = ctx.args.list("users")
+    refs = ctx.args.strings("users")
     if not refs:
         raise SlackError("no_user")
     if len(refs) > 1000:
         raise SlackError("too_many_users")
     valid: list[str] = []
-    errors = []
+    errors: list[dict[str, Any]] = []
+    first_error = ""
     for ref in refs:
-        user = state.users.get(ref)
-        error = (
-            "user_not_found"
-            if user is None
-            else "cant_invite_self"
-            if ref == ctx.bot
-            else "already_in_channel"
-            if ref in channel.members
-            else None
-        )
+        error = _invite_error(ctx, channel, ref)
         if error:
+            first_error = first_error or error
             errors.append({"user": ref, "ok": False, "error": error})
         elif ref not in valid:
             valid.append(ref)
-    force = ctx.args.bool("force")
+    force = ctx.args.flag("force")
     if errors and not (force and valid):
-        raise SlackError(errors[0]["error"], errors=errors)
+        raise SlackError(first_error, errors=errors)
     for user_id in valid:
         channel.members.append(user_id)
         ctx.emit(_member_event(ctx, "member_joined_channel", channel, user_id), own=False)
-    response = {"channel": _info(ctx, channel)}
+    response: dict[str, Any] = {"channel": _info(ctx, channel)}
     if errors:
         response["errors"] = errors
     return response
@@ -179,7 +182,7 @@ def leave(ctx: Context) -> dict:
 
 def rename(ctx: Context) -> dict:
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
-    name = check_channel_name(ctx.state, ctx.args.str("name"), renaming=channel)
+    name = check_channel_name(ctx.state, ctx.args.string("name"), renaming=channel)
     if name != channel.name:
         channel.previous_names.insert(0, channel.name)
         channel.name = name
@@ -191,7 +194,7 @@ def rename(ctx: Context) -> dict:
 
 def _set_text(ctx: Context, field: str) -> dict:
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
-    value = ctx.args.str(field, "") or ""
+    value = ctx.args.string(field, "") or ""
     if len(value) > MAX_TOPIC_LENGTH:
         raise SlackError("too_long")
     setattr(channel, field, {"value": value, "creator": ctx.bot, "last_set": int(time.time())})
@@ -242,8 +245,8 @@ def _readable(ctx: Context) -> Channel:
 
 
 def _in_range(ctx: Context, ts: str) -> bool:
-    latest, oldest = ctx.args.str("latest"), ctx.args.str("oldest")
-    inclusive = ctx.args.bool("inclusive")
+    latest, oldest = ctx.args.string("latest"), ctx.args.string("oldest")
+    inclusive = ctx.args.flag("inclusive")
     value = float(ts)
     if latest and (value > float(latest) or (value == float(latest) and not inclusive)):
         return False
@@ -301,7 +304,7 @@ def open_(ctx: Context) -> dict:
         if not (channel.is_im or channel.is_mpim) or ctx.bot not in channel.members:
             raise SlackError("channel_not_found")
         return {"channel": {"id": channel.id}}
-    refs = ctx.args.list("users")
+    refs = ctx.args.strings("users")
     if not refs:
         raise SlackError("users_list_not_supplied")
     if len(refs) > 8:
@@ -310,7 +313,7 @@ def open_(ctx: Context) -> dict:
     existing = {c.id for c in state.channels.values()}
     channel = state.direct_channel([ctx.bot, *user_ids])
     already = channel.id in existing
-    body = _info(ctx, channel) if ctx.args.bool("return_im") else {"id": channel.id}
+    body = _info(ctx, channel) if ctx.args.flag("return_im") else {"id": channel.id}
     return {"no_op": already, "already_open": already, "channel": body}
 
 

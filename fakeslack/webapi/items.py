@@ -159,10 +159,10 @@ def bookmarks_add(ctx: Context) -> dict:
         "channel_id": channel.id,
         "title": title,
         "link": link,
-        "emoji": ctx.args.str("emoji"),
+        "emoji": ctx.args.string("emoji"),
         "icon_url": None,
         "type": kind,
-        "entity_id": ctx.args.str("entity_id"),
+        "entity_id": ctx.args.string("entity_id"),
         "date_created": now,
         "date_updated": now,
         "rank": chr(ord("a") + len(channel.bookmarks) % 26),
@@ -180,7 +180,7 @@ def bookmarks_edit(ctx: Context) -> dict:
     bookmark = _bookmark(channel, ctx.args.required("bookmark_id", "not_found"))
     for key in ("title", "link", "emoji"):
         if key in ctx.args:
-            bookmark[key] = ctx.args.str(key)
+            bookmark[key] = ctx.args.string(key)
     if not str(bookmark["link"]).startswith(("http://", "https://")):
         raise SlackError("invalid_link")
     bookmark["date_updated"] = int(time.time())

@@ -20,7 +20,7 @@ def auth_test(ctx: Context) -> dict:
 
 
 def team_info(ctx: Context) -> dict:
-    team = ctx.args.str("team")
+    team = ctx.args.string("team")
     if team and team != ctx.state.team_id:
         raise SlackError("team_not_found")
     return {"team": dict(ctx.state.team)}
@@ -31,7 +31,7 @@ def apps_connections_open(ctx: Context) -> dict:
 
 
 def usergroups_list(ctx: Context) -> dict:
-    include_users = ctx.args.bool("include_users")
+    include_users = ctx.args.flag("include_users")
     groups = []
     for group in ctx.state.usergroups.values():
         group = dict(group)

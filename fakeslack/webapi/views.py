@@ -38,13 +38,13 @@ def update(ctx: Context) -> dict:
         record = store.by_external_id(ctx.args.required("external_id"))
     else:
         raise SlackError("invalid_arguments", "view_id or external_id is required")
-    return {"view": copy.deepcopy(store.update(record, view, hash=ctx.args.str("hash")))}
+    return {"view": copy.deepcopy(store.update(record, view, hash=ctx.args.string("hash")))}
 
 
 def publish(ctx: Context) -> dict:
     view = _view_arg(ctx, "home")
     user = ctx.state.user(ctx.args.required("user_id", "user_not_found"))
-    published = ctx.state.views.publish(view, user_id=user["id"], hash=ctx.args.str("hash"))
+    published = ctx.state.views.publish(view, user_id=user["id"], hash=ctx.args.string("hash"))
     return {"view": copy.deepcopy(published)}
 
 
