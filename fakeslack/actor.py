@@ -14,9 +14,9 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from . import payloads
-from .blocks import action_payload, element_state, find_element, state_values
 from .deliver import Delivery
 from .errors import SlackError
+from .inputs import action_payload, element_state, find_element, state_values
 from .replies import apply_view_response, post_reply
 from .state import Channel, ResponseTarget
 from .webapi.conversations import check_channel_name

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .blocks import check_message_blocks, check_view, with_ids
+from .blocks import check_message_blocks, check_view
 from .errors import SlackError
+from .inputs import with_ids
 from .state import MAX_TEXT_LENGTH, ResponseTarget, State
 from .viewstore import ViewRecord
 from .webapi.chat import bot_message

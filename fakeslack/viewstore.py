@@ -10,9 +10,9 @@ import copy
 import secrets
 from dataclasses import dataclass, field
 
-from .blocks import with_ids
 from .errors import SlackError
 from .ids import IdFactory
+from .inputs import with_ids
 
 MAX_STACK = 3
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from ..blocks import check_message_blocks, with_ids
+from ..blocks import check_message_blocks
 from ..errors import SlackError
 from ..ids import ts_to_permalink_part
+from ..inputs import with_ids
 from ..state import MAX_TEXT_LENGTH, Channel, State
 from .base import Context, Handler
 
