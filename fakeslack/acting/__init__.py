@@ -1,0 +1,1 @@
+"""The parts of ``Actor``: conversations and interactions with the app."""
