@@ -34,6 +34,34 @@ const app = {
 
 const $ = (id) => document.getElementById(id);
 
+// Icons for the sandbox's own chrome, drawn inline: no icon font, no emoji font needed.
+const ICONS = {
+  lock: "M6 10V8a6 6 0 1 1 12 0v2h1a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V11a1 1 0 0 1 1-1h1zm2 0h8V8a4 4 0 1 0-8 0v2z",
+  person: "M12 12a5 5 0 1 0 0-10 5 5 0 0 0 0 10zm0 2c-5 0-9 2.5-9 5.5V22h18v-2.5C21 16.5 17 14 12 14z",
+  pin: "M16 3l5 5-3 1-4 4 1 5-2 2-4-4-5 5-1-1 5-5-4-4 2-2 5 1 4-4 1-3z",
+  reply: "M4 4h16a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1H9l-5 4v-4H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z",
+  smile: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 0 1 0-16zM8.5 9a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zm7 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3zM7 14c1 2 3 3 5 3s4-1 5-3H7z",
+  more: "M12 5a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 9a2 2 0 1 0 0-4 2 2 0 0 0 0 4zm0 9a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
+  eye: "M12 5C6 5 2 12 2 12s4 7 10 7 10-7 10-7-4-7-10-7zm0 11a4 4 0 1 1 0-8 4 4 0 0 1 0 8z",
+  bookmark: "M6 2h12a1 1 0 0 1 1 1v19l-7-5-7 5V3a1 1 0 0 1 1-1z",
+  bolt: "M13 2L4 14h7l-1 8 9-12h-7l1-8z",
+};
+
+function icon(name, size = 14) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", size);
+  svg.setAttribute("height", size);
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", ICONS[name]);
+  path.setAttribute("fill", "currentColor");
+  svg.append(path);
+  return svg;
+}
+
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs || {})) {
@@ -234,7 +262,7 @@ function renderSidebar() {
     dms.map((c) => [c.id, unread(c)])]);
   once("sidebar", key, () => {
     $("channel-list").replaceChildren(...joined.map((c) => sideItem({
-      label: c.name, prefix: c.is_private ? "🔒" : "#", testid: `channel-${c.name}`,
+      label: c.name, prefix: c.is_private ? icon("lock", 12) : "#", testid: `channel-${c.name}`,
       active: app.view === "channel" && c.id === app.channel,
       info: c.id === app.channel && app.view === "channel" ? null : unread(c),
       onclick: () => openChannel(c.id),
@@ -247,7 +275,7 @@ function renderSidebar() {
     })));
     const appName = (state.app.display_information || {}).name || displayName(state.bot.user_id);
     $("app-list").replaceChildren(sideItem({
-      label: appName, prefix: "⚡", testid: "app-home", active: app.view === "home",
+      label: appName, prefix: icon("bolt", 13), testid: "app-home", active: app.view === "home",
       onclick: openHome,
     }));
   });
@@ -279,23 +307,23 @@ function renderChannel() {
   once("header", JSON.stringify([channel.id, channel.name, channel.topic, channel.purpose, pins,
     channel.members.length, channel.bookmarks, channel.is_member]), () => {
     const header = $("channel-header");
-    const prefix = channel.is_im ? "" : channel.is_private ? "🔒 " : "# ";
+    const prefix = channel.is_im ? "" : channel.is_private ? icon("lock", 15) : "# ";
     header.replaceChildren(
-      h("h1", { "data-testid": "channel-title" }, prefix + channelLabel(channel)),
+      h("h1", { "data-testid": "channel-title" }, prefix, channelLabel(channel)),
       h("div", { class: "topic", title: channel.topic || channel.purpose },
         mrkdwnNode(channel.topic || channel.purpose || "")),
       channel.is_im ? null : h("button", { class: "header-button", type: "button", title: "Members" },
-        `👤 ${channel.members.length}`),
+        icon("person", 12), ` ${channel.members.length}`),
       h("button", {
         class: "header-button", type: "button", "data-testid": "pins-button",
         onclick: () => { app.pane = app.pane === "pins" ? null : "pins"; app.rendered.pane = null; render(); },
-      }, `📌 ${pins} pinned`),
+      }, icon("pin", 12), ` ${pins} pinned`),
     );
     const marks = $("main").querySelector(".bookmarks");
     if (marks) marks.remove();
     if (channel.bookmarks.length) {
       header.after(h("div", { class: "bookmarks" }, channel.bookmarks.map((b) =>
-        h("a", { href: b.link, target: "_blank", rel: "noopener" }, `🔖 ${b.title}`))));
+        h("a", { href: b.link, target: "_blank", rel: "noopener" }, icon("bookmark", 11), ` ${b.title}`))));
     }
   });
   const ephemeral = app.state.ephemeral.filter((e) => e.channel === channel.id && !e.thread_ts);
@@ -348,7 +376,7 @@ function renderBrowse() {
     $("messages").replaceChildren(h("div", { class: "browse" }, h("ul", {}, channels.map((c) =>
       h("li", {},
         h("a", { href: "#", onclick: (e) => { e.preventDefault(); openChannel(c.id); } },
-          (c.is_private ? "🔒 " : "# ") + c.name),
+          c.is_private ? icon("lock", 12) : "# ", c.name),
         h("span", { class: "desc" }, `${c.members.length} members${c.purpose ? " · " + c.purpose : ""}`),
         c.is_member ? h("span", { class: "desc" }, "Joined")
           : h("button", { class: "btn", type: "button", onclick: async () => {
@@ -361,7 +389,7 @@ function renderHome() {
   $("composer-wrap").hidden = true;
   const home = app.state.home;
   once("header", "home", () => {
-    $("channel-header").replaceChildren(h("h1", {}, `⚡ ${displayName(app.state.bot.user_id)}`));
+    $("channel-header").replaceChildren(h("h1", {}, icon("bolt", 16), ` ${displayName(app.state.bot.user_id)}`));
     const marks = $("main").querySelector(".bookmarks");
     if (marks) marks.remove();
   });
@@ -389,7 +417,7 @@ function renderPane() {
       pane.replaceChildren(paneHeader("Pinned", `#${channel.name}`),
         h("div", { class: "messages" }, pinned.length
           ? pinned.map((m) => messageNode(m, channel, { inPane: true }))
-          : h("div", { class: "empty-channel" }, "Nothing pinned yet. Pin a message from its ⋮ menu.")));
+          : h("div", { class: "empty-channel" }, "Nothing pinned yet: pin a message with the pin button that appears when you point at it.")));
     });
     return;
   }
@@ -438,8 +466,8 @@ function messageNode(message, channel, { ephemeral = false, inPane = false } = {
     "data-ts": message.ts, "data-testid": "message",
   });
   const body = h("div", { class: "msg-body" });
-  if (pinned) body.append(h("div", { class: "msg-label pin" }, "📌 Pinned"));
-  if (ephemeral) body.append(h("div", { class: "msg-label" }, "👁 Only visible to you"));
+  if (pinned) body.append(h("div", { class: "msg-label pin" }, icon("pin", 11), " Pinned"));
+  if (ephemeral) body.append(h("div", { class: "msg-label" }, icon("eye", 12), " Only visible to you"));
   body.append(h("div", { class: "msg-meta" },
     h("span", { class: "msg-author" }, message.username || displayName(userId)),
     isBot ? h("span", { class: "app-badge" }, "APP") : null,
@@ -462,7 +490,7 @@ function messageNode(message, channel, { ephemeral = false, inPane = false } = {
   }
   if (!inPane && message.reply_count && message.thread_ts === message.ts) {
     body.append(h("button", { class: "thread-link", type: "button", onclick: () => openThread(message.ts) },
-      `💬 ${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`));
+      icon("reply", 13), `${message.reply_count} ${message.reply_count === 1 ? "reply" : "replies"}`));
   }
   node.append(avatar(userId), body);
   if (!ephemeral) node.append(messageTools(message, channel, inPane));
@@ -489,12 +517,12 @@ function messageTools(message, channel, inPane) {
         h("button", { type: "button", title: `:${name}:`, onclick: () => {
           closeMenus(); act("react", { channel: channel.id, ts: message.ts, name });
         } }, EMOJI[name]))));
-    } }, "☺"),
+    } }, icon("smile", 16)),
     inPane ? null : h("button", { type: "button", title: "Reply in thread", "aria-label": "Reply in thread",
-      onclick: () => openThread(message.thread_ts || message.ts) }, "💬"),
+      onclick: () => openThread(message.thread_ts || message.ts) }, icon("reply", 16)),
     h("button", { type: "button", title: pinned ? "Unpin" : "Pin to channel",
       "aria-label": pinned ? "Unpin" : "Pin to channel",
-      onclick: () => act(pinned ? "unpin" : "pin", { channel: channel.id, ts: message.ts }) }, "📌"),
+      onclick: () => act(pinned ? "unpin" : "pin", { channel: channel.id, ts: message.ts }) }, icon("pin", 16)),
     h("button", { type: "button", title: "More actions", "aria-label": "More actions", onclick: (e) => {
       e.stopPropagation(); closeMenus();
       const shortcuts = ((app.state.app.features || {}).shortcuts || []).filter((s) => s.type === "message");
@@ -509,7 +537,7 @@ function messageTools(message, channel, inPane) {
         shortcuts.map((s) => h("button", { type: "button", onclick: () => {
           closeMenus(); act("message_shortcut", { callback_id: s.callback_id, channel: channel.id, ts: message.ts });
         } }, s.name))));
-    } }, "⋮"),
+    } }, icon("more", 16)),
   );
   return tools;
 }
