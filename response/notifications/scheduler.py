@@ -24,7 +24,7 @@ from django.db import transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
-from response.core.models import Action, Incident, Status
+from response.core.models import Action, Status
 from response.notifications.models import ScheduledNotification
 from response.notifications.registry import (
     NOTIFICATIONS,
@@ -273,10 +273,16 @@ def run_due_notifications(*, now: datetime | None = None, limit: int = BATCH) ->
         result.claimed += claimed
         if not claimed:
             return result
-        rows = ScheduledNotification.objects.filter(claim_token=token).order_by("next_due_at")
+        rows = (
+            ScheduledNotification.objects.filter(claim_token=token)
+            .select_related("incident__severity", "incident__lead", "incident__reporter")
+            .order_by("next_due_at")
+        )
+        wake_ups: list[datetime] = []
         for row in rows:
-            outcome = run_claimed(row, token=token, now=now)
+            outcome = run_claimed(row, token=token, now=now, wake_ups=wake_ups)
             setattr(result, outcome, getattr(result, outcome) + 1)
+        wake_up_at(wake_ups)  # once per distinct moment, not once per row
         if claimed < limit:
             return result
 
@@ -288,13 +294,7 @@ def _subject(row: ScheduledNotification, spec: NotificationSpec):
         if action is None or action.done or action.owner is None or action.due_date is None:
             return None
         return action
-    incident = (
-        Incident.objects.select_related("severity", "lead", "reporter")
-        .filter(pk=row.incident_id)
-        .first()
-    )
-    if incident is None:
-        return None
+    incident = row.incident  # read with the claimed rows, after the claim
     if spec.phase == Phase.OPEN and not incident.is_open():
         return None
     if spec.phase == Phase.RESOLVED and incident.status != Status.RESOLVED:
@@ -312,8 +312,16 @@ def _declined(outcome: object) -> NotNow | None:
     return outcome if isinstance(outcome, NotNow) else None
 
 
-def run_claimed(row: ScheduledNotification, *, token: str, now: datetime) -> str:
-    """Run one claimed row's handler; returns "sent", "declined", "failed" or "cancelled"."""
+def run_claimed(
+    row: ScheduledNotification,
+    *,
+    token: str,
+    now: datetime,
+    wake_ups: list[datetime] | None = None,
+) -> str:
+    """Run one claimed row's handler; returns "sent", "declined", "failed" or "cancelled".
+    The moments the row is due next are added to `wake_ups` (or scheduled at once)."""
+    later = wake_ups.append if wake_ups is not None else (lambda moment: wake_up_at([moment]))
     mine = ScheduledNotification.objects.filter(pk=row.pk, claim_token=token, state=State.SCHEDULED)
     spec = NOTIFICATIONS.find(row.key)
     subject = _subject(row, spec) if spec is not None and is_enabled(spec) else None
@@ -324,31 +332,41 @@ def run_claimed(row: ScheduledNotification, *, token: str, now: datetime) -> str
     run = Run(row.key, now, row.next_due_at, row.anchor_at, row.sent_count, row.last_sent_at)
     sent_count = row.sent_count + 1
     finished = spec.interval_mins is None or sent_count >= spec.max_notifications
+    sent = {
+        "state": State.DONE if finished else State.SCHEDULED,
+        "sent_count": sent_count,
+        "last_sent_at": now,
+        "next_due_at": row.next_due_at if finished else now + timedelta(minutes=spec.interval_mins),
+        "claimed_until": None,
+        "claim_token": "",
+        "failures": 0,
+        "last_error": "",
+    }
+
+    def send() -> None:
+        with _running(run):
+            declined = _declined(spec.func(subject))
+        if declined is not None:
+            raise declined  # undo anything the handler did before declining
+        if not mine.update(**sent):
+            raise _ClaimLost
+
     try:
-        with transaction.atomic():
-            with _running(run):
-                declined = _declined(spec.func(subject))
-            if declined is not None:
-                raise declined  # undo anything the handler did before declining
-            recorded = mine.update(
-                state=State.DONE if finished else State.SCHEDULED,
-                sent_count=sent_count,
-                last_sent_at=now,
-                next_due_at=row.next_due_at
-                if finished
-                else now + timedelta(minutes=spec.interval_mins),
-                claimed_until=None,
-                claim_token="",
-                failures=0,
-                last_error="",
-            )
-            if not recorded:
-                raise _ClaimLost
+        try:
+            with transaction.atomic():
+                send()
+        except RuntimeError as error:
+            if "durable" not in str(error):
+                raise
+            # The handler calls a verb, which insists on its own transaction: run it outside
+            # ours. For such a handler a worker killed between its work and the record means
+            # the work is done again after the lease: at least once, not exactly once.
+            send()
     except NotNow as declined:
         retry_at = declined.at or now + (declined.retry_in or spec.decline_retry())
         retry_at = max(retry_at, now + timedelta(seconds=1))
         mine.update(next_due_at=retry_at, claimed_until=None, claim_token="")
-        wake_up_at([retry_at])
+        later(retry_at)
         return "declined"
     except _ClaimLost:
         logger.info(
@@ -386,8 +404,8 @@ def run_claimed(row: ScheduledNotification, *, token: str, now: datetime) -> str
             claimed_until=None,
             claim_token="",
         )
-        wake_up_at([retry_at])
+        later(retry_at)
         return "failed"
     if not finished:
-        wake_up_at([now + timedelta(minutes=spec.interval_mins)])
+        later(now + timedelta(minutes=spec.interval_mins))
     return "sent"

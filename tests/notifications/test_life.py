@@ -113,6 +113,7 @@ def test_a_slack_outage_during_a_due_reminder_delays_it_but_it_is_sent_once(
     time_machine.move_to(START, tick=True)
     incident, channel_id = declare_in_slack(slack)
     declared = refreshed(incident).reported_at
+    assert worker.idle()  # the declaration's own Slack work is done: the reminder heads its lane
 
     slack.outage()
     time_machine.move_to(declared + timedelta(minutes=2, seconds=1), tick=True)

@@ -319,3 +319,16 @@ def test_a_pass_with_due_rows_costs_a_few_queries_per_row(
         declare(f"Incident {n}")
     with django_assert_max_num_queries(2 + 10 * 4):
         assert run_due_notifications(now=minutes(1)).sent == 10
+
+
+def test_a_handler_may_change_the_incident_with_a_verb(time_machine, register, declare):
+    """Verbs insist on their own transaction: such a handler runs outside the scheduler's."""
+    time_machine.move_to(T0, tick=False)
+    recorded = register(initial_delay_mins=1, interval_mins=None)
+    recorded.behaviour = lambda incident: verbs.add_timeline_event(
+        incident, "Reminder: check the dashboards"
+    )
+    incident = declare()
+    assert run_due_notifications(now=minutes(1)).sent == 1
+    assert incident.timeline_events.filter(text="Reminder: check the dashboards").count() == 1
+    assert row(recorded, incident).state == "done"

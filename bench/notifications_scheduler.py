@@ -1,0 +1,205 @@
+"""One reminder-scheduler pass with 10, 1 000 and 10 000 open incidents: none due, then 100 due.
+
+    .venv/bin/python bench/notifications_scheduler.py              # SQLite, throwaway data dir
+    .venv/bin/python bench/notifications_scheduler.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+
+With --database-url, a throwaway database is created next to the one named (and dropped after).
+Each open incident has the built-in reminders' rows a declaration writes (no lead, no severity,
+update cadence, long-running), due later. A pass is `run_due_notifications()`, as the worker runs
+it every minute and at each precise wake-up. "100 due" makes 100 lead nudges due (10 with ten
+incidents; each has a comms channel): the pass sends them, which writes 100 Slack jobs and
+schedules the next wake-ups.
+Queries are counted with Django's CaptureQueriesContext; times are the median of --passes passes.
+Data is made with bulk_create: this measures the pass, not declaring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+SIZES = (10, 1_000, 10_000)
+DUE = 100
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--passes", type=int, default=20, help="timed passes per scenario")
+    parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
+    return parser.parse_args()
+
+
+def throwaway_postgres(url: str):
+    import psycopg
+
+    name = f"response_bench_notif_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}")), drop
+
+
+def add_open_incidents(count: int, start: int) -> None:
+    """`count` open incidents with their comms channel and their reminders' rows, due later."""
+    from django.utils import timezone
+
+    from response.core.models import Incident
+    from response.notifications.models import ScheduledNotification
+    from response.notifications.registry import Phase, enabled_notifications
+    from response.slack.models import CommsChannel
+
+    now = timezone.now()
+    specs = enabled_notifications(Phase.OPEN)
+    for offset in range(0, count, 2_000):
+        size = min(2_000, count - offset)
+        incidents = Incident.objects.bulk_create(
+            [
+                Incident(title=f"Incident {start + offset + i}", started_at=now, reported_at=now)
+                for i in range(size)
+            ]
+        )
+        CommsChannel.objects.bulk_create(
+            [
+                CommsChannel(incident=i, channel_id=f"C{i.pk:09d}", name=f"inc-{i.pk}")
+                for i in incidents
+            ]
+        )
+        ScheduledNotification.objects.bulk_create(
+            [
+                ScheduledNotification(
+                    incident=incident,
+                    key=spec.key,
+                    phase=spec.phase,
+                    anchor_at=now,
+                    # Spread over the next hours, as real schedules are: none due yet.
+                    next_due_at=now + timedelta(minutes=10 + (incident.pk * 7 + n) % 600),
+                )
+                for incident in incidents
+                for n, spec in enumerate(specs)
+            ]
+        )
+
+
+def make_due(count: int) -> None:
+    """Make `count` lead nudges due (fresh, never sent), as if their moment just came."""
+    from django.db.models import Subquery
+    from django.utils import timezone
+
+    from response.notifications.models import ScheduledNotification
+
+    rows = ScheduledNotification.objects.filter(key__endswith=".no_lead")
+    chosen = rows.order_by("pk").values("pk")[:count]
+    rows.filter(pk__in=Subquery(chosen)).update(
+        state="scheduled",
+        sent_count=0,
+        next_due_at=timezone.now() - timedelta(seconds=30),
+        claimed_until=None,
+        claim_token="",
+    )
+
+
+def measure(passes: int, before=None) -> tuple[float, float, int, int]:
+    """Median and max milliseconds per pass, queries in the last pass, rows sent by it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from response.notifications.scheduler import run_due_notifications
+
+    times = []
+    queries = sent = 0
+    if before:
+        before()
+    run_due_notifications()  # warm-up: imports, prepared statements, caches
+    for _ in range(passes):
+        if before:
+            before()
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = run_due_notifications()
+            times.append((time.perf_counter() - started) * 1000)
+        queries, sent = len(captured.captured_queries), result.sent
+    return statistics.median(times), max(times), queries, sent
+
+
+def claim_plan() -> str:
+    from django.db import connection
+    from django.utils import timezone
+
+    from response.notifications.scheduler import due_rows
+
+    sql, params = (
+        due_rows(timezone.now()).order_by("next_due_at").values("pk")[:100].query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "; ".join(row[-1] for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "; ".join(row[0].strip() for row in cursor.fetchall())
+
+
+def main() -> None:
+    args = parse_args()
+    data_dir = tempfile.mkdtemp(prefix="response-bench-")
+    os.environ["RESPONSE_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
+    os.environ["SLACK_BOT_TOKEN"] = ""
+    drop = None
+    if args.database_url:
+        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url)
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from response.notifications.models import ScheduledNotification
+
+    try:
+        call_command("migrate", verbosity=0)
+        print(f"database: {connection.vendor}; median (max) of {args.passes} passes\n")
+        print(f"{'open incidents':>15} {'rows':>7} {'due':>4} {'queries':>8} {'ms/pass':>16}")
+        made = 0
+        for size in SIZES:
+            add_open_incidents(size - made, made)
+            made = size
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            rows = ScheduledNotification.objects.count()
+            median, worst, queries, _ = measure(args.passes)
+            print(f"{size:>15,} {rows:>7,} {0:>4} {queries:>8} {median:>8.2f} ({worst:.2f})")
+            due = min(DUE, size)  # ten incidents have ten lead nudges
+            median, worst, queries, sent = measure(
+                args.passes, before=lambda due=due: make_due(due)
+            )
+            assert sent == due, sent
+            print(f"{size:>15,} {rows:>7,} {sent:>4} {queries:>8} {median:>8.2f} ({worst:.2f})")
+        print(f"\nclaim query plan: {claim_plan()}")
+    finally:
+        if drop:
+            drop()
+
+
+if __name__ == "__main__":
+    main()
