@@ -52,8 +52,8 @@ def browser(monkeypatch):
         browser.close()
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def shot(page, name: str, *, full_page: bool = True) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
 
 def seed_severities() -> None:
@@ -217,4 +217,7 @@ def test_incident_workflow_in_a_browser(browser, live_server, transactional_db):
     page.goto(f"{live_server.url}/incidents/{incident.pk}/")
     expect(page.get_by_role("heading", name="Payments are failing")).to_be_visible()
     shot(page, "10-phone-incident")
+    shot(page, "11-phone-incident-first-screen", full_page=False)
+    page.locator("#timeline").scroll_into_view_if_needed()
+    shot(page, "12-phone-timeline-screen", full_page=False)
     phone.close()
