@@ -11,6 +11,7 @@ import pytest
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from fakeslack import FakeSlack
@@ -190,3 +191,10 @@ def test_interactive_envelopes_accept_response_payload(slack: FakeSlack) -> None
         thread.join(5)
     assert delivery.ok and delivery.body == {"text": "ack payload"}
     assert delivery.payload["command"] == "/incident" and delivery.payload["text"] == "x"
+
+
+def test_unknown_tickets_are_refused(slack: FakeSlack) -> None:
+    url = f"ws://127.0.0.1:{slack.socket.port}/link/?ticket=forged"
+    with connect(url) as connection, pytest.raises(ConnectionClosed):
+        connection.recv(timeout=2)
+    assert slack.socket.connections == 0

@@ -434,3 +434,24 @@ def test_calls_are_recorded(slack: FakeSlack, client: WebClient) -> None:
         "chat.postMessage",
     ]
     assert [c.method for c in slack.calls(ok=False)] == ["chat.teleport"]
+
+
+def test_history_time_range(slack: FakeSlack, client: WebClient) -> None:
+    channel = slack.channel_id("incidents")
+    stamps = [client.chat_postMessage(channel=channel, text=f"m{i}")["ts"] for i in range(4)]
+    between = client.conversations_history(channel=channel, oldest=stamps[0], latest=stamps[3])
+    assert [m["text"] for m in between["messages"]] == ["m2", "m1"]
+    inclusive = client.conversations_history(
+        channel=channel, oldest=stamps[1], latest=stamps[2], inclusive=True
+    )
+    assert [m["text"] for m in inclusive["messages"]] == ["m2", "m1"]
+
+
+def test_workspaces_are_isolated() -> None:
+    with FakeSlack() as one, FakeSlack() as two:
+        assert one.port != two.port
+        WebClient(token=one.bot_token, base_url=one.api_url).chat_postMessage(
+            channel="incidents", text="only in one"
+        )
+        assert len(one.messages("incidents")) == 1
+        assert two.messages("incidents") == [] and two.calls() == []

@@ -1097,7 +1097,7 @@ function suggest(input) {
   if (!items.length) { hideCompletion(input); return; }
   const selected = app.completion && app.completion.input === input ? Math.min(app.completion.selected, items.length - 1) : 0;
   app.completion = { input, items, selected, replaceFrom, caret };
-  box.replaceChildren(h("div", { class: "completion-heading" }, heading), items.map((item, i) =>
+  box.replaceChildren(h("div", { class: "completion-heading" }, heading), ...items.map((item, i) =>
     h("div", { class: `completion-item${i === selected ? " selected" : ""}`, "data-testid": "completion-item",
       onmousedown: (e) => { e.preventDefault(); complete(i); } },
     h("b", {}, item.label), h("span", { class: "sub" }, item.sub))));
