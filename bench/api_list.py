@@ -186,7 +186,7 @@ def main() -> None:
                 )
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM ANALYZE")
         seeded = time.perf_counter() - started
         _, staff_token = create_api_token(made["staff"], name="bench")
         _, member_token = create_api_token(made["member"], name="bench")
