@@ -7,6 +7,7 @@
 See ``docs/fakeslack.md``.
 """
 
+from . import persist
 from .actor import Actor
 from .deliver import AppConfig, Delivery, signature
 from .errors import SlackError
@@ -28,5 +29,6 @@ __all__ = [
     "UserSeed",
     "UsergroupSeed",
     "Workspace",
+    "persist",
     "signature",
 ]
