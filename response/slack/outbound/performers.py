@@ -204,7 +204,17 @@ def perform_invite(job: Job) -> dict:
     bot_id = bot_user_id()
     users = [u for u in job.payload["user_ids"] if u and u != bot_id]
     if users:
-        client.call("conversations.invite", channel=channel.channel_id, users=",".join(users))
+        try:
+            # force: invite everyone who can be invited, even if someone cannot (deactivated).
+            client.call(
+                "conversations.invite",
+                channel=channel.channel_id,
+                users=",".join(users),
+                force=True,
+            )
+        except Permanent as error:
+            if error.error not in {"already_in_channel", "cant_invite_self"}:
+                raise
     return {"invited": users}
 
 
