@@ -85,6 +85,8 @@ def test_unsupported_queue_url_is_explained(tmp_path):
 
 @pytest.mark.slow
 def test_run_serves_the_home_page_and_admin_and_explains_slack(tmp_path):
+    """With no Slack credentials, `response run` says what is missing for real Slack and starts
+    the demo instead: the web UI and admin, and a local Slack sandbox wired to them."""
     env = clean_env(tmp_path)
     process = subprocess.Popen(
         [RESPONSE, "run", "--port", "0"],
@@ -105,12 +107,18 @@ def test_run_serves_the_home_page_and_admin_and_explains_slack(tmp_path):
         while "Ctrl-C" not in lines[-1]:
             lines.append(process.stdout.readline())
         output = "".join(lines)
-        assert "SLACK_BOT_TOKEN" in output  # says what is missing for Slack
+        # Says what is missing for real Slack, where to read how, and what it does instead.
+        assert "SLACK_BOT_TOKEN" in output and "SLACK_SIGNING_SECRET" in output
+        assert "docs/slack.md" in output
+        assert "demo" in output
+        sandbox = re.search(r"Slack sandbox: (http://\S+?)/?\s", output).group(1)
         with urllib.request.urlopen(f"{url}/health", timeout=10) as response:
             assert response.status == 200
         with urllib.request.urlopen(f"{url}/admin/login/", timeout=10) as response:
             assert b"Response administration" in response.read()
+        with urllib.request.urlopen(f"{sandbox}/", timeout=10) as response:
+            assert b"Slack sandbox" in response.read()
     finally:
         process.terminate()
         process.wait(timeout=30)
-    assert (tmp_path / "response.sqlite3").exists()
+    assert (tmp_path / "demo" / "response.sqlite3").exists()

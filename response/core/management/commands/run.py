@@ -53,5 +53,5 @@ class Command(BaseCommand):
         return (
             "  slack:     not connected; set "
             + " and ".join(missing)
-            + " (and SLACK_APP_TOKEN for Socket Mode). See README.md."
+            + " (and SLACK_APP_TOKEN for Socket Mode). See docs/slack.md."
         )

@@ -1,0 +1,130 @@
+"""`response demo`: fakeslack's demo workspace, Response wired to it, web UI, worker, scheduler.
+
+Run it through the console script (`response demo`, or `response run` with no Slack
+credentials), which sets the demo's environment before Django reads its settings.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from response import demo
+from response.serving import WebServer, create_consumer
+
+logger = logging.getLogger("response")
+HINT = (
+    "Welcome to Acme Corp's Slack sandbox. To declare your first incident, type "
+    "`/incident Checkout is failing` in #general and press Enter."
+)
+SAVE_EVERY = 5.0  # seconds between saves of the Slack workspace
+
+
+class Command(BaseCommand):
+    help = "Try Response with no Slack account: a local Slack sandbox wired to Response."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--slack-port", type=int, default=8001)
+        parser.add_argument("--no-migrate", action="store_true", help="skip `migrate`")
+
+    def handle(self, *args, host, port, slack_port, no_migrate, **options):
+        if not settings.SLACK_API_URL.startswith(f"http://127.0.0.1:{slack_port}/"):
+            raise CommandError(
+                "Start the demo with the console script (`response demo`): it prepares the "
+                "demo's settings before Django starts."
+            )
+        from fakeslack import FakeSlack, Workspace, persist, sandbox
+        from response.slack import http
+        from response.slack.manifest import build_manifest
+
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        self._demo_login()
+        data_dir = Path(settings.DATA_DIR)
+        credentials = demo.demo_credentials(data_dir)
+        workspace = Workspace.default()
+        workspace.bot_token = credentials["bot_token"]
+        workspace.app_token = credentials["app_token"]
+        workspace.signing_secret = credentials["signing_secret"]
+        slack = FakeSlack(workspace, port=slack_port)
+        saved = data_dir / demo.WORKSPACE_FILE
+        restored = persist.load(slack, saved)
+        sandbox.configure(slack, app=build_manifest(), hint=HINT)
+        try:
+            slack.start()
+        except OSError as error:
+            raise CommandError(
+                f"The Slack sandbox cannot listen on port {slack_port}: {error}. "
+                "Choose another with --slack-port."
+            ) from None
+        try:
+            server = WebServer(host=host, port=port)
+        except OSError as error:
+            slack.stop()
+            raise CommandError(
+                f"The web UI cannot listen on port {port}: {error}. Choose another with --port."
+            ) from None
+        local = demo._local_host(host)
+        slack.configure_app(request_url=f"http://{local}:{server.port}/slack/events")
+        http.reset()
+        consumer = create_consumer()
+        server.serve_in_thread()
+        stop_saving = threading.Event()
+        saver = threading.Thread(
+            target=self._save_periodically,
+            args=(slack, saved, stop_saving),
+            name="demo-save",
+            daemon=True,
+        )
+        saver.start()
+        user, password = demo.DEMO_LOGIN
+        self.stdout.write(
+            self.style.SUCCESS(f"Response is running at {server.url}/")
+            + "\n  demo mode: a local Slack workspace (fakeslack), nothing leaves this machine"
+            + self.style.SUCCESS(f"\n  Slack sandbox: {slack.url}/")
+            + "  <- open this, then type /incident Checkout is failing in #general"
+            + f"\n  web UI:        {server.url}/  (sign in as {user} / {password})"
+            + f"\n  admin:         {server.url}/admin/"
+            + f"\n  data dir:      {settings.DATA_DIR}"
+            + ("  (restored the Slack history)" if restored else "")
+            + "\n  keep the data between runs; `response demo --reset` starts afresh"
+        )
+        self.stdout.write("Press Ctrl-C to stop.")
+        try:
+            # The consumer owns the main thread: it installs the signal handlers for a clean stop.
+            consumer.run()
+        finally:
+            stop_saving.set()
+            saver.join(timeout=5)
+            server.close()
+            persist.save(slack, saved)
+            slack.stop()
+            self.stdout.write("Stopped; the demo's data is kept in " + str(settings.DATA_DIR))
+
+    def _demo_login(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        username, password = demo.DEMO_LOGIN
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True, "is_superuser": True}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+
+    @staticmethod
+    def _save_periodically(slack, path: Path, stop: threading.Event) -> None:
+        from fakeslack import persist
+
+        while not stop.wait(SAVE_EVERY):
+            try:
+                persist.save(slack, path)
+            except Exception:  # a failed save is retried at the next tick and on exit
+                logger.exception("could not save the demo's Slack workspace")

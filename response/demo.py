@@ -1,0 +1,134 @@
+"""`response demo`: Response wired to a local fakeslack workspace, tried in a browser.
+
+Settings are read once, when Django starts, so the demo's environment (its own data directory,
+generated Slack credentials, fakeslack's URL, the web UI's URL) is set by `prepare()` in the
+console script, before Django loads; the `demo` management command then starts everything.
+This module imports only the standard library at the top: it runs before Django is set up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
+# The demo keeps everything in its own directory; these would point it elsewhere.
+FOREIGN_VARIABLES = ("DATABASE_URL", "RESPONSE_QUEUE_URL", "SITE_URL", "SLACK_API_URL")
+DEMO_LOGIN = ("demo", "demo")
+CREDENTIALS_FILE = "slack-credentials.json"
+WORKSPACE_FILE = "fakeslack-workspace.json"
+
+
+def slack_configured(environ: os._Environ | dict = os.environ) -> bool:
+    """Whether any Slack credential is set (then `response run` talks to real Slack)."""
+    return any(environ.get(name, "").strip() for name in SLACK_VARIABLES)
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    host: str
+    port: int
+    slack_port: int
+    reset: bool
+    no_migrate: bool
+    data_dir: Path
+
+
+def parse(args: list[str], *, prog: str = "response demo") -> DemoOptions:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Try Response with no Slack account: a local Slack sandbox in the browser.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="where the web UI listens")
+    parser.add_argument("--port", type=int, default=8000, help="the web UI's port (0: any)")
+    parser.add_argument(
+        "--slack-port", type=int, default=None, help="the Slack sandbox's port (default 8001)"
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="forget the demo's incidents and Slack history"
+    )
+    parser.add_argument("--no-migrate", action="store_true", help=argparse.SUPPRESS)
+    options = parser.parse_args(args)
+    slack_port = options.slack_port
+    if slack_port is None:
+        slack_port = 0 if options.port == 0 else 8001
+    base = Path(os.environ.get("RESPONSE_DATA_DIR", "").strip() or "var")
+    return DemoOptions(
+        host=options.host,
+        port=_free_port(options.host) if options.port == 0 else options.port,
+        slack_port=_free_port("127.0.0.1") if slack_port == 0 else slack_port,
+        reset=options.reset,
+        no_migrate=options.no_migrate,
+        data_dir=(base / "demo").resolve(),
+    )
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def _local_host(host: str) -> str:
+    """How this machine reaches a server listening on ``host``."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+
+
+def ensure_fakeslack_importable() -> None:
+    """fakeslack lives beside the response package; an editable install made before it
+    existed does not map it, so fall back to the source checkout."""
+    try:
+        import fakeslack  # noqa: F401
+    except ModuleNotFoundError:
+        sys.path.append(str(Path(__file__).resolve().parent.parent))
+
+
+def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
+    """Set the demo's environment; returns the management command line to run."""
+    options = parse(args, prog=prog)
+    ensure_fakeslack_importable()
+    if options.reset and options.data_dir.exists():
+        shutil.rmtree(options.data_dir)
+    options.data_dir.mkdir(parents=True, exist_ok=True)
+    credentials = demo_credentials(options.data_dir)
+    for name in (*SLACK_VARIABLES, *FOREIGN_VARIABLES):
+        os.environ.pop(name, None)
+    # The worker logs every task it runs; a person trying the demo wants the URLs, not that.
+    os.environ.setdefault("RESPONSE_LOG_LEVEL", "WARNING")
+    os.environ.update(
+        {
+            "RESPONSE_DATA_DIR": str(options.data_dir),
+            "RESPONSE_DEMO": "1",
+            "SLACK_BOT_TOKEN": credentials["bot_token"],
+            "SLACK_SIGNING_SECRET": credentials["signing_secret"],
+            "SLACK_API_URL": f"http://127.0.0.1:{options.slack_port}/api/",
+            "SITE_URL": f"http://{_local_host(options.host)}:{options.port}",
+        }
+    )
+    command = ["--host", options.host, "--port", str(options.port)]
+    command += ["--slack-port", str(options.slack_port)]
+    if options.no_migrate:
+        command.append("--no-migrate")
+    return ["response", "demo", *command]
+
+
+def demo_credentials(data_dir: Path) -> dict[str, str]:
+    """The fake workspace's tokens and signing secret: generated once into the data directory."""
+    path = data_dir / CREDENTIALS_FILE
+    if path.exists():
+        return json.loads(path.read_text(encoding="utf-8"))
+    credentials = {
+        "bot_token": "xoxb-demo-" + secrets.token_hex(12),
+        "app_token": "xapp-1-demo-" + secrets.token_hex(12),
+        "signing_secret": secrets.token_hex(16),
+    }
+    path.write_text(json.dumps(credentials), encoding="utf-8")
+    path.chmod(0o600)
+    return credentials

@@ -1,0 +1,207 @@
+"""The whole story in a browser, as a person tries it: `response demo`, the Slack sandbox, then
+Response's web UI. Debian's Chromium driven by Playwright (never a downloaded browser).
+
+Screenshots of each step go to artifacts/screenshots/demo/ (gitignored; CI keeps them).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.demo.helpers import ROOT, start_demo
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "demo"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
+    ),
+]
+
+
+@pytest.fixture
+def demo(tmp_path):
+    demo = start_demo(tmp_path, "--reset")
+    yield demo
+    assert demo.stop() == 0, demo.output
+    assert "Stopped" in demo.output
+
+
+@pytest.fixture
+def page(monkeypatch):
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        context = browser.new_context(viewport={"width": 1360, "height": 860})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def say(page, text: str) -> None:
+    """Type in the channel's composer and press Enter, as a person does."""
+    box = page.locator("#composer-input")
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+
+
+def message(page, text: str, author: str | None = None):
+    found = page.locator("#messages [data-testid=message]", has_text=text)
+    if author:
+        found = found.filter(has=page.locator(".msg-author", has_text=author))
+    return found.last
+
+
+def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
+    expect = _expect()
+
+    # 1. Open the sandbox: #general, the sidebar, and the first-open hint.
+    page.goto(demo.sandbox_url + "/")
+    expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile("general"))
+    expect(page.locator("#hint")).to_contain_text("/incident")
+    shot(page, "01-sandbox-first-open")
+
+    # 2. Slash-command completion, then /incident Checkout is failing opens the modal.
+    box = page.locator("#composer-input")
+    box.click()
+    box.press_sequentially("/inc")
+    expect(page.locator("[data-testid=completion-item]").first).to_contain_text("/incident")
+    shot(page, "02-command-completion")
+    box.fill("")
+    say(page, "/incident Checkout is failing")
+    modal = page.locator("#modal-overlay .modal")
+    expect(modal).to_contain_text("Declare an incident")
+    expect(modal.locator("[data-block-id=title] input")).to_have_value("Checkout is failing")
+    expect(page.locator("#hint")).to_be_hidden()
+
+    # 3. A required field left empty: the modal says so inline and stays open.
+    modal.locator("[data-block-id=title] input").fill("")
+    modal.get_by_role("button", name="Declare").click()
+    expect(modal.locator("[data-block-id=title] .field-error")).to_be_visible()
+    shot(page, "03-modal-validation")
+
+    # 4. Fill it in: title, summary, severity (a select), lead (a user picker).
+    modal.locator("[data-block-id=title] input").fill("Checkout is failing")
+    modal.locator("[data-block-id=summary] textarea").fill(
+        "Card payments fail with a 502 since the 14:05 deploy."
+    )
+    severity = modal.locator("[data-block-id=severity] select")
+    severity.select_option(index=2)
+    modal.locator("[data-block-id=lead] select").select_option(label="Alice Adams (@alice)")
+    shot(page, "04-modal-filled")
+    modal.get_by_role("button", name="Declare").click()
+    expect(page.locator("#modal-overlay")).to_be_hidden()
+
+    # 5. The headline post in #incidents, rendered from its blocks, with its buttons.
+    page.locator("[data-testid=channel-incidents]").click()
+    headline = message(page, "Checkout is failing")
+    expect(headline).to_be_visible()
+    expect(headline.locator(".b-header, .b-section").first).to_be_visible()
+    expect(headline.locator("button.btn").first).to_be_visible()
+    shot(page, "05-headline-post")
+
+    # 6. The comms channel was created and Alice invited: it shows in the sidebar, unread.
+    comms = page.locator("[data-testid^=channel-inc-]")
+    expect(comms).to_have_count(1)
+    comms.click()
+    expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile(r"inc-\d+"))
+    expect(page.locator("#messages [data-testid=message]").first).to_be_visible()
+    shot(page, "06-comms-channel")
+
+    # 7. Commands: lead by @mention (with @-completion), severity with /incident.
+    box.click()
+    box.press_sequentially("@resp")
+    expect(page.locator("[data-testid=completion-item]").first).to_contain_text("response")
+    box.press("Tab")
+    box.press_sequentially("lead @bo")
+    box.press("Tab")
+    shot(page, "07-mention-completion")
+    expect(box).to_have_value(re.compile(r"^@response lead @bob\s*$"))
+    box.press("Enter")
+    lead_message = message(page, "lead", author="Alice")
+    expect(lead_message.locator(".reaction")).to_have_count(1, timeout=20_000)
+    say(page, "/incident severity critical")
+    _wait_for_headline(page, "@bob", "Critical")
+    page.locator("[data-testid^=channel-inc-]").click()
+    shot(page, "08-lead-and-severity")
+
+    # 8. Pin a message: it becomes a timeline entry.
+    say(page, "Rolled back the 14:05 payments deploy")
+    pinned = message(page, "Rolled back the 14:05 payments deploy")
+    expect(pinned).to_be_visible()
+    pinned.hover()
+    pinned.get_by_role("button", name="Pin to channel").click()
+    expect(pinned.locator(".msg-label.pin")).to_be_visible()
+    shot(page, "09-pinned-message")
+
+    # 9. Post an update.
+    say(page, "@response update Error rate is back to normal; monitoring")
+    expect(message(page, "update Error rate", author="Alice").locator(".reaction")).to_have_count(
+        1, timeout=20_000
+    )
+    shot(page, "10-update-posted")
+
+    # 10. Close the incident from the headline's button, through its confirmation dialog.
+    page.locator("[data-testid=channel-incidents]").click()
+    headline = message(page, "Checkout is failing")
+    close = headline.locator("button.btn", has_text=re.compile("Close", re.I))
+    close.click()
+    dialog = page.locator("#dialog-overlay .modal")
+    expect(dialog).to_be_visible()
+    shot(page, "11-close-confirmation")
+    dialog.locator("button.btn").last.click()
+    expect(headline).to_contain_text(re.compile("Resolved|Closed", re.I), timeout=20_000)
+    shot(page, "12-incident-closed")
+
+    # 11. Response's web UI: sign in with the printed demo login, see the pinned message.
+    incident_url = f"{demo.web_url}/incidents/1/"
+    page.goto(incident_url)
+    page.fill("input[name=username]", "demo")
+    page.fill("input[name=password]", "demo")
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/incidents/1/"))
+    expect(page.locator("body")).to_contain_text("Checkout is failing")
+    expect(page.locator("body")).to_contain_text("Rolled back the 14:05 payments deploy")
+    page.screenshot(path=str(SCREENSHOTS / "13-web-incident-timeline.png"), full_page=True)
+
+
+def _wait_for_headline(page, *texts: str) -> None:
+    page.locator("[data-testid=channel-incidents]").click()
+    headline = message(page, "Checkout is failing")
+    for text in texts:
+        _expect()(headline).to_contain_text(text, timeout=20_000)
+
+
+def _expect():
+    from playwright.sync_api import expect
+
+    return expect
