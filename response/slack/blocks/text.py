@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 # Slack's limits, with room for what we add around the text.
 SECTION_TEXT_LIMIT = 3000
@@ -38,6 +38,7 @@ def human_duration(delta: timedelta) -> str:
     return " ".join(parts)
 
 
-def slack_date(unix_time: int, fallback: str = "") -> str:
-    """A time every viewer sees in their own time zone."""
-    return f"<!date^{unix_time}^{{date_short_pretty}} at {{time}}|{fallback or unix_time}>"
+def slack_date(unix_time: int) -> str:
+    """A time every viewer sees in their own time zone (UTC where Slack cannot localise it)."""
+    fallback = datetime.fromtimestamp(unix_time, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{unix_time}^{{date_short_pretty}} at {{time}}|{fallback}>"
