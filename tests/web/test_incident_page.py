@@ -114,7 +114,7 @@ def test_live_timeline_answers_204_until_something_changes(signed_in):
 def test_resolved_incidents_do_not_poll(signed_in):
     incident = declare()
     verbs.resolve_incident(incident)
-    assert "hx-trigger" not in signed_in.get(page_url(incident)).content.decode()
+    assert "every 3s" not in signed_in.get(page_url(incident)).content.decode()
 
 
 def _queries(client, url) -> int:
@@ -362,3 +362,41 @@ def test_saving_details_changes_only_what_was_edited(signed_in):
     event = _audit(incident, "incident.updated").get()
     assert set(event.after) == {"title"}
     assert incident.timeline_events.filter(kind="field").count() == 1
+
+
+def test_action_edit_form_is_fetched_when_opened(signed_in):
+    incident = declare()
+    owner = ExternalUserFactory(display_name="olu")
+    action = verbs.add_action(incident, "Fix the alert", owner=owner)
+    page = signed_in.get(page_url(incident)).content.decode()
+    url = reverse("web:edit_action", args=[incident.pk, action.pk])
+    assert f'hx-get="{url}"' in page and 'hx-trigger="toggle once"' in page
+    assert f'id="action-{action.pk}-owner"' not in page  # not rendered until asked for
+    fragment = signed_in.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment
+    assert f'<option value="{owner.pk}" selected>olu</option>' in fragment
+    assert 'hx-target="#actions"' in fragment
+    full = signed_in.get(url).content.decode()  # without JavaScript: a page of its own
+    assert "<html" in full and "Edit follow-up action" in full and "hx-post" not in full
+    response = signed_in.post(
+        url, {"action-text": "Fix the alert now", "action-priority": "low", "action-owner": ""}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#actions")
+    action.refresh_from_db()
+    assert (action.text, action.priority, action.owner) == ("Fix the alert now", "low", None)
+
+
+def test_entry_edit_form_is_fetched_when_opened(signed_in):
+    incident = declare()
+    entry = verbs.add_timeline_event(
+        incident, "Pinned", timestamp=datetime(2026, 7, 1, 12, 0, 5, tzinfo=UTC)
+    )
+    url = reverse("web:edit_entry", args=[incident.pk, entry.pk])
+    page = signed_in.get(page_url(incident)).content.decode()
+    assert f'hx-get="{url}"' in page and f'id="entry-{entry.pk}-text"' not in page
+    signed_in.cookies["tz"] = "Europe/London"  # BST in July
+    fragment = signed_in.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="2026-07-01T13:00:05"' in fragment and "Time (Europe/London)" in fragment
+    assert 'hx-target="#timeline"' in fragment and "<html" not in fragment
+    full = signed_in.get(url).content.decode()
+    assert "Edit timeline entry" in full and "hx-post" not in full

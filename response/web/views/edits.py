@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from response.core import verbs
 from response.core.errors import ResponseError
@@ -29,7 +30,7 @@ from response.web.forms import (
     TimelineEntryForm,
     add_response_error,
 )
-from response.web.presenters import person_options
+from response.web.presenters import person_options, timeline_days
 from response.web.views.pages import incident_context, timeline_context
 
 
@@ -179,9 +180,19 @@ def _entry(request: HttpRequest, pk: int, entry_pk: int):
 
 
 @page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def edit_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     incident, entry = _entry(request, pk, entry_pk)
+    if request.method == "GET":
+        # Fetched when the entry's <details> opens, so a long timeline (polled every few
+        # seconds) does not carry a form per entry.
+        context = {
+            "incident": incident,
+            "row": timeline_days(incident, [entry])[0].rows[0],
+            "time_zone": timezone.get_current_timezone_name(),
+        }
+        template = "web/_entry_edit_form.html" if is_htmx(request) else "web/entry_edit.html"
+        return render(request, template, context)
     form = TimelineEntryForm(request.POST)
     edited = _apply(
         form,
@@ -240,9 +251,20 @@ def _action(request: HttpRequest, pk: int, action_pk: int):
 
 
 @page
-@require_POST
+@require_http_methods(["GET", "POST"])
 def edit_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     incident, action = _action(request, pk, action_pk)
+    if request.method == "GET":
+        # The form is fetched when its <details> opens: a page with many actions would otherwise
+        # carry a full list of people for each one.
+        context = {
+            "incident": incident,
+            "action": action,
+            "people_options": person_options(list(queries.people())),
+            "priorities": Action.Priority.choices,
+        }
+        template = "web/_action_edit_form.html" if is_htmx(request) else "web/action_edit.html"
+        return render(request, template, context)
     form = ActionForm(request.POST)
     edited = _apply(form, lambda data: verbs.update_action(action, **data, by=request.user))
     error = "" if edited else " ".join(e for errors in form.errors.values() for e in errors)
