@@ -170,19 +170,40 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     )
     shot(page, "10-update-posted")
 
-    # 10. Close the incident from the headline's button, through its confirmation dialog.
+    # 10. The update is also in the headline's thread: open it and reply there.
+    page.locator("[data-testid=channel-incidents]").click()
+    headline = message(page, "Checkout is failing")
+    headline.locator(".thread-link").click()
+    thread = page.locator("#pane")
+    expect(thread).to_contain_text("Error rate is back to normal")
+    reply = thread.locator("textarea")
+    reply.fill("Thanks: watching the dashboards for another ten minutes")
+    reply.press("Enter")
+    expect(thread).to_contain_text("watching the dashboards")
+    shot(page, "11-thread")
+    thread.get_by_title("Close thread").click()
+
+    # 11. "You are" Bob now: his App Home lists the open incident.
+    page.locator("#you-are").select_option("bob")
+    page.locator("[data-testid=app-home]").click()
+    home = page.locator("[data-testid=app-home-view]")
+    expect(home).to_contain_text("Checkout is failing")
+    shot(page, "12-app-home-as-bob")
+    page.locator("#you-are").select_option("alice")
+
+    # 12. Close the incident from the headline's button, through its confirmation dialog.
     page.locator("[data-testid=channel-incidents]").click()
     headline = message(page, "Checkout is failing")
     close = headline.locator("button.btn", has_text=re.compile("Close", re.I))
     close.click()
     dialog = page.locator("#dialog-overlay .modal")
     expect(dialog).to_be_visible()
-    shot(page, "11-close-confirmation")
+    shot(page, "13-close-confirmation")
     dialog.locator("button.btn").last.click()
     expect(headline).to_contain_text(re.compile("Resolved|Closed", re.I), timeout=20_000)
-    shot(page, "12-incident-closed")
+    shot(page, "14-incident-closed")
 
-    # 11. Response's web UI: sign in with the printed demo login, see the pinned message.
+    # 13. Response's web UI: sign in with the printed demo login, see the pinned message.
     incident_url = f"{demo.web_url}/incidents/1/"
     page.goto(incident_url)
     page.fill("input[name=username]", "demo")
@@ -191,7 +212,7 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     expect(page).to_have_url(re.compile(r"/incidents/1/"))
     expect(page.locator("body")).to_contain_text("Checkout is failing")
     expect(page.locator("body")).to_contain_text("Rolled back the 14:05 payments deploy")
-    page.screenshot(path=str(SCREENSHOTS / "13-web-incident-timeline.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "15-web-incident-timeline.png"), full_page=True)
 
 
 def _wait_for_headline(page, *texts: str) -> None:

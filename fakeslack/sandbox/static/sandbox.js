@@ -447,7 +447,7 @@ function renderPane() {
 function paneHeader(title, sub) {
   return h("div", { class: "pane-header" },
     h("h2", {}, title, h("span", { class: "sub" }, sub)),
-    h("button", { class: "close-x", type: "button", title: "Close", onclick: () => {
+    h("button", { class: "close-x", type: "button", title: `Close ${title.toLowerCase()}`, onclick: () => {
       app.pane = null; app.thread = null; render();
     } }, "×"));
 }
@@ -1117,7 +1117,7 @@ function complete(index) {
 }
 
 function wireComposer(input, form, threadTs) {
-  input.addEventListener("input", () => { autosize(input); suggest(input); });
+  input.addEventListener("input", () => { autosize(input); if (input.value) hideHint(); suggest(input); });
   input.addEventListener("blur", () => setTimeout(() => hideCompletion(input), 150));
   input.addEventListener("keydown", (e) => {
     const c = app.completion;

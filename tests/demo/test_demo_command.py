@@ -1,0 +1,73 @@
+"""`response demo` as a command: two URLs and a login, a clean Ctrl-C, data kept unless --reset."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from tests.demo.helpers import start_demo
+
+pytestmark = pytest.mark.slow
+
+
+def get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def act(sandbox_url: str, **body) -> dict:
+    request = urllib.request.Request(
+        f"{sandbox_url}/_fakeslack/act",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def general_texts(sandbox_url: str) -> list[str]:
+    state = get(f"{sandbox_url}/sandbox/api/state?user=alice")
+    [general] = [c for c in state["channels"] if c["name"] == "general"]
+    return [m["text"] for m in general["messages"]]
+
+
+def test_demo_keeps_its_slack_history_and_incidents_until_reset(tmp_path):
+    demo = start_demo(tmp_path)
+    try:
+        assert "sign in as demo / demo" in demo.output
+        with urllib.request.urlopen(f"{demo.sandbox_url}/", timeout=10) as response:
+            assert b"Slack sandbox" in response.read()
+        state = get(f"{demo.sandbox_url}/sandbox/api/state?user=alice")
+        assert any(c["command"] == "/incident" for c in state["app"]["features"]["slash_commands"])
+        assert "/incident" in state["hint"]
+        act(demo.sandbox_url, user="alice", action="post_message", channel="general", text="hi")
+        # The long poll answers at once when something changed since the etag it was given.
+        assert (
+            get(f"{demo.sandbox_url}/sandbox/api/state?user=alice&since={state['etag']}&wait=5")[
+                "etag"
+            ]
+            != state["etag"]
+        )
+    finally:
+        assert demo.stop() == 0, demo.output
+    assert (tmp_path / "demo" / "fakeslack-workspace.json").exists()
+    assert (tmp_path / "demo" / "response.sqlite3").exists()
+
+    again = start_demo(tmp_path)
+    try:
+        assert "restored the Slack history" in again.output
+        assert general_texts(again.sandbox_url) == ["hi"]
+        # New messages get new, later ids and timestamps than the restored ones.
+        act(again.sandbox_url, user="bob", action="post_message", channel="general", text="yo")
+        assert general_texts(again.sandbox_url) == ["hi", "yo"]
+    finally:
+        assert again.stop() == 0, again.output
+
+    fresh = start_demo(tmp_path, "--reset")
+    try:
+        assert general_texts(fresh.sandbox_url) == []
+    finally:
+        assert fresh.stop() == 0, fresh.output
