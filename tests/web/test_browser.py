@@ -173,6 +173,16 @@ def test_incident_workflow_in_a_browser(browser, live_server, transactional_db):
     action.refresh_from_db()
     assert action.done
 
+    # Assign the other action: its form is fetched when "Edit" opens.
+    other = incident.actions.get(done=False)
+    page.locator(f"#action-{other.pk} .action-edit > summary").click()
+    page.locator(f"#action-{other.pk}-owner").wait_for()
+    page.locator(f"#action-{other.pk}-owner").select_option(label="dana.lead")
+    page.locator(f"#action-{other.pk}").get_by_role("button", name="Save action").click()
+    expect(page.locator(f"#action-{other.pk} .action-meta")).to_contain_text("dana.lead")
+    other.refresh_from_db()
+    assert other.owner == lead
+
     # The write-up, and its Markdown export.
     page.get_by_role("link", name="Write-up").click()
     expect(page.get_by_text("Post-incident report")).to_be_visible()
