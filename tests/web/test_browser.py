@@ -178,6 +178,7 @@ def test_incident_workflow_in_a_browser(browser, live_server, transactional_db):
     page.locator(f"#action-{other.pk} .action-edit > summary").click()
     page.locator(f"#action-{other.pk}-owner").wait_for()
     page.locator(f"#action-{other.pk}-owner").select_option(label="dana.lead")
+    page.locator(f"#action-{other.pk}").screenshot(path=str(SCREENSHOTS / "05b-action-edit.png"))
     page.locator(f"#action-{other.pk}").get_by_role("button", name="Save action").click()
     expect(page.locator(f"#action-{other.pk} .action-meta")).to_contain_text("dana.lead")
     other.refresh_from_db()
