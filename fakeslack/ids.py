@@ -33,10 +33,6 @@ class IdFactory:
             self._issued.add(identifier)
         return identifier
 
-    def issued(self) -> list[str]:
-        with self._lock:
-            return sorted(self._issued)
-
 
 class Clock:
     """Message timestamps: wall-clock based, strictly increasing, unique per workspace."""
@@ -44,12 +40,6 @@ class Clock:
     def __init__(self) -> None:
         self._last_micros = 0
         self._lock = threading.Lock()
-
-    def advance_past(self, ts: str) -> None:
-        """Never issue a ts at or before this one (after restoring saved messages)."""
-        seconds, _, micros = ts.partition(".")
-        with self._lock:
-            self._last_micros = max(self._last_micros, int(seconds) * 1_000_000 + int(micros or 0))
 
     def ts(self) -> str:
         with self._lock:

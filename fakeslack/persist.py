@@ -1,8 +1,10 @@
-"""Saving a workspace's state to a JSON file and restoring it, so a demo keeps its history.
+"""Saving a workspace to a JSON file and loading it back, so a demo keeps its Slack history.
 
-What is kept: users, channels with their messages, pins and bookmarks, user groups, views,
-ephemeral messages, and the ids already issued. What is not: recorded calls, deliveries, faults,
-trigger ids and response URLs (all short-lived by nature).
+``save(slack, path)`` writes what people and the app changed: users, channels (members, messages,
+pins, bookmarks, topics), user groups, ephemeral messages, views (modal stacks, App Home) and the
+id generator, so ids issued after a restart never collide with saved ones. ``load(slack, path)``
+puts it back into a ``FakeSlack`` built from the same workspace seed, before it starts. Trigger
+ids and response URLs are short-lived and are not kept.
 """
 
 from __future__ import annotations
@@ -24,69 +26,61 @@ VERSION = 1
 
 
 def dump(slack: FakeSlack) -> dict[str, Any]:
-    """The workspace's lasting state as JSON-ready data."""
     state = slack.state
     with state.lock:
-        views = state.views
+        random_state = state.ids._random.getstate()
         return {
             "version": VERSION,
             "team_id": state.team_id,
-            "bot_user_id": state.bot_user_id,
-            "users": list(state.users.values()),
+            "users": state.users,
             "channels": [dataclasses.asdict(c) for c in state.channels.values()],
-            "usergroups": list(state.usergroups.values()),
-            "views": [dataclasses.asdict(r) for r in views.records.values()],
-            "stacks": views.stacks,
-            "home": views.home,
+            "usergroups": state.usergroups,
             "ephemeral": state.ephemeral,
-            "issued_ids": state.ids.issued(),
+            "views": {
+                "records": {k: dataclasses.asdict(r) for k, r in state.views.records.items()},
+                "stacks": state.views.stacks,
+                "home": state.views.home,
+            },
+            "ids": {
+                "issued": sorted(state.ids._issued),
+                "random": [random_state[0], list(random_state[1]), random_state[2]],
+            },
+            "clock": state.clock._last_micros,
         }
 
 
-def restore(slack: FakeSlack, data: dict[str, Any]) -> None:
-    """Replace the workspace's state with saved data from the same workspace."""
-    state = slack.state
-    if data.get("version") != VERSION:
-        raise ValueError(f"unsupported saved workspace version {data.get('version')!r}")
-    if (data["team_id"], data["bot_user_id"]) != (state.team_id, state.bot_user_id):
-        raise ValueError(
-            f"the saved workspace is team {data['team_id']}, this one is {state.team_id}"
-        )
-    with state.lock:
-        state.users = {u["id"]: u for u in data["users"]}
-        state.channels = {c["id"]: Channel(**c) for c in data["channels"]}
-        state.usergroups = {g["id"]: g for g in data["usergroups"]}
-        state.views.records = {r["view"]["id"]: ViewRecord(**r) for r in data["views"]}
-        state.views.stacks = data["stacks"]
-        state.views.home = data["home"]
-        state.ephemeral = data["ephemeral"]
-        for identifier in data["issued_ids"]:
-            state.ids.reserve(identifier)
-        stamps = [m["ts"] for c in state.channels.values() for m in c.messages]
-        stamps += [e["ts"] for e in state.ephemeral]
-        if stamps:
-            state.clock.advance_past(max(stamps, key=float))
-
-
 def save(slack: FakeSlack, path: str | Path) -> None:
-    """Write the state atomically: a crash mid-save leaves the previous file intact."""
+    """Write the workspace to ``path`` atomically (a crash never leaves half a file)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(dump(slack))
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    data = json.dumps(dump(slack), default=str)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(data)
+    os.replace(temporary, path)
 
 
 def load(slack: FakeSlack, path: str | Path) -> bool:
-    """Restore saved state if the file exists; True when something was restored."""
+    """Restore a saved workspace; ``False`` (and nothing changed) when there is no file or it
+    belongs to another workspace."""
     path = Path(path)
     if not path.exists():
         return False
-    restore(slack, json.loads(path.read_text(encoding="utf-8")))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    state = slack.state
+    if data.get("version") != VERSION or data.get("team_id") != state.team_id:
+        return False
+    with state.lock:
+        state.users = data["users"]
+        state.channels = {c["id"]: Channel(**c) for c in data["channels"]}
+        state.usergroups = data["usergroups"]
+        state.ephemeral = data["ephemeral"]
+        views = data["views"]
+        state.views.records = {k: ViewRecord(**r) for k, r in views["records"].items()}
+        state.views.stacks = views["stacks"]
+        state.views.home = views["home"]
+        version, internal, gauss = data["ids"]["random"]
+        state.ids._random.setstate((version, tuple(internal), gauss))
+        state.ids._issued = set(data["ids"]["issued"])
+        state.clock._last_micros = max(state.clock._last_micros, int(data["clock"]))
     return True
