@@ -125,7 +125,11 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'response.sqlite3'}"
 # Keep connections between requests: opening one (and its PRAGMAs) costs more than most requests.
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=600)}
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=int(env("RESPONSE_DB_CONN_MAX_AGE", "600"))
+    )
+}
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while the worker writes; IMMEDIATE transactions take the write lock
@@ -144,7 +148,6 @@ elif _db["ENGINE"] in {
 }:
     _db["ENGINE"] = "django.db.backends.postgresql"
     _db["CONN_HEALTH_CHECKS"] = True
-    _db["CONN_MAX_AGE"] = 60
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,9 +1,14 @@
 import pytest
+from django.conf import settings
 from django.db import connections
 
 from response.core.dbguards import remove_audit_guards
 
 pytest_plugins = ["fakeslack.pytest_plugin", "tests.slack.fixtures"]
+
+# Threads in tests (live server, worker, inbox) must not keep database connections open after
+# their work, or PostgreSQL cannot drop the test database at the end.
+settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(scope="session")

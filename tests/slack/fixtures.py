@@ -69,6 +69,7 @@ def worker(transactional_db) -> Iterator[Worker]:
     consumer.stop_flag.set()
     thread.join(timeout=10)
     HUEY.flush()
+    EVENT_INBOX.release_connection()
 
 
 @pytest.fixture
