@@ -132,3 +132,18 @@ def test_query_count_does_not_grow_with_incidents(signed_in, params):
     make(18)
     big = _count(signed_in, params)
     assert small == big <= 12, (small, big)
+
+
+def test_the_slack_channel_is_linked_when_there_is_one(signed_in):
+    from django.apps import apps
+
+    if not apps.is_installed("response.slack"):
+        pytest.skip("the Slack app is not installed")
+    from response.slack.models import CommsChannel
+
+    incident = declare("Payments")
+    CommsChannel.objects.create(incident=incident, channel_id="C0PAY", name="inc-1-payments")
+    link = 'href="https://slack.com/app_redirect?channel=C0PAY"'
+    assert link in signed_in.get(LIST).content.decode()
+    page = signed_in.get(reverse("web:incident", args=[incident.pk])).content.decode()
+    assert link in page and "#inc-1-payments" in page
