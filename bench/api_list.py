@@ -215,6 +215,7 @@ def main() -> None:
             f"{args.requests} requests per row after {args.warmup} warm-up, Django test client"
             + (", with the (reported_at, id) index" if args.with_index else "")
         )
+        print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         print(f"{'request':<60} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
         for label, url, headers in scenarios:
             figures = measure(
@@ -223,6 +224,7 @@ def main() -> None:
             print(
                 f"{label:<60} {figures['p50']:>8.2f} {figures['p99']:>8.2f} {figures['mean']:>8.2f}"
             )
+        print(f"load average at end: {os.getloadavg()[0]:.1f}")
     finally:
         if drop is not None:
             drop()
