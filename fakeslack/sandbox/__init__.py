@@ -12,6 +12,7 @@ the app offers (an app manifest's ``features``) and what to suggest on first ope
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
@@ -167,7 +168,7 @@ def _file(handler: BaseHTTPRequestHandler, path: Path) -> None:
     handler.send_header("Content-Length", str(len(raw)))
     handler.send_header("Cache-Control", "no-cache")
     handler.end_headers()
-    handler.wfile.write(raw)
+    _write(handler, raw)
 
 
 def _json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
@@ -178,4 +179,10 @@ def _json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:
     handler.send_header("Cache-Control", "no-store")
     handler.send_header("Access-Control-Allow-Origin", "*")
     handler.end_headers()
-    handler.wfile.write(raw)
+    _write(handler, raw)
+
+
+def _write(handler: BaseHTTPRequestHandler, raw: bytes) -> None:
+    # A page that is closed or reloaded drops its long poll: nothing to report.
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        handler.wfile.write(raw)

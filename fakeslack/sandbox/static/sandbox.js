@@ -378,7 +378,7 @@ function renderBrowse() {
         h("a", { href: "#", onclick: (e) => { e.preventDefault(); openChannel(c.id); } },
           c.is_private ? icon("lock", 12) : "# ", c.name),
         h("span", { class: "desc" }, `${c.members.length} members${c.purpose ? " · " + c.purpose : ""}`),
-        c.is_member ? h("span", { class: "desc" }, "Joined")
+        c.is_member ? h("span", { class: "state" }, "Joined")
           : h("button", { class: "btn", type: "button", onclick: async () => {
             await act("join", { channel: c.id }); openChannel(c.id);
           } }, "Join"))))));

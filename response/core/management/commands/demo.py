@@ -7,6 +7,7 @@ credentials), which sets the demo's environment before Django reads its settings
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -35,7 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="skip `migrate`")
 
     def handle(self, *args, host, port, slack_port, no_migrate, **options):
-        if not settings.SLACK_API_URL.startswith(f"http://127.0.0.1:{slack_port}/"):
+        if os.environ.get("RESPONSE_DEMO") != "1" or not settings.SLACK_API_URL.startswith(
+            f"http://127.0.0.1:{slack_port}/"
+        ):
             raise CommandError(
                 "Start the demo with the console script (`response demo`): it prepares the "
                 "demo's settings before Django starts."
