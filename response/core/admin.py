@@ -3,6 +3,20 @@ from django.contrib import admin
 from response.core.models import Action, AuditEvent, ExternalUser, Incident, Severity, TimelineEvent
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, not edited here: changes go through the domain verbs (Slack, web UI, API), so they
+    are validated, audited and announced."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Severity)
 class SeverityAdmin(admin.ModelAdmin):
     list_display = ("rank", "emoji", "name", "slug", "update_cadence_mins")
@@ -37,9 +51,7 @@ class TimelineInline(admin.TabularInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
-    """Read-mostly: changes go through the domain verbs (Slack, web UI, API) so they are audited."""
-
+class IncidentAdmin(ReadOnlyAdmin):
     list_display = ("id", "title", "status", "severity", "lead", "reported_at", "is_private")
     list_filter = ("status", "severity", "is_private", "is_report_only")
     search_fields = ("title", "summary", "impact")
@@ -47,52 +59,25 @@ class IncidentAdmin(admin.ModelAdmin):
     list_select_related = ("severity", "lead")
     inlines = [ActionInline, TimelineInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Incident._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ReadOnlyAdmin):
     list_display = ("text", "incident", "owner", "due_date", "priority", "done")
     list_filter = ("done", "priority")
     search_fields = ("text",)
     list_select_related = ("incident", "owner")
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Action._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TimelineEvent)
-class TimelineEventAdmin(admin.ModelAdmin):
+class TimelineEventAdmin(ReadOnlyAdmin):
     list_display = ("timestamp", "incident", "kind", "text", "author")
     list_filter = ("kind",)
     search_fields = ("text",)
     list_select_related = ("incident", "author")
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in TimelineEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """The audit log can be read, never written or deleted here."""
 
     list_display = ("occurred_at", "verb", "object_type", "object_id", "incident", "actor_name")
@@ -101,14 +86,5 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     list_select_related = ("incident",)
 
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
     def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

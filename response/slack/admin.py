@@ -1,19 +1,7 @@
 from django.contrib import admin
 
+from response.core.admin import ReadOnlyAdmin
 from response.slack.models import CommsChannel, HeadlinePost, InboundDelivery, Job, SlackCache
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Slack's side of things is written by the adapter; here it can be looked at."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CommsChannel)

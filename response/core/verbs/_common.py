@@ -153,3 +153,15 @@ def clean_past_time(value: datetime, *, field: str) -> datetime:
     if value > timezone.now() + CLOCK_SKEW:
         raise InvalidInput(f"The {field} cannot be in the future.", field=field)
     return value
+
+
+def apply_changes(obj, wanted: dict[str, Any], *, also: tuple[str, ...] = ()) -> tuple[dict, dict]:
+    """Set the fields of `wanted` that differ on `obj` and save just those (plus `also`).
+    Returns (before, after) of what really changed, for the audit row; ({}, {}) saves nothing."""
+    before = {k: getattr(obj, k) for k, v in wanted.items() if getattr(obj, k) != v}
+    after = {k: wanted[k] for k in before}
+    if after:
+        for name, value in after.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=[*after, *also])
+    return before, after

@@ -13,6 +13,7 @@ from response.core.verbs._common import (
     UNSET,
     Actor,
     add_change_to_timeline,
+    apply_changes,
     audit,
     author_for,
     changed,
@@ -105,12 +106,8 @@ def update_action(
     with transaction.atomic(durable=True):
         lock_incident(action.incident_id)
         current = Action.objects.select_related("owner").get(pk=action.pk)
-        before = {k: getattr(current, k) for k in wanted if getattr(current, k) != wanted[k]}
-        after = {k: wanted[k] for k in before}
+        before, after = apply_changes(current, wanted)
         if after:
-            for name, value in after.items():
-                setattr(current, name, value)
-            current.save(update_fields=list(after))
             audit(
                 verb="action.updated",
                 obj=current,
@@ -221,12 +218,8 @@ def edit_timeline_event(
     with transaction.atomic(durable=True):
         locked = lock_incident(entry.incident_id)
         current = TimelineEvent.objects.get(pk=entry.pk)
-        before = {k: getattr(current, k) for k in wanted if getattr(current, k) != wanted[k]}
-        after = {k: wanted[k] for k in before}
+        before, after = apply_changes(current, wanted)
         if after:
-            for name, value in after.items():
-                setattr(current, name, value)
-            current.save(update_fields=list(after))
             audit(
                 verb="timeline.edited",
                 obj=current,

@@ -14,6 +14,7 @@ from response.core.verbs._common import (
     UNSET,
     Actor,
     add_change_to_timeline,
+    apply_changes,
     audit,
     changed,
     clean_past_time,
@@ -189,13 +190,9 @@ def update_incident(
             and wanted["started_at"] > locked.resolved_at
         ):
             raise InvalidInput("The start time cannot be after the resolution.", field="started_at")
-        before = {k: getattr(locked, k) for k in wanted if getattr(locked, k) != wanted[k]}
-        after = {k: wanted[k] for k in before}
+        locked.updated_at = timezone.now()
+        before, after = apply_changes(locked, wanted, also=("updated_at",))
         if after:
-            for name, value in after.items():
-                setattr(locked, name, value)
-            locked.updated_at = timezone.now()
-            locked.save(update_fields=[*after, "updated_at"])
             for name, value in after.items():
                 shown = value.isoformat() if isinstance(value, datetime) else value
                 add_change_to_timeline(

@@ -52,24 +52,22 @@ def close(context: ActionContext):
     verbs.resolve_incident(_incident(context), by=slack_user(context.user_id))
 
 
+def _change_field(context: ActionContext, field: str) -> None:
+    incident = _incident(context)
+    problem = open_field_modal(
+        _client(), trigger_id=context.trigger_id, incident=incident, field=field
+    )
+    _open(problem, context)
+
+
 @action_handler(ids.CHANGE_SUMMARY)
 def change_summary(context: ActionContext):
-    _open(
-        open_field_modal(
-            _client(), trigger_id=context.trigger_id, incident=_incident(context), field="summary"
-        ),
-        context,
-    )
+    _change_field(context, "summary")
 
 
 @action_handler(ids.CHANGE_IMPACT)
 def change_impact(context: ActionContext):
-    _open(
-        open_field_modal(
-            _client(), trigger_id=context.trigger_id, incident=_incident(context), field="impact"
-        ),
-        context,
-    )
+    _change_field(context, "impact")
 
 
 @action_handler(ids.DECLARE_FROM_HOME)
