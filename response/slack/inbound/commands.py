@@ -66,7 +66,9 @@ def handle_slash_command(ack, command, client):
     if name == "list":
         incidents = [
             incident_data(i, with_plugin_buttons=False)
-            for i in open_incidents().filter(is_private=False)[:30]
+            for i in open_incidents()
+            .select_related("reporter", "comms_channel")
+            .filter(is_private=False)[:30]
         ]
         return ack(
             text=render_open_incidents(incidents, site_url=settings.SITE_URL),

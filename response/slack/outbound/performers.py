@@ -341,7 +341,9 @@ def perform_publish_home(job: Job) -> dict:
 
     incidents = [
         incident_data(i, with_plugin_buttons=False)
-        for i in open_incidents().filter(is_private=False)[:40]
+        for i in open_incidents()
+        .select_related("reporter", "comms_channel")
+        .filter(is_private=False)[:40]
     ]
     view = render_home(
         incidents, site_url=settings.SITE_URL, now_ts=int(timezone.now().timestamp())
