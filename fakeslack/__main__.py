@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  SLACK_SIGNING_SECRET={slack.signing_secret}", flush=True)
     print(f"  SLACK_APP_TOKEN={slack.app_token}", flush=True)
     print(f"  control: {slack.url}/_fakeslack/state", flush=True)
+    print(f"  Slack sandbox (in a browser): {slack.url}/", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         slack.serve_forever()
 

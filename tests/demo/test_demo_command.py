@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
+import time
 import urllib.request
 
 import pytest
 
-from tests.demo.helpers import start_demo
+from tests.demo.helpers import ROOT, demo_env, start_demo
 
 pytestmark = pytest.mark.slow
 
@@ -71,3 +75,30 @@ def test_demo_keeps_its_slack_history_and_incidents_until_reset(tmp_path):
         assert general_texts(fresh.sandbox_url) == []
     finally:
         assert fresh.stop() == 0, fresh.output
+
+
+def test_run_with_slack_credentials_is_not_the_demo(tmp_path):
+    """Any Slack credential means real Slack: `response run` says what else is missing."""
+    env = demo_env(tmp_path)
+    env["SLACK_BOT_TOKEN"] = "xoxb-real-looking-token"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "response", "run", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        lines: list[str] = []
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (lines and "Ctrl-C" in lines[-1]):
+            lines.append(process.stdout.readline())
+        output = "".join(lines)
+        assert "running at" in output
+        assert "Slack sandbox" not in output and "demo" not in output
+        assert "SLACK_SIGNING_SECRET" in output
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    assert not (tmp_path / "demo").exists()
