@@ -156,12 +156,22 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
 
     # 8. Pin a message: it becomes a timeline entry.
     say(page, "Rolled back the 14:05 payments deploy")
-    pinned = message(page, "Rolled back the 14:05 payments deploy")
-    expect(pinned).to_be_visible()
+    typed = message(page, "Rolled back the 14:05 payments deploy", author="Alice")
+    expect(typed).to_be_visible()
+    pinned = page.locator(f"#messages [data-ts='{typed.get_attribute('data-ts')}']")
     pinned.hover()
     pinned.get_by_role("button", name="Pin to channel").click()
     expect(pinned.locator(".msg-label.pin")).to_be_visible()
     shot(page, "09-pinned-message")
+    # Editing a pinned message edits its timeline entry too.
+    pinned.hover()
+    pinned.get_by_role("button", name="More actions").click()
+    page.locator(".menu button", has_text="Edit message").click()
+    edit = pinned.get_by_role("textbox", name="Edit message")
+    edit.fill("Rolled back the 14:05 payments deploy (v2.31)")
+    edit.press("Enter")
+    expect(pinned).to_contain_text("(v2.31)")
+    expect(pinned.locator(".edited")).to_be_visible()
 
     # 9. Post an update.
     say(page, "@response update Error rate is back to normal; monitoring")
@@ -211,7 +221,7 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     page.locator("form button[type=submit], form input[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/incidents/1/"))
     expect(page.locator("body")).to_contain_text("Checkout is failing")
-    expect(page.locator("body")).to_contain_text("Rolled back the 14:05 payments deploy")
+    expect(page.locator("body")).to_contain_text("Rolled back the 14:05 payments deploy (v2.31)")
     page.screenshot(path=str(SCREENSHOTS / "15-web-incident-timeline.png"), full_page=True)
 
 

@@ -30,6 +30,7 @@ const app = {
   drafts: {},             // view id -> {block_id: {action_id: value}}
   rendered: {},           // region -> key of what it shows, to re-render only on change
   completion: null,
+  editing: null,          // {ts, text}: the message being edited in place
 };
 
 const $ = (id) => document.getElementById(id);
@@ -473,7 +474,9 @@ function messageNode(message, channel, { ephemeral = false, inPane = false } = {
     isBot ? h("span", { class: "app-badge" }, "APP") : null,
     h("span", { class: "msg-time", title: message.ts }, formatTime(message.ts))));
   const context = { channel, message, ephemeral };
-  if (message.blocks && message.blocks.length) {
+  if (app.editing && app.editing.ts === message.ts && !ephemeral) {
+    body.append(editor(message, channel));
+  } else if (message.blocks && message.blocks.length) {
     body.append(h("div", { class: "blocks" }, renderBlocks(message.blocks, context)));
   } else {
     body.append(h("div", { class: "msg-text" }, mrkdwnNode(message.text || "")));
@@ -495,6 +498,36 @@ function messageNode(message, channel, { ephemeral = false, inPane = false } = {
   node.append(avatar(userId), body);
   if (!ephemeral) node.append(messageTools(message, channel, inPane));
   return node;
+}
+
+function editor(message, channel) {
+  const input = h("textarea", { class: "el-input edit-box", rows: "2", "aria-label": "Edit message" });
+  input.value = app.editing.text;
+  input.addEventListener("input", () => { app.editing.text = input.value; });
+  const stop = () => { app.editing = null; app.rendered = {}; render(); };
+  const save = async () => {
+    const text = input.value.trim();
+    stop();
+    if (text && text !== unescapeSlack(message.text || "")) {
+      await act("edit_message", { channel: channel.id, ts: message.ts, text });
+    }
+  };
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); save(); }
+    if (e.key === "Escape") { e.stopPropagation(); stop(); }
+  });
+  setTimeout(() => input.focus(), 0);
+  return h("div", { class: "edit" }, input, h("div", { class: "edit-actions" },
+    h("button", { type: "button", class: "btn", onclick: stop }, "Cancel"),
+    h("button", { type: "button", class: "btn primary", onclick: save }, "Save")));
+}
+
+function plainText(text) {
+  // What the person typed: mentions and channel links back to @name and #name.
+  return unescapeSlack(String(text)
+    .replace(/<@([A-Z0-9]+)(\|[^>]*)?>/g, (_, id) => "@" + ((userById(id) || {}).name || id))
+    .replace(/<#[A-Z0-9]+\|([^>]*)>/g, "#$1")
+    .replace(/<!(here|channel|everyone)>/g, "@$1"));
 }
 
 function openThread(ts) {
@@ -530,6 +563,12 @@ function messageTools(message, channel, inPane) {
       tools.parentNode.append(h("div", { class: "menu" },
         h("button", { type: "button", onclick: () => { closeMenus(); act(pinned ? "unpin" : "pin", { channel: channel.id, ts: message.ts }); } },
           pinned ? "Unpin from channel" : "Pin to channel"),
+        message.user === me() && !(message.blocks || []).length ? h("button", { type: "button", onclick: () => {
+          closeMenus();
+          app.editing = { ts: message.ts, text: plainText(message.text || "") };
+          app.rendered = {};
+          render();
+        } }, "Edit message") : null,
         message.user === me() ? h("button", { type: "button", onclick: () => {
           closeMenus(); act("delete_message", { channel: channel.id, ts: message.ts });
         } }, "Delete message") : null,
