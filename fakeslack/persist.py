@@ -49,15 +49,20 @@ def dump(slack: FakeSlack) -> dict[str, Any]:
         }
 
 
-def save(slack: FakeSlack, path: str | Path) -> None:
-    """Write the workspace to ``path`` atomically (a crash never leaves half a file)."""
+def save(slack: FakeSlack, path: str | Path, *, previous: str | None = None) -> str:
+    """Write the workspace to ``path`` atomically (a crash never leaves half a file); returns
+    what was written. Given the ``previous`` return value, an unchanged workspace is not
+    written again."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = json.dumps(dump(slack), default=str)
+    if data == previous:
+        return data
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(data)
     os.replace(temporary, path)
+    return data
 
 
 def load(slack: FakeSlack, path: str | Path) -> bool:

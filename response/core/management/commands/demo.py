@@ -126,8 +126,9 @@ class Command(BaseCommand):
     def _save_periodically(slack, path: Path, stop: threading.Event) -> None:
         from fakeslack import persist
 
+        saved = None
         while not stop.wait(SAVE_EVERY):
             try:
-                persist.save(slack, path)
+                saved = persist.save(slack, path, previous=saved)
             except Exception:  # a failed save is retried at the next tick and on exit
                 logger.exception("could not save the demo's Slack workspace")
