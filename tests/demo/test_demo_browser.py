@@ -172,6 +172,12 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     edit.press("Enter")
     expect(pinned).to_contain_text("(v2.31)")
     expect(pinned.locator(".edited")).to_be_visible()
+    page.get_by_test_id("pins-button").click()
+    expect(page.locator("#pane")).to_contain_text("(v2.31)")
+    page.get_by_test_id("members-button").click()
+    expect(page.locator("#pane")).to_contain_text("Bob Brown")
+    shot(page, "09-members-of-the-comms-channel")
+    page.get_by_test_id("members-button").click()
 
     # 9. Post an update.
     say(page, "@response update Error rate is back to normal; monitoring")

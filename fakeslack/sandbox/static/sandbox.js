@@ -313,8 +313,10 @@ function renderChannel() {
       h("h1", { "data-testid": "channel-title" }, prefix, channelLabel(channel)),
       h("div", { class: "topic", title: channel.topic || channel.purpose },
         mrkdwnNode(channel.topic || channel.purpose || "")),
-      channel.is_im ? null : h("button", { class: "header-button", type: "button", title: "Members" },
-        icon("person", 12), ` ${channel.members.length}`),
+      channel.is_im ? null : h("button", {
+        class: "header-button", type: "button", title: "Members", "data-testid": "members-button",
+        onclick: () => { app.pane = app.pane === "members" ? null : "members"; app.rendered.pane = null; render(); },
+      }, icon("person", 12), ` ${channel.members.length}`),
       h("button", {
         class: "header-button", type: "button", "data-testid": "pins-button",
         onclick: () => { app.pane = app.pane === "pins" ? null : "pins"; app.rendered.pane = null; render(); },
@@ -412,6 +414,19 @@ function renderPane() {
     return;
   }
   pane.hidden = false;
+  if (app.pane === "members") {
+    once("pane", JSON.stringify(["members", channel.id, channel.members]), () => {
+      pane.replaceChildren(paneHeader("Members", `#${channel.name}`),
+        h("div", { class: "messages member-list" }, channel.members.map((id) => {
+          const user = userById(id) || { name: id, real_name: id };
+          return h("div", { class: "msg" }, avatar(id), h("div", { class: "msg-body" },
+            h("div", { class: "msg-author" }, user.is_bot ? user.name : user.real_name,
+              user.is_bot ? h("span", { class: "app-badge" }, "APP") : null),
+            h("div", { class: "msg-time" }, `@${user.name}${user.title ? " · " + user.title : ""}`)));
+        })));
+    });
+    return;
+  }
   if (app.pane === "pins") {
     const pinned = channel.pins.map((ts) => channel.messages.find((m) => m.ts === ts)).filter(Boolean);
     once("pane", JSON.stringify(["pins", channel.id, pinned]), () => {
