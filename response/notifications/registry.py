@@ -10,7 +10,9 @@ A handler takes the incident. Returning normally counts as a send. Returning `NO
 `NotNow`, optionally with `at=` or `retry_in_mins=`) declines without using up a send; any other
 exception is logged with the incident id and retried with backoff. Handlers run inside the
 database transaction that records the send, so what they enqueue (Slack messages through the
-outbox) is committed exactly when the send is counted: once.
+outbox, `comms_channel.post_in_channel`) is committed exactly when the send is counted: once. A
+handler that calls a verb (verbs insist on their own transaction) is run outside it instead; for
+such a handler, a worker killed between its work and the record means at least once.
 
 Each notification is switched on or off with `RESPONSE_REMINDERS` in the settings, by its key
 (`module.function`), a built-in one also by its name: `RESPONSE_REMINDERS = {"no_lead": False}`.
