@@ -29,6 +29,8 @@ INCIDENT_TSVECTOR = (
     "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(impact, ''))"
 )
 TIMELINE_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(text, ''))"
+# SQLite search: up to this many matching incidents are passed on as a list of ids.
+SEARCH_ID_LIST_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,22 @@ def search_incidents(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]
             [q],
         )
         return queryset.filter(Q(pk__in=in_incident) | Q(pk__in=in_timeline))
+    matches = Incident.objects.all()
     for word in q.split()[:8]:
         timeline = TimelineEvent.objects.filter(text__icontains=word).values("incident_id")
-        queryset = queryset.filter(
+        matches = matches.filter(
             Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(impact__icontains=word)
             | Q(pk__in=timeline)
         )
-    return queryset
+    # The LIKE scan is the cost: run it once. A few matches (the usual search) become a list of
+    # ids, which the list's count and slices then read by primary key; many matches stay a
+    # subquery (a list that long would be slower to pass than to recompute).
+    ids = list(matches.values_list("pk", flat=True)[: SEARCH_ID_LIST_MAX + 1])
+    if len(ids) <= SEARCH_ID_LIST_MAX:
+        return queryset.filter(pk__in=ids)
+    return queryset.filter(pk__in=matches.values("pk"))
 
 
 def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:

@@ -147,3 +147,17 @@ def test_the_slack_channel_is_linked_when_there_is_one(signed_in):
     assert link in signed_in.get(LIST).content.decode()
     page = signed_in.get(reverse("web:incident", args=[incident.pk])).content.decode()
     assert link in page and "#inc-1-payments" in page
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite search path")
+def test_sqlite_search_with_many_matches(signed_in, monkeypatch):
+    from response.web import queries
+
+    monkeypatch.setattr(queries, "SEARCH_ID_LIST_MAX", 1)  # more matches than that: a subquery
+    declare("Payments failing")
+    declare("Payments slow")
+    declare("Login broken")
+    assert sorted(titles(signed_in.get(LIST, {"q": "payments"}))) == [
+        "Payments failing",
+        "Payments slow",
+    ]
