@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -204,9 +204,10 @@ def people() -> QuerySet[ExternalUser]:
 
 
 def leads_for_filter() -> QuerySet[ExternalUser]:
-    led = Incident.objects.filter(lead__isnull=False).values("lead_id")
+    # One index probe per person (EXISTS), rather than reading every incident's lead.
+    led = Incident.objects.filter(lead=OuterRef("pk"))
     return (
-        ExternalUser.objects.filter(pk__in=led)
+        ExternalUser.objects.filter(Exists(led))
         .only("display_name", "full_name", "external_id")
         .order_by("display_name", "external_id")
     )
