@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
@@ -269,7 +269,13 @@ def run_due_notifications(*, now: datetime | None = None, limit: int = BATCH) ->
     result = PassResult()
     now = now or timezone.now()
     while True:
-        token, claimed = claim_due(now, limit=limit)
+        try:
+            token, claimed = claim_due(now, limit=limit)
+        except OperationalError:
+            # Another worker's claim won a lock race (a deadlock on PostgreSQL, a busy SQLite):
+            # nothing was claimed; the next pass takes what is still due.
+            logger.warning("Could not claim due notifications this time", exc_info=True)
+            return result
         result.claimed += claimed
         if not claimed:
             return result

@@ -39,7 +39,7 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
 
     # Two minutes without a lead: "who is leading?", with a button.
     time_machine.move_to(declared + timedelta(minutes=2, seconds=1), tick=True)
-    [ask] = slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=10)
+    [ask] = slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=20)
     assert element_ids(ask) == [ids.TAKE_LEAD]
     assert bob.click(channel_id, ask["ts"], ids.TAKE_LEAD).ok
     slack.wait_for(lambda: refreshed(incident).lead is not None)
@@ -47,7 +47,7 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
 
     # Five minutes without a severity: a picker.
     time_machine.move_to(declared + timedelta(minutes=5, seconds=1), tick=True)
-    [ask] = slack.wait_for(lambda: said(slack, channel_id, NO_SEVERITY), timeout=10)
+    [ask] = slack.wait_for(lambda: said(slack, channel_id, NO_SEVERITY), timeout=20)
     assert element_ids(ask) == [ids.SET_SEVERITY_SELECT]
     assert bob.click(channel_id, ask["ts"], ids.SET_SEVERITY_SELECT, "critical").ok
     slack.wait_for(lambda: refreshed(incident).severity is not None)
@@ -58,7 +58,7 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
 
     # Critical: an update every 30 minutes. None since the declaration: ask the lead.
     time_machine.move_to(declared + timedelta(minutes=30, seconds=1), tick=True)
-    [ask] = slack.wait_for(lambda: said(slack, channel_id, UPDATE_DUE), timeout=10)
+    [ask] = slack.wait_for(lambda: said(slack, channel_id, UPDATE_DUE), timeout=20)
     assert f"<@{slack.user_id('bob')}>" in ask["text"]
     assert element_ids(ask) == [ids.POST_UPDATE]
     assert bob.click(channel_id, ask["ts"], ids.POST_UPDATE).ok
@@ -76,7 +76,7 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
     settle(slack, worker)
     assert len(said(slack, channel_id, UPDATE_DUE)) == 1
     time_machine.move_to(updated_at + timedelta(minutes=30, seconds=1), tick=True)
-    slack.wait_for(lambda: len(said(slack, channel_id, UPDATE_DUE)) == 2, timeout=10)
+    slack.wait_for(lambda: len(said(slack, channel_id, UPDATE_DUE)) == 2, timeout=20)
 
     # Resolved: the lead is asked to write it up, with the follow-up actions still open.
     verbs.add_action(incident, "Alert on checkout error rate", owner=slack_user("U0CAROL"))
@@ -98,7 +98,7 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
     # Reopened: the reminders resume, 30 minutes after the reopening.
     reopened = verbs.reopen_incident(refreshed(incident)).updated_at
     time_machine.move_to(reopened + timedelta(minutes=30, seconds=1), tick=True)
-    slack.wait_for(lambda: len(said(slack, channel_id, UPDATE_DUE)) == 3, timeout=10)
+    slack.wait_for(lambda: len(said(slack, channel_id, UPDATE_DUE)) == 3, timeout=20)
     settle(slack, worker)
     assert len(said(slack, channel_id, NO_LEAD)) == 1
     assert len(said(slack, channel_id, NO_SEVERITY)) == 1
@@ -121,7 +121,7 @@ def test_a_slack_outage_during_a_due_reminder_delays_it_but_it_is_sent_once(
         lambda: ScheduledNotification.objects.filter(
             incident=incident, key__endswith=".no_lead", sent_count=1
         ).first(),
-        timeout=10,
+        timeout=20,
     )
     [job] = slack.wait_for(
         lambda: [
@@ -129,13 +129,13 @@ def test_a_slack_outage_during_a_due_reminder_delays_it_but_it_is_sent_once(
             for j in Job.objects.filter(kind="comms_message", attempts__gte=2)
             if NO_LEAD in j.payload["text"]
         ],
-        timeout=10,
+        timeout=20,
     )
     assert job.state == Job.State.PENDING  # Slack said 503: the job waits and retries
     assert not said(slack, channel_id, NO_LEAD)
 
     slack.restore()
-    slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=15)
+    slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=20)
     settle(slack, worker)
     assert len(said(slack, channel_id, NO_LEAD)) == 1
     row.refresh_from_db()
@@ -149,7 +149,7 @@ def test_a_switched_off_nudge_is_never_sent(slack, worker, time_machine, setting
     incident, channel_id = declare_in_slack(slack)
     declared = refreshed(incident).reported_at
     time_machine.move_to(declared + timedelta(minutes=5, seconds=1), tick=True)
-    slack.wait_for(lambda: said(slack, channel_id, NO_SEVERITY), timeout=10)
+    slack.wait_for(lambda: said(slack, channel_id, NO_SEVERITY), timeout=20)
     settle(slack, worker)
     assert not said(slack, channel_id, NO_LEAD)
 
@@ -176,7 +176,7 @@ def test_a_reminder_claimed_by_a_worker_that_died_is_sent_once_its_lease_expires
     # no periodic tasks) takes the row over and sends it, once.
     time_machine.move_to(due + LEASE + timedelta(seconds=1), tick=True)
     notifications_tick_task()
-    slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=10)
+    slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=20)
     settle(slack, worker)
     assert len(said(slack, channel_id, NO_LEAD)) == 1
     assert (

@@ -76,7 +76,7 @@ def test_long_running_incidents_ask_each_lead_in_their_own_working_hours(
 
     # 24 hours on: 11:00 on Tuesday in Tokyo, but 18:00 on Monday in Los Angeles.
     time_machine.move_to(MONDAY + timedelta(hours=24, minutes=1), tick=True)
-    [ask] = slack.wait_for(lambda: said(slack, tokyo_channel, LONG_RUNNING), timeout=10)
+    [ask] = slack.wait_for(lambda: said(slack, tokyo_channel, LONG_RUNNING), timeout=20)
     assert f"<@{slack.user_id('kenji')}>" in ask["text"]
     assert element_ids(ask) == [ids.CLOSE_INCIDENT, ids.POST_UPDATE]
     settle(slack, worker)
@@ -92,7 +92,7 @@ def test_long_running_incidents_ask_each_lead_in_their_own_working_hours(
 
     # 9 a.m. in Los Angeles: now Dave is asked, once.
     time_machine.move_to(at(LOS_ANGELES, 2026, 12, 1, 9, 0, 1), tick=True)
-    slack.wait_for(lambda: said(slack, la_channel, LONG_RUNNING), timeout=10)
+    slack.wait_for(lambda: said(slack, la_channel, LONG_RUNNING), timeout=20)
     settle(slack, worker)
     assert len(said(slack, la_channel, LONG_RUNNING)) == 1
     assert len(said(slack, tokyo_channel, LONG_RUNNING)) == 1
