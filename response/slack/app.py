@@ -45,8 +45,21 @@ def authorize(enterprise_id, team_id, logger) -> AuthorizeResult:
     )
 
 
+class _SkipTokenWarnings(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns that it is unused
+    because a client and `authorize` are given. They are given on purpose; drop the noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return "will be unused" not in message and "will be ignored" not in message
+
+
 def build_app() -> App:
+    bolt_logger = logging.getLogger("response.slack.bolt")
+    if not any(isinstance(f, _SkipTokenWarnings) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_SkipTokenWarnings())
     app = App(
+        logger=bolt_logger,
         signing_secret=settings.SLACK_SIGNING_SECRET or "not-configured",
         client=WebClient(
             base_url=settings.SLACK_API_URL,

@@ -372,3 +372,14 @@ def test_web_users_are_audited_by_name():
     event = AuditEvent.objects.get(verb="incident.severity_changed")
     assert event.actor_user == web_user and event.actor is None
     assert event.actor_name == "Dana Scully"
+
+
+def test_a_lead_named_before_their_profile_arrived_is_named_once_it_does():
+    from response.core.verbs import get_or_create_external_user, update_external_user_profile
+
+    incident = declare()
+    newcomer, _ = get_or_create_external_user("U0NEWCOMER", workspace_id="T0001")
+    verbs.set_lead(incident, newcomer)
+    assert "U0NEWCOMER is now leading the incident" in timeline_texts(incident)
+    update_external_user_profile(newcomer, display_name="nina", full_name="Nina N")
+    assert "nina is now leading the incident" in timeline_texts(incident)
