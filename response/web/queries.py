@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
@@ -29,7 +29,7 @@ INCIDENT_TSVECTOR = (
     "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(impact, ''))"
 )
 TIMELINE_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(text, ''))"
-# SQLite search: up to this many matching incidents are passed on as a list of ids.
+# Search: up to this many matching incidents are passed on as a list of ids.
 SEARCH_ID_LIST_MAX = 2000
 
 
@@ -62,17 +62,7 @@ def search_incidents(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]
     if not q:
         return queryset
     if connection.vendor == "postgresql":
-        in_incident = RawSQL(
-            f"SELECT id FROM core_incident WHERE {INCIDENT_TSVECTOR} "
-            "@@ websearch_to_tsquery('english'::regconfig, %s)",
-            [q],
-        )
-        in_timeline = RawSQL(
-            f"SELECT incident_id FROM core_timelineevent WHERE {TIMELINE_TSVECTOR} "
-            "@@ websearch_to_tsquery('english'::regconfig, %s)",
-            [q],
-        )
-        return queryset.filter(Q(pk__in=in_incident) | Q(pk__in=in_timeline))
+        return _postgres_search(queryset, q)
     matches = Incident.objects.all()
     for word in q.split()[:8]:
         timeline = TimelineEvent.objects.filter(text__icontains=word).values("incident_id")
@@ -89,6 +79,34 @@ def search_incidents(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]
     if len(ids) <= SEARCH_ID_LIST_MAX:
         return queryset.filter(pk__in=ids)
     return queryset.filter(pk__in=matches.values("pk"))
+
+
+def _probe(sql: str, q: str) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT %s", [q, SEARCH_ID_LIST_MAX + 1])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _postgres_search(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]:
+    """Two cheap probes (GIN index, stopped after a few thousand rows) tell a usual search (a
+    few matches: filter by their ids) from one matching most incidents, where the match is
+    checked row by row as the list walks incidents newest first, stopping at a page."""
+    query = "websearch_to_tsquery('english'::regconfig, %s)"
+    in_incidents = _probe(f"SELECT id FROM core_incident WHERE {INCIDENT_TSVECTOR} @@ {query}", q)
+    in_timeline = _probe(
+        f"SELECT incident_id FROM core_timelineevent WHERE {TIMELINE_TSVECTOR} @@ {query}", q
+    )
+    if len(in_incidents) <= SEARCH_ID_LIST_MAX and len(in_timeline) <= SEARCH_ID_LIST_MAX:
+        return queryset.filter(pk__in=set(in_incidents) | set(in_timeline))
+    incident_text = INCIDENT_TSVECTOR.replace("coalesce(", 'coalesce("core_incident".')
+    matches = RawSQL(
+        f"({incident_text} @@ {query} OR EXISTS (SELECT 1 FROM core_timelineevent t "
+        f'WHERE t.incident_id = "core_incident"."id" AND '
+        f"to_tsvector('english'::regconfig, coalesce(t.text, '')) @@ {query}))",
+        [q, q],
+        output_field=BooleanField(),
+    )
+    return queryset.filter(matches)
 
 
 def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:
