@@ -35,6 +35,9 @@ from response.slack.selectors import comms_channel_of, severity_choices
 
 # While the condition holds, a nudge that declines is asked again only when a change wakes it.
 QUIET_MINS = 24 * 60
+# An incident without a comms channel (yet: it is being created, or someone may press the
+# headline's button) is looked at again this often.
+NO_CHANNEL_RETRY_MINS = 5
 
 
 def _now() -> datetime:
@@ -45,7 +48,7 @@ def _now() -> datetime:
 def _channel_or_not_now(incident: Incident):
     channel = comms_channel_of(incident.pk)
     if channel is None:
-        raise NotNow("the incident has no comms channel")
+        raise NotNow("the incident has no comms channel", retry_in_mins=NO_CHANNEL_RETRY_MINS)
     return channel
 
 
