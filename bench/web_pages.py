@@ -199,7 +199,7 @@ baselines measured in the same run (see the script's docstring for the set-up):
     .venv/bin/python bench/web_pages.py --record --database-url postgres://postgres@127.0.0.1:5432/postgres
 
 Reading the figures: they were taken on 2 CPUs shared with other engineers' test runs (load
-average 5-9), so absolute times are inflated; the ratio to the signed-in form page is the steadier
+average 3-5), so absolute times are inflated; the ratio to the signed-in form page is the steadier
 comparison. Every page's query count is constant (the tests pin it). The list counts only open
 incidents and reads one row more than it shows instead of counting everything; "open first, then
 newest" is two index-ordered slices (the `web_incident_recent` index from migration web/0002).
