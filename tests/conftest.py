@@ -20,6 +20,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         for connection in connections.all():
             with connection.cursor() as cursor:
                 remove_audit_guards(cursor, connection.vendor, kinds=("delete",))
+    yield
+    # Threads that outlive their test (the session-wide live server's request threads) may still
+    # hold a connection; PostgreSQL will not drop a database in use, so end those sessions.
+    with django_db_blocker.unblock():
+        connection = connections["default"]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
