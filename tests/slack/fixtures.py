@@ -13,7 +13,6 @@ from huey.consumer import Consumer
 
 from fakeslack import FakeSlack
 from response.slack import http
-from response.slack.inbox import EVENT_INBOX
 from response.slack.models import Job
 
 
@@ -69,7 +68,6 @@ def worker(transactional_db) -> Iterator[Worker]:
     consumer.stop_flag.set()
     thread.join(timeout=10)
     HUEY.flush()
-    EVENT_INBOX.release_connection()
 
 
 @pytest.fixture
@@ -85,4 +83,3 @@ def slack(fakeslack: FakeSlack, live_server, settings, worker) -> Iterator[FakeS
     fakeslack.configure_app(request_url=f"{live_server.url}/slack/events")
     yield fakeslack
     http.reset()
-    EVENT_INBOX.release_connection()
