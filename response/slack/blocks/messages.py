@@ -110,11 +110,3 @@ def render_resolved(data: IncidentData, *, site_url: str) -> str:
     return (
         f"✅ Incident #{data.id} is resolved{duration}. Write it up on the <{url}|incident page>."
     )
-
-
-def render_write_up_request(data: IncidentData, *, site_url: str) -> str:
-    url = incident_url(data.id, site_url=site_url)
-    return (
-        f"📝 Incident #{data.id} ({escape(data.title)}) is resolved. Thank you for leading it!\n"
-        f"When you can, write it up: <{url}|incident page>."
-    )
