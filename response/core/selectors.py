@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from response.core.models import ExternalUser, Incident, Participant
+from response.core.models import AuditEvent, ExternalUser, Incident, Participant
 from response.core.models.incident import OPEN_STATUSES
 
 
 def visible_incidents(user) -> QuerySet[Incident]:
-    """Incidents this Django user may see. Private ones only for staff and the people involved
-    (reporter, lead, participants), through the chat accounts linked to the user."""
+    """Incidents this Django user may see. Private ones only for staff and the people involved:
+    reporter, lead or participant through the chat accounts linked to the user, or whoever
+    declared it from the web UI or the API (known from the audit log)."""
     incidents = Incident.objects.all()
     if user is not None and getattr(user, "is_staff", False):
         return incidents
@@ -24,7 +25,12 @@ def visible_incidents(user) -> QuerySet[Incident]:
     reported = private.filter(reporter__in=accounts).values("pk")
     led = private.filter(lead__in=accounts).values("pk")
     joined = Participant.objects.filter(user__in=accounts).values("incident_id")
-    return incidents.filter(public | Q(pk__in=reported) | Q(pk__in=led) | Q(pk__in=joined))
+    declared = AuditEvent.objects.filter(verb="incident.declared", actor_user=user).values(
+        "incident_id"
+    )
+    return incidents.filter(
+        public | Q(pk__in=reported) | Q(pk__in=led) | Q(pk__in=joined) | Q(pk__in=declared)
+    )
 
 
 def open_incidents() -> QuerySet[Incident]:
