@@ -13,6 +13,7 @@ from huey.consumer import Consumer
 
 from fakeslack import FakeSlack
 from response.slack import http
+from response.slack.inbox import EVENT_INBOX
 from response.slack.models import Job
 
 
@@ -68,6 +69,7 @@ def worker(transactional_db) -> Iterator[Worker]:
     consumer.stop_flag.set()
     thread.join(timeout=10)
     HUEY.flush()
+    EVENT_INBOX.release_connection()
 
 
 @pytest.fixture
@@ -83,3 +85,4 @@ def slack(fakeslack: FakeSlack, live_server, settings, worker) -> Iterator[FakeS
     fakeslack.configure_app(request_url=f"{live_server.url}/slack/events")
     yield fakeslack
     http.reset()
+    EVENT_INBOX.release_connection()
