@@ -57,8 +57,13 @@ def start(command: list[str], env: dict) -> subprocess.Popen:
     )
 
 
+DATABASE_URL = ""  # --database-url: a PostgreSQL database to use instead of SQLite
+
+
 def base_env(data_dir: str, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    if DATABASE_URL:
+        env["DATABASE_URL"] = DATABASE_URL
     env.update(
         RESPONSE_DATA_DIR=data_dir,
         RESPONSE_LOG_LEVEL="WARNING",
@@ -199,16 +204,31 @@ def submit_to_headline(runs: int) -> list[float]:
     return timings
 
 
+def use_fresh_postgres_database(url: str) -> None:
+    import psycopg
+
+    global DATABASE_URL
+    name = f"response_bench_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    DATABASE_URL = url.rsplit("/", 1)[0] + "/" + name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--database-url", default="", help="PostgreSQL (a fresh database is made)")
     args = parser.parse_args()
+    if args.database_url:
+        use_fresh_postgres_database(args.database_url)
     levels = [int(level) for level in re.split(r"[, ]+", args.levels) if level]
 
     print(f"Signed event deliveries vs a bare Django view, {args.requests} requests per cell")
-    print("(waitress via `response web`, SQLite WAL, one machine; latencies in ms)\n")
+    database = "PostgreSQL" if DATABASE_URL else "SQLite WAL"
+    print(f"(waitress via `response web`, {database}, one machine; latencies in ms)\n")
     print(
         f"{'conc':>4} | {'bare p50':>8} {'bare p99':>8} {'bare rps':>8} | "
         f"{'ack p50':>8} {'ack p99':>8} {'ack rps':>8} | {'p99 ratio':>9} | errors"
