@@ -1172,7 +1172,11 @@ function complete(index) {
 
 function wireComposer(input, form, threadTs) {
   input.addEventListener("input", () => { autosize(input); if (input.value) hideHint(); suggest(input); });
-  input.addEventListener("blur", () => setTimeout(() => hideCompletion(input), 150));
+  // Hide a little later (a click on a suggestion blurs the input first), and only if the input
+  // is still not focused by then: an old blur must not hide suggestions made since.
+  input.addEventListener("blur", () => setTimeout(() => {
+    if (document.activeElement !== input) hideCompletion(input);
+  }, 150));
   input.addEventListener("keydown", (e) => {
     const c = app.completion;
     if (c && c.input === input) {
