@@ -6,32 +6,16 @@ Screenshots of each step go to artifacts/screenshots/demo/ (gitignored; CI keeps
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.browser import browser_test, launch_chromium
 from tests.demo.helpers import ROOT, start_demo
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "demo"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
-    ),
-]
+pytestmark = browser_test
 
 
 @pytest.fixture
@@ -49,9 +33,7 @@ def page(monkeypatch):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1360, "height": 860})
         page = context.new_page()
         errors: list[str] = []

@@ -5,7 +5,6 @@ Screenshots of every page go to artifacts/screenshots/ (gitignored; CI keeps the
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -14,26 +13,10 @@ from django.contrib.auth import get_user_model
 
 from response.core import verbs
 from response.core.models import Incident, Severity
+from tests.browser import SCREENSHOTS, browser_test, launch_chromium
 from tests.factories import ExternalUserFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
-    ),
-]
+pytestmark = browser_test
 
 
 @pytest.fixture
@@ -45,9 +28,7 @@ def browser(monkeypatch):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 
