@@ -1,0 +1,48 @@
+"""`response run` with Slack credentials (Socket Mode): web, worker and Slack in one process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fakeslack import FakeSlack
+
+RESPONSE = str(Path(sys.executable).parent / "response")
+
+
+@pytest.mark.slow
+def test_response_run_over_socket_mode_declares_and_posts_the_headline(tmp_path):
+    slack = FakeSlack().start()
+    slack.configure_app(socket_mode=True)
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(
+        RESPONSE_DATA_DIR=str(tmp_path),
+        SLACK_BOT_TOKEN=slack.bot_token,
+        SLACK_SIGNING_SECRET=slack.signing_secret,
+        SLACK_APP_TOKEN=slack.app_token,
+        SLACK_API_URL=slack.api_url,
+        RESPONSE_LOG_LEVEL="WARNING",
+    )
+    process = subprocess.Popen(
+        [RESPONSE, "run", "--port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert slack.wait_for_socket(timeout=60), "Response did not connect over Socket Mode"
+        alice = slack.actor("alice")
+        assert alice.slash_command("/incident", "Declared over a socket", channel="general").ok
+        view = slack.open_views(slack.user_id("alice"))[-1]
+        assert alice.submit_view(view["id"]).ok
+        slack.wait_for(lambda: slack.messages("incidents"), timeout=30)
+        assert "Declared over a socket" in slack.messages("incidents")[-1]["text"]
+        assert all(d.transport == "socket" for d in slack.deliveries())
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=60)[0]
+        slack.stop()
+    assert "Socket Mode (SLACK_APP_TOKEN is set)" in output
