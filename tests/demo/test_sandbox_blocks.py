@@ -4,22 +4,15 @@ answering), a message and a modal with every element the sandbox knows, in Chrom
 from __future__ import annotations
 
 import json
-import os
 import re
 
-import pytest
 from slack_sdk import WebClient
 
 from fakeslack import FakeSlack
-from tests.demo.test_demo_browser import ARGS, CHROMIUM, SCREENSHOTS
+from tests.browser import browser_test, launch_chromium
+from tests.demo.test_demo_browser import SCREENSHOTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="needs /usr/bin/chromium (apt-get install chromium); required in CI",
-    ),
-]
+pytestmark = browser_test
 
 CONFIRM = {
     "title": {"type": "plain_text", "text": "Page the database team?"},
@@ -157,9 +150,7 @@ def test_blocks_and_inputs_render_and_deliver(monkeypatch):
         ts = client.chat_postMessage(channel="general", text="blocks", blocks=blocks)["ts"]
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), headless=True, args=ARGS
-            )
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1360, "height": 860})
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
