@@ -27,6 +27,10 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     )
     if event.kind == "declared":
         return on_declared(incident)
+    if event.kind == "reopened" and not hasattr(incident, "comms_channel"):
+        # A report-only incident that turns out to be live gets its channel now.
+        on_declared(incident)
+        return announce_in_channel(incident, event)
     if event.kind in SHOWN:
         outbox.sync_incident(incident.pk)
     announce_in_channel(incident, event)

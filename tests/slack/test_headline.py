@@ -147,3 +147,15 @@ def test_report_only_incidents_go_to_the_report_channel_when_configured(slack, s
     alice.submit_view(view["id"], {"options": {"options": ["report_only"]}})
     slack.wait_for(lambda: HeadlinePost.objects.exists())
     assert HeadlinePost.objects.get().channel_id == slack.channel_id("random")
+
+
+def test_a_report_only_incident_reopened_as_live_gets_its_channel(slack):
+    alice = slack.actor("alice")
+    alice.slash_command("/incident", "Thought it was fixed", channel="general")
+    view = slack.open_views(slack.user_id("alice"))[-1]
+    alice.submit_view(view["id"], {"options": {"options": ["report_only"]}})
+    incident = Incident.objects.get()
+    slack.wait_for(lambda: HeadlinePost.objects.exists())
+    verbs.reopen_incident(incident)
+    slack.wait_for(lambda: CommsChannel.objects.filter(incident=incident).exists())
+    slack.wait_for(lambda: "close-incident-button" in str(headline_blocks(slack, incident)))
