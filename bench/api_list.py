@@ -22,9 +22,10 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import throwaway_postgres
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,25 +42,6 @@ def parse_args() -> argparse.Namespace:
         "index the core model lacks for newest-first lists",
     )
     return parser.parse_args()
-
-
-def throwaway_postgres(url: str) -> tuple[str, callable]:
-    """Create a fresh database on the server in `url`; return its URL and a function to drop it."""
-    import psycopg
-
-    name = f"response_bench_{os.getpid()}"
-    parts = urlsplit(url)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(parts._replace(path=f"/{name}")), drop
 
 
 def make_data(n: int, seed: int) -> dict:
@@ -161,7 +143,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
     drop = None
     if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url)
+        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "bench")
     else:
         os.environ.pop("DATABASE_URL", None)
 

@@ -23,9 +23,10 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import throwaway_postgres
 
 SIZES = (10, 1_000, 10_000)
 DUE = 100
@@ -37,23 +38,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--due-passes", type=int, default=10, help="timed passes, 100 due")
     parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
     return parser.parse_args()
-
-
-def throwaway_postgres(url: str):
-    import psycopg
-
-    name = f"response_bench_notif_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}")), drop
 
 
 def add_open_incidents(count: int, start: int) -> None:
@@ -164,7 +148,7 @@ def main() -> None:
     os.environ["SLACK_BOT_TOKEN"] = ""
     drop = None
     if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url)
+        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "bench_notif")
     else:
         os.environ.pop("DATABASE_URL", None)
 

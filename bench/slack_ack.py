@@ -30,6 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import throwaway_postgres  # noqa: E402
+
 RESPONSE = str(Path(sys.executable).parent / "response")
 SECRET = "bench-signing-secret"
 
@@ -204,27 +207,26 @@ def submit_to_headline(runs: int) -> list[float]:
     return timings
 
 
-def use_fresh_postgres_database(url: str) -> None:
-    import psycopg
-
-    global DATABASE_URL
-    name = f"response_bench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
-    DATABASE_URL = url.rsplit("/", 1)[0] + "/" + name
-
-
 def main() -> None:
+    global DATABASE_URL
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=1500)
     parser.add_argument("--levels", default="1,8,32")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--database-url", default="", help="PostgreSQL (a fresh database is made)")
     args = parser.parse_args()
-    if args.database_url:
-        use_fresh_postgres_database(args.database_url)
     levels = [int(level) for level in re.split(r"[, ]+", args.levels) if level]
+    drop = None
+    if args.database_url:
+        DATABASE_URL, drop = throwaway_postgres(args.database_url)
+    try:
+        report(args, levels)
+    finally:
+        if drop is not None:
+            drop()
+
+
+def report(args, levels: list[int]) -> None:
 
     print(f"Signed event deliveries vs a bare Django view, {args.requests} requests per cell")
     database = "PostgreSQL" if DATABASE_URL else "SQLite WAL"

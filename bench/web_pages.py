@@ -24,10 +24,12 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import throwaway_postgres  # noqa: E402
+
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- web-ui:start -->", "<!-- web-ui:end -->"
 WORDS = [
@@ -54,23 +56,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--record", action="store_true", help=f"write the figures to {DOC}")
     return parser.parse_args()
-
-
-def throwaway_postgres(url: str):
-    import psycopg
-
-    name = f"response_webbench_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}")), drop
 
 
 def make_data(n: int, seed: int) -> dict:
@@ -242,7 +227,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
     drop = None
     if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url)
+        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "webbench")
     else:
         os.environ.pop("DATABASE_URL", None)
 
