@@ -15,6 +15,7 @@ Everyday commands:
                               (embedded defaults: SQLite and an in-process worker)
   web [--host H] [--port P]   the production web server only (run `worker` beside it)
   worker [--workers N]        the background worker and scheduler only
+  jobs [retry|discard ID…]    the work engine's jobs: counts, the oldest waiting, the dead
   demo [--port P] [--slack-port S] [--reset]
                               try it with no Slack account: a local Slack sandbox
                               (what `run` starts when no Slack credentials are set)
@@ -40,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if argv[1] == "demo" or (argv[1] == "run" and not _slack_configured()):
         # Settings are read when Django starts: the demo's environment must be set first.
-        from response import demo
+        from response.server import demo
 
         if argv[1] == "run":
             print(
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _slack_configured() -> bool:
-    from response.demo import slack_configured
+    from response.server.demo import slack_configured
 
     return slack_configured()
 

@@ -86,10 +86,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
     "response.core",
+    "response.engine",
     "response.web",
     "response.api",
     "response.slack",
     "response.notifications",
+    "response.server",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +164,17 @@ def huey_settings(queue_url: str) -> dict:
         "immediate": False,  # djhuey would otherwise follow DEBUG
         "results": False,
         "utc": True,
-        "consumer": {"workers": 4, "worker_type": "thread", "periodic": True},
+        # The consumer only relays wake-ups from other processes and runs housekeeping; the work
+        # runs on the engine's own threads (RESPONSE_WORKER_THREADS). Redis and PostgreSQL
+        # queues block until a message arrives; SQLite's is polled, at most a second apart.
+        "consumer": {
+            "workers": 1,
+            "worker_type": "thread",
+            "periodic": True,
+            "initial_delay": 0.05,
+            "backoff": 1.5,
+            "max_delay": 1.0,
+        },
     }
     if scheme == "memory":  # tests: one process, no files
         return {**common, "huey_class": "huey.MemoryHuey"}
@@ -208,6 +220,15 @@ RESPONSE_CHANNEL_NAME_TEMPLATE = env("RESPONSE_CHANNEL_NAME_TEMPLATE", "inc-{id}
 RESPONSE_SLACK_MAX_BACKOFF = int(env("RESPONSE_SLACK_MAX_BACKOFF", "300"))
 # How long the worker waits for one Slack Web API call before trying again later (seconds).
 RESPONSE_SLACK_TIMEOUT = float(env("RESPONSE_SLACK_TIMEOUT", "10"))
+
+# --- The work engine (response.engine) ------------------------------------------------------------
+
+# Worker threads running lanes (Slack calls wait on the network; more threads, more in flight).
+RESPONSE_WORKER_THREADS = int(env("RESPONSE_WORKER_THREADS", "4"))
+# How long a worker may hold a job that calls Slack before another takes it over (it died).
+RESPONSE_JOB_LEASE_SECONDS = int(env("RESPONSE_JOB_LEASE_SECONDS", "120"))
+# Failures (not counting Slack being down) after which a job is parked as dead.
+RESPONSE_JOB_MAX_FAILURES = int(env("RESPONSE_JOB_MAX_FAILURES", "6"))
 
 # --- Reminders (response.notifications) ----------------------------------------------------------
 

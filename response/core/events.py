@@ -1,8 +1,10 @@
-"""Announcements of committed domain changes, for adapters (Slack, notifications, integrations).
+"""Announcements of domain changes, for adapters (Slack, notifications, integrations).
 
-Verbs call `announce()` inside their transaction; the signal is sent only after the commit, so a
-receiver never sees a change that was rolled back, and may enqueue work that reads the new state.
-Receivers must be cheap and must not call remote services themselves: they enqueue tasks.
+Verbs call `announce()` inside their transaction, and receivers run there and then: what they
+write (jobs for the work engine: a Slack message, a reminder) commits with the change or not at
+all, so a change is never without its consequences, even if the process dies just after the
+commit. Receivers must be cheap and must only write rows: no remote call, no waiting. The work
+they queue starts after the commit (the engine is woken then).
 """
 
 from __future__ import annotations
@@ -29,4 +31,6 @@ class IncidentChanged:
 
 
 def announce(event: IncidentChanged) -> None:
-    transaction.on_commit(lambda: incident_changed.send(sender=IncidentChanged, event=event))
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("announce() belongs inside the transaction of the change it announces")
+    incident_changed.send(sender=IncidentChanged, event=event)

@@ -5,7 +5,7 @@ from response.notifications.models import ScheduledNotification
 
 @admin.register(ScheduledNotification)
 class ScheduledNotificationAdmin(admin.ModelAdmin):
-    """The schedule, to look at (what is due, what failed and why); the worker writes it."""
+    """The schedule, to look at (what is due, how often it was sent); the worker writes it. Its\n    failures are those of its jobs (the Work engine's jobs, kind "reminder")."""
 
     list_display = (
         "incident",
@@ -16,7 +16,6 @@ class ScheduledNotificationAdmin(admin.ModelAdmin):
         "next_due_at",
         "sent_count",
         "last_sent_at",
-        "failures",
     )
     list_filter = ("state", "phase", "key")
     search_fields = ("key", "incident__title")

@@ -7,6 +7,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders"
 
     def ready(self) -> None:
-        from response.notifications import receivers, tasks  # noqa: F401  (registers the tasks)
+        from response.notifications import receivers, scheduler  # noqa: F401  (the job kind)
 
         receivers.connect()

@@ -1,7 +1,7 @@
 """The schedule: one row per (incident, notification[, subject]), due at `next_due_at`.
 
-The worker looks only at rows that are due (a partial index on `next_due_at` of scheduled rows),
-so a pass costs the same with ten open incidents as with ten thousand.
+The row says what is scheduled and how often it was sent; running it when it is due is the work
+engine's (a `Reminder` job per scheduled row, response.notifications.scheduler).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ class ScheduledNotification(models.Model):
         SCHEDULED = "scheduled", "Scheduled"
         DONE = "done", "Done"  # sent as often as it may be
         CANCELLED = "cancelled", "Cancelled"  # the incident closed (or the action was done)
-        FAILED = "failed", "Failed"  # the handler kept failing; given up
 
     incident = models.ForeignKey(
         "core.Incident", on_delete=models.CASCADE, related_name="scheduled_notifications"
@@ -32,11 +31,6 @@ class ScheduledNotification(models.Model):
     next_due_at = models.DateTimeField()
     sent_count = models.PositiveIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
-    # A worker that claimed the row holds it until then; if it dies, the row is taken over.
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True, default="")
-    failures = models.PositiveIntegerField(default=0, help_text="Consecutive failed attempts.")
-    last_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -45,7 +39,7 @@ class ScheduledNotification(models.Model):
                 fields=["incident", "key", "subject"], name="unique_scheduled_notification"
             ),
             models.CheckConstraint(
-                condition=models.Q(state__in=["scheduled", "done", "cancelled", "failed"]),
+                condition=models.Q(state__in=["scheduled", "done", "cancelled"]),
                 name="scheduled_notification_state_valid",
             ),
         ]
@@ -54,11 +48,6 @@ class ScheduledNotification(models.Model):
                 fields=["next_due_at"],
                 condition=models.Q(state="scheduled"),
                 name="notification_due",
-            ),
-            models.Index(
-                fields=["claim_token"],
-                condition=~models.Q(claim_token=""),
-                name="notification_claimed",
             ),
         ]
 

@@ -1,4 +1,5 @@
-"""How the schedule follows the incident: a receiver of the core's after-commit announcements."""
+"""How the schedule follows the incident: a receiver of the core's announcements (it runs in the
+transaction of the change, so the schedule commits with it)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from response.slack.registry import Registry
+from response.registry import Registry
 
 
 class NotNow(Exception):
@@ -140,7 +140,7 @@ def notification_options(*, phase: str | None = None, wake_on: tuple[str, ...] =
     return refine
 
 
-BUILTIN_MODULE = "response.notifications.builtin"
+BUILTIN_MODULE = "response.slack.reminders"
 
 
 def is_enabled(spec: NotificationSpec) -> bool:

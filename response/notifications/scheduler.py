@@ -1,30 +1,32 @@
-"""When each notification is due, and running the ones that are, exactly once.
+"""When each reminder is due, and sending the ones that are, exactly once.
 
-Rows (`ScheduledNotification`) are written when an incident is declared or reopened, when it is
-resolved and when a follow-up action gets a due date. A pass (`run_due_notifications`) claims the
-rows that are due with one conditional UPDATE, so of two workers (threads or processes) exactly
-one gets each row; a claim is a lease, so the row of a worker killed mid-send is taken over once
-the lease expires. The handler runs inside the transaction that records the send: what it
-enqueues (Slack messages, through the durable outbox) commits together with the count, or not at
-all. A pass reads only due rows through a partial index: its cost follows what is due, not the
+The schedule is a row per incident × notification (× subject: a follow-up action), written when
+an incident is declared or reopened, when it is resolved and when an action gets a due date
+(`ScheduledNotification`: its phase, how often it was sent, when it is due next). Each row that
+is scheduled has one job in the work engine (`Reminder`, due at the row's `next_due_at`): the
+engine decides when it runs, retries it and parks it when it keeps failing, like any job. The
+job is transactional: the handler runs inside the transaction that records the send, so what it
+enqueues (Slack messages) is committed exactly when the send is counted: once, even if the
+worker is killed. The worker looks only at due jobs: its cost follows what is due, not the
 number of open incidents.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import OperationalError, transaction
-from django.db.models import F, Q, Subquery
+from django.db import transaction
 from django.utils import timezone
 
 from response.core.models import Action, Status
+from response.engine.kinds import JobContext, Priority, job_kind
+from response.engine.models import Job
+from response.engine.queue import enqueue
 from response.notifications.models import ScheduledNotification
 from response.notifications.registry import (
     NOTIFICATIONS,
@@ -40,17 +42,8 @@ logger = logging.getLogger(__name__)
 
 State = ScheduledNotification.State
 
-# How long a worker may hold a claimed row before another takes it over (it died, presumably).
-# Handlers only enqueue work, so a pass holds a row for milliseconds.
-LEASE = timedelta(minutes=2)
-BATCH = 100
-MAX_FAILURES = 8
-MAX_BACKOFF = timedelta(hours=1)
-
-
-def backoff(failures: int) -> timedelta:
-    """After the n-th consecutive failure: 1, 2, 4, ... minutes, at most an hour."""
-    return min(timedelta(minutes=2 ** max(failures - 1, 0)), MAX_BACKOFF)
+# A reminder's job may run this much before the row's due time (clocks of two machines).
+EARLY = timedelta(seconds=1)
 
 
 # --- What a handler may ask about the current run ---------------------------------------------
@@ -84,6 +77,107 @@ def _running(run: Run) -> Iterator[None]:
         _current.reset(token)
 
 
+# --- The job ---------------------------------------------------------------------------------------
+
+
+def reminder_key(row_id: int) -> str:
+    return f"reminder:{row_id}"
+
+
+def schedule_job(row: ScheduledNotification) -> None:
+    """(Re)schedule the row's job at its due time; a pending one is moved, not duplicated."""
+    enqueue(
+        Reminder(notification_id=row.pk),
+        lane=f"reminder:{row.incident_id}:{row.pk}",
+        key=reminder_key(row.pk),
+        at=row.next_due_at,
+        reschedule=True,
+    )
+
+
+def cancel_jobs(row_ids: list[int]) -> None:
+    Job.objects.filter(
+        state=Job.State.PENDING, claimed_by="", key__in=[reminder_key(pk) for pk in row_ids]
+    ).update(state=Job.State.CANCELLED, done_at=timezone.now(), key=None)
+
+
+@job_kind("reminder", priority=Priority.BACKGROUND, transactional=True)
+@dataclass(frozen=True)
+class Reminder:
+    notification_id: int
+
+    def perform(self, job: JobContext) -> dict:
+        row = (
+            ScheduledNotification.objects.select_for_update(of=("self",))
+            .select_related("incident__severity", "incident__lead", "incident__reporter")
+            .filter(pk=self.notification_id)
+            .first()
+        )
+        if row is None or row.state != State.SCHEDULED:
+            return {"outcome": "gone"}
+        now = timezone.now()
+        if row.next_due_at > now + EARLY:
+            schedule_job(row)  # it was moved later since this job was queued
+            return {"outcome": "moved"}
+        return {"outcome": send(row, now=now)}
+
+
+def send(row: ScheduledNotification, *, now: datetime) -> str:
+    """Run the row's handler and record the outcome: "sent", "declined" or "cancelled". Any
+    other exception leaves the row as it was, for the engine to retry."""
+    spec = NOTIFICATIONS.find(row.key)
+    subject = _subject(row, spec) if spec is not None and is_enabled(spec) else None
+    if subject is None:
+        row.state = State.CANCELLED
+        row.save(update_fields=["state"])
+        return "cancelled"
+    run = Run(row.key, now, row.next_due_at, row.anchor_at, row.sent_count, row.last_sent_at)
+    try:
+        # A savepoint: what a handler did before declining is undone.
+        with transaction.atomic(), _running(run):
+            declined = _declined(spec.func(subject))
+            if declined is not None:
+                raise declined
+    except NotNow as declined:
+        retry_at = declined.at or now + (declined.retry_in or spec.decline_retry())
+        row.next_due_at = max(retry_at, now + timedelta(seconds=1))
+        row.save(update_fields=["next_due_at"])
+        schedule_job(row)
+        return "declined"
+    row.sent_count += 1
+    row.last_sent_at = now
+    finished = spec.interval_mins is None or row.sent_count >= spec.max_notifications
+    if finished:
+        row.state = State.DONE
+    else:
+        row.next_due_at = now + timedelta(minutes=spec.interval_mins)
+    row.save(update_fields=["sent_count", "last_sent_at", "state", "next_due_at"])
+    if not finished:
+        schedule_job(row)
+    return "sent"
+
+
+def _subject(row: ScheduledNotification, spec: NotificationSpec):
+    """What the handler is given, or None when the notification no longer applies."""
+    if spec.phase == Phase.ACTION:
+        action = Action.objects.select_related("owner", "incident").filter(pk=row.action_id).first()
+        if action is None or action.done or action.owner is None or action.due_date is None:
+            return None
+        return action
+    incident = row.incident
+    if spec.phase == Phase.OPEN and not incident.is_open():
+        return None
+    if spec.phase == Phase.RESOLVED and incident.status != Status.RESOLVED:
+        return None
+    return incident
+
+
+def _declined(outcome: object) -> NotNow | None:
+    if outcome is NotNow:
+        return NotNow()
+    return outcome if isinstance(outcome, NotNow) else None
+
+
 # --- Writing the schedule ------------------------------------------------------------------------
 
 
@@ -98,15 +192,16 @@ def _new_row(incident_id: int, spec: NotificationSpec, anchor: datetime, subject
     )
 
 
-def start_phase(incident_id: int, phase: str, *, anchor: datetime, restart: bool) -> list[datetime]:
+def start_phase(incident_id: int, phase: str, *, anchor: datetime, restart: bool) -> int:
     """Schedule the phase's notifications for an incident, counted from `anchor`.
 
     `restart` starts them afresh (asked again after each resolution); otherwise they resume
-    where they stopped: a notification sent as often as it may be stays done."""
+    where they stopped: a notification sent as often as it may be stays done. Returns how many
+    were scheduled."""
     specs = enabled_notifications(phase)
     if not specs:
-        return []
-    due: list[datetime] = []
+        return 0
+    scheduled: list[ScheduledNotification] = []
     with transaction.atomic():
         existing = {
             row.key: row
@@ -114,40 +209,42 @@ def start_phase(incident_id: int, phase: str, *, anchor: datetime, restart: bool
                 incident_id=incident_id, subject="", key__in=[s.key for s in specs]
             )
         }
-        missing = [_new_row(incident_id, s, anchor) for s in specs if s.key not in existing]
-        ScheduledNotification.objects.bulk_create(missing, ignore_conflicts=True)
-        due += [row.next_due_at for row in missing]
         for spec in specs:
             row = existing.get(spec.key)
             if row is None:
+                row = _new_row(incident_id, spec, anchor)
+                row.save(force_insert=True)
+                scheduled.append(row)
                 continue
             if restart:
                 resumable = row.state != State.SCHEDULED or row.sent_count
             else:
-                resumable = row.state in (State.CANCELLED, State.FAILED)
+                resumable = row.state == State.CANCELLED
             if not resumable:
                 continue
-            fresh = _new_row(incident_id, spec, anchor)
-            ScheduledNotification.objects.filter(pk=row.pk).update(
-                state=State.SCHEDULED,
-                anchor_at=anchor,
-                next_due_at=fresh.next_due_at,
-                sent_count=0 if restart else F("sent_count"),
-                claimed_until=None,
-                claim_token="",
-                failures=0,
-                last_error="",
-            )
-            due.append(fresh.next_due_at)
-    wake_up_at(due)
-    return due
+            row.state = State.SCHEDULED
+            row.anchor_at = anchor
+            row.next_due_at = _new_row(incident_id, spec, anchor).next_due_at
+            if restart:
+                row.sent_count = 0
+            row.save(update_fields=["state", "anchor_at", "next_due_at", "sent_count"])
+            scheduled.append(row)
+        for row in scheduled:
+            schedule_job(row)
+    return len(scheduled)
 
 
 def stop_phase(incident_id: int, phase: str) -> int:
-    """Cancel the phase's pending notifications (a row being sent right now is not counted)."""
-    return ScheduledNotification.objects.filter(
-        incident_id=incident_id, phase=phase, state=State.SCHEDULED
-    ).update(state=State.CANCELLED, claimed_until=None)
+    """Cancel the phase's pending notifications (one being sent right now finishes first)."""
+    with transaction.atomic():
+        rows = list(
+            ScheduledNotification.objects.filter(
+                incident_id=incident_id, phase=phase, state=State.SCHEDULED
+            ).values_list("pk", flat=True)
+        )
+        ScheduledNotification.objects.filter(pk__in=rows).update(state=State.CANCELLED)
+        cancel_jobs(rows)
+    return len(rows)
 
 
 def wake_now(incident_id: int, kind: str) -> int:
@@ -156,12 +253,16 @@ def wake_now(incident_id: int, kind: str) -> int:
     if not keys:
         return 0
     now = timezone.now()
-    woken = ScheduledNotification.objects.filter(
-        incident_id=incident_id, key__in=keys, state=State.SCHEDULED, claimed_until__isnull=True
-    ).update(next_due_at=now)
-    if woken:
-        wake_up_at([now])
-    return woken
+    rows = list(
+        ScheduledNotification.objects.filter(
+            incident_id=incident_id, key__in=keys, state=State.SCHEDULED
+        )
+    )
+    for row in rows:
+        row.next_due_at = now
+        ScheduledNotification.objects.filter(pk=row.pk).update(next_due_at=now)
+        schedule_job(row)
+    return len(rows)
 
 
 def action_due_time(action: Action) -> datetime:
@@ -171,247 +272,40 @@ def action_due_time(action: Action) -> datetime:
     return next_working_time(datetime.combine(day_after, time(0), tzinfo=zone), zone)
 
 
-def schedule_action(action_id: int) -> list[datetime]:
+def schedule_action(action_id: int) -> int:
     """(Re)schedule the reminders about one follow-up action: from its due date, to its owner."""
     action = Action.objects.select_related("owner").filter(pk=action_id).first()
     if action is None:
-        return []
+        return 0
     subject = f"action:{action.pk}"
     rows = ScheduledNotification.objects.filter(incident_id=action.incident_id, subject=subject)
     if action.done or action.due_date is None or action.owner is None:
-        rows.filter(state=State.SCHEDULED).update(state=State.CANCELLED, claimed_until=None)
-        return []
+        with transaction.atomic():
+            stopped = list(rows.filter(state=State.SCHEDULED).values_list("pk", flat=True))
+            rows.filter(pk__in=stopped).update(state=State.CANCELLED)
+            cancel_jobs(stopped)
+        return 0
     anchor = action_due_time(action)
-    due: list[datetime] = []
+    scheduled = 0
     with transaction.atomic():
         existing = {row.key: row for row in rows.select_for_update()}
         for spec in enabled_notifications(Phase.ACTION):
             row = existing.get(spec.key)
             if row is None:
-                new = _new_row(action.incident_id, spec, anchor, subject)
-                new.next_due_at = anchor  # due when the date has passed, not after a delay
-                ScheduledNotification.objects.bulk_create([new], ignore_conflicts=True)
-                due.append(anchor)
+                row = _new_row(action.incident_id, spec, anchor, subject)
+                row.next_due_at = anchor  # due when the date has passed, not after a delay
+                row.save(force_insert=True)
             elif row.anchor_at != anchor or row.state == State.CANCELLED:
                 # A new due date (or owner, or the action reopened): remind afresh.
-                rows.filter(pk=row.pk).update(
-                    state=State.SCHEDULED,
-                    anchor_at=anchor,
-                    next_due_at=anchor,
-                    sent_count=0,
-                    claimed_until=None,
-                    claim_token="",
-                    failures=0,
-                    last_error="",
+                row.state, row.anchor_at, row.next_due_at, row.sent_count = (
+                    State.SCHEDULED,
+                    anchor,
+                    anchor,
+                    0,
                 )
-                due.append(anchor)
-    wake_up_at(due)
-    return due
-
-
-def wake_up_at(times: Iterable[datetime]) -> None:
-    """After commit, ask the worker for a pass at each of these moments (precise wake-ups; the
-    minutely pass catches any that are lost)."""
-    moments = sorted(set(times))
-    if not moments:
-        return
-
-    def schedule() -> None:
-        from response.notifications.tasks import run_due_notifications_task
-
-        now = timezone.now()
-        for moment in moments:
-            try:
-                if moment <= now:
-                    run_due_notifications_task()
-                else:
-                    run_due_notifications_task.schedule(eta=moment)
-            except Exception:
-                # The queue is unavailable: the minutely pass will find the row anyway.
-                logger.exception("Could not schedule a notification wake-up at %s", moment)
-
-    transaction.on_commit(schedule)
-
-
-# --- Running what is due -------------------------------------------------------------------------
-
-
-@dataclass
-class PassResult:
-    claimed: int = 0
-    sent: int = 0
-    declined: int = 0
-    failed: int = 0
-    cancelled: int = 0
-
-
-def due_rows(now: datetime):
-    return ScheduledNotification.objects.filter(state=State.SCHEDULED, next_due_at__lte=now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    )
-
-
-def claim_due(now: datetime, *, limit: int = BATCH) -> tuple[str, int]:
-    """Claim up to `limit` due rows for this pass. One conditional UPDATE: a row another worker
-    claimed a moment ago no longer matches, so each row is claimed by exactly one pass."""
-    token = uuid.uuid4().hex
-    candidates = due_rows(now).order_by("next_due_at").values("pk")[:limit]
-    claimed = (
-        due_rows(now)
-        .filter(pk__in=Subquery(candidates))
-        .update(claimed_until=now + LEASE, claim_token=token)
-    )
-    return token, claimed
-
-
-def run_due_notifications(*, now: datetime | None = None, limit: int = BATCH) -> PassResult:
-    """One scheduler pass: send every notification that is due (in batches of `limit`)."""
-    result = PassResult()
-    now = now or timezone.now()
-    while True:
-        try:
-            token, claimed = claim_due(now, limit=limit)
-        except OperationalError:
-            # Another worker's claim won a lock race (a deadlock on PostgreSQL, a busy SQLite):
-            # nothing was claimed; the next pass takes what is still due.
-            logger.warning("Could not claim due notifications this time", exc_info=True)
-            return result
-        result.claimed += claimed
-        if not claimed:
-            return result
-        rows = (
-            ScheduledNotification.objects.filter(claim_token=token)
-            .select_related("incident__severity", "incident__lead", "incident__reporter")
-            .order_by("next_due_at")
-        )
-        wake_ups: list[datetime] = []
-        for row in rows:
-            outcome = run_claimed(row, token=token, now=now, wake_ups=wake_ups)
-            setattr(result, outcome, getattr(result, outcome) + 1)
-        wake_up_at(wake_ups)  # once per distinct moment, not once per row
-        if claimed < limit:
-            return result
-
-
-def _subject(row: ScheduledNotification, spec: NotificationSpec):
-    """What the handler is given, or None when the notification no longer applies."""
-    if spec.phase == Phase.ACTION:
-        action = Action.objects.select_related("owner", "incident").filter(pk=row.action_id).first()
-        if action is None or action.done or action.owner is None or action.due_date is None:
-            return None
-        return action
-    incident = row.incident  # read with the claimed rows, after the claim
-    if spec.phase == Phase.OPEN and not incident.is_open():
-        return None
-    if spec.phase == Phase.RESOLVED and incident.status != Status.RESOLVED:
-        return None
-    return incident
-
-
-class _ClaimLost(Exception):
-    """The row was cancelled or taken over while its handler ran: undo what it did."""
-
-
-def _declined(outcome: object) -> NotNow | None:
-    if outcome is NotNow:
-        return NotNow()
-    return outcome if isinstance(outcome, NotNow) else None
-
-
-def run_claimed(
-    row: ScheduledNotification,
-    *,
-    token: str,
-    now: datetime,
-    wake_ups: list[datetime] | None = None,
-) -> str:
-    """Run one claimed row's handler; returns "sent", "declined", "failed" or "cancelled".
-    The moments the row is due next are added to `wake_ups` (or scheduled at once)."""
-    later = wake_ups.append if wake_ups is not None else (lambda moment: wake_up_at([moment]))
-    mine = ScheduledNotification.objects.filter(pk=row.pk, claim_token=token, state=State.SCHEDULED)
-    spec = NOTIFICATIONS.find(row.key)
-    subject = _subject(row, spec) if spec is not None and is_enabled(spec) else None
-    if subject is None:
-        mine.update(state=State.CANCELLED, claimed_until=None, claim_token="")
-        return "cancelled"
-
-    run = Run(row.key, now, row.next_due_at, row.anchor_at, row.sent_count, row.last_sent_at)
-    sent_count = row.sent_count + 1
-    finished = spec.interval_mins is None or sent_count >= spec.max_notifications
-    sent = {
-        "state": State.DONE if finished else State.SCHEDULED,
-        "sent_count": sent_count,
-        "last_sent_at": now,
-        "next_due_at": row.next_due_at if finished else now + timedelta(minutes=spec.interval_mins),
-        "claimed_until": None,
-        "claim_token": "",
-        "failures": 0,
-        "last_error": "",
-    }
-
-    def send() -> None:
-        with _running(run):
-            declined = _declined(spec.func(subject))
-        if declined is not None:
-            raise declined  # undo anything the handler did before declining
-        if not mine.update(**sent):
-            raise _ClaimLost
-
-    try:
-        try:
-            with transaction.atomic():
-                send()
-        except RuntimeError as error:
-            if "durable" not in str(error):
-                raise
-            # The handler calls a verb, which insists on its own transaction: run it outside
-            # ours. For such a handler a worker killed between its work and the record means
-            # the work is done again after the lease: at least once, not exactly once.
-            send()
-    except NotNow as declined:
-        retry_at = declined.at or now + (declined.retry_in or spec.decline_retry())
-        retry_at = max(retry_at, now + timedelta(seconds=1))
-        mine.update(next_due_at=retry_at, claimed_until=None, claim_token="")
-        later(retry_at)
-        return "declined"
-    except _ClaimLost:
-        logger.info(
-            "Notification %s (incident %s) was cancelled while sending", row.key, row.incident_id
-        )
-        return "cancelled"
-    except Exception as error:
-        failures = row.failures + 1
-        if failures >= MAX_FAILURES:
-            logger.exception(
-                "Notification %s for incident %s failed %s times; giving up",
-                row.key,
-                row.incident_id,
-                failures,
-            )
-            mine.update(
-                state=State.FAILED,
-                failures=failures,
-                last_error=repr(error)[:2000],
-                claimed_until=None,
-                claim_token="",
-            )
-            return "failed"
-        retry_at = now + backoff(failures)
-        logger.exception(
-            "Notification %s for incident %s failed; retrying at %s",
-            row.key,
-            row.incident_id,
-            retry_at.isoformat(),
-        )
-        mine.update(
-            next_due_at=retry_at,
-            failures=failures,
-            last_error=repr(error)[:2000],
-            claimed_until=None,
-            claim_token="",
-        )
-        later(retry_at)
-        return "failed"
-    if not finished:
-        later(now + timedelta(minutes=spec.interval_mins))
-    return "sent"
+                row.save(update_fields=["state", "anchor_at", "next_due_at", "sent_count"])
+            else:
+                continue
+            schedule_job(row)
+            scheduled += 1
+    return scheduled

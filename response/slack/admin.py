@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from response.core.admin import ReadOnlyAdmin
-from response.slack.models import CommsChannel, HeadlinePost, InboundDelivery, Job, SlackCache
+from response.slack.models import CommsChannel, HeadlinePost, InboundDelivery, SlackCache
 
 
 @admin.register(CommsChannel)
@@ -15,15 +15,6 @@ class CommsChannelAdmin(ReadOnlyAdmin):
 class HeadlinePostAdmin(ReadOnlyAdmin):
     list_display = ("incident", "channel_id", "message_ts", "posted_at")
     list_select_related = ("incident",)
-
-
-@admin.register(Job)
-class JobAdmin(ReadOnlyAdmin):
-    """The Slack work queue: what is waiting, what failed and why."""
-
-    list_display = ("id", "kind", "lane", "state", "attempts", "not_before", "last_error")
-    list_filter = ("state", "kind")
-    search_fields = ("lane", "key", "delivery_key")
 
 
 @admin.register(InboundDelivery)

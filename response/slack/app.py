@@ -1,10 +1,10 @@
-"""The single Bolt app. The HTTP view, the Socket Mode runner and the worker's event replay all
-dispatch through it, so every delivery meets the same middleware and listeners."""
+"""The single Bolt app. The HTTP view and the Socket Mode runner dispatch through it, so every
+interactive delivery meets the same middleware and listeners (response.slack.routes)."""
 
 from __future__ import annotations
 
 import logging
-import re
+import threading
 from functools import cache
 
 from django.conf import settings
@@ -12,9 +12,11 @@ from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 
-from response.slack.blocks import ids
-from response.slack.inbound import actions, commands, events, modals, shortcuts
-from response.slack.middleware import record_delivery
+from response import registry
+from response.slack import routes
+from response.slack.outbound.client import KeepAliveWebClient
+from response.slack.outbound.identity import identity
+from response.slack.outbound.outbox import learn_identity
 
 logger = logging.getLogger(__name__)
 
@@ -22,19 +24,11 @@ logger = logging.getLogger(__name__)
 REQUEST_PATH_TIMEOUT = 2.5
 
 
-def slack_is_configured() -> bool:
-    return bool(settings.SLACK_BOT_TOKEN)
-
-
 def authorize(enterprise_id, team_id, logger) -> AuthorizeResult:
     """Single-workspace authorisation from settings, without calling Slack on the request path.
-    The bot's own ids come from `auth.test`, fetched once by the worker and remembered."""
-    from response.slack.outbound.performers import cache_get
-
-    auth = cache_get("auth") or {}
+    The bot's own ids come from `auth.test`, asked once by the worker and remembered."""
+    auth = identity()
     if not auth:
-        from response.slack.outbound.outbox import learn_identity
-
         learn_identity()
     return AuthorizeResult(
         enterprise_id=enterprise_id,
@@ -61,56 +55,55 @@ def build_app() -> App:
     app = App(
         logger=bolt_logger,
         signing_secret=settings.SLACK_SIGNING_SECRET or "not-configured",
-        client=WebClient(
-            base_url=settings.SLACK_API_URL,
-            timeout=REQUEST_PATH_TIMEOUT,
-            retry_handlers=[],
-        ),
+        client=request_path_client(),
         authorize=authorize,
-        # Listeners only record and enqueue, so they run before the answer is sent: the answer
-        # then means "recorded", and nothing is left running in a thread when it is sent.
+        # Listeners only touch the database and queue Slack work, so they run before the answer
+        # is sent: the answer then means "done", and nothing is left running in a thread.
         process_before_response=True,
         token_verification_enabled=False,
         request_verification_enabled=True,
         raise_error_for_unhandled_request=False,
     )
-    register(app)
+    routes.register_listeners(app)
     return app
 
 
-def register(app: App) -> None:
-    """Wire the listeners, in a fixed order (Bolt runs the first listener that matches)."""
-    app.use(record_delivery)
-    app.command(settings.RESPONSE_SLASH_COMMAND)(commands.handle_slash_command)
-    app.view(ids.DECLARE_MODAL)(modals.submit_declare)
-    app.view(ids.EDIT_MODAL)(modals.submit_edit)
-    app.view(ids.FIELD_MODAL)(modals.submit_field)
-    app.view(ids.UPDATE_MODAL)(modals.submit_update)
-    app.view(re.compile(".+"))(modals.submit_plugin_modal)
-    app.view_closed(re.compile(".*"))(modals.ignore_closed)
-    app.shortcut(ids.DECLARE_SHORTCUT)(shortcuts.declare)
-    app.shortcut(ids.ADD_TO_TIMELINE_SHORTCUT)(shortcuts.add_to_timeline)
-    app.action(re.compile(".+"))(actions.handle_action)
-    app.event(re.compile(".+"))(events.handle_event)
-    app.error(log_error)
-
-
-def log_error(error, body, logger):
-    logger.exception("Slack listener failed: %s", error)
-
-
 def request_path_client() -> WebClient:
-    """For the one Slack call allowed before answering (views.open): short timeout, no retry."""
+    """For the one Slack call allowed before answering (views.open): short timeout, no retry,
+    over a kept-alive connection."""
     return _request_path_client(settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL)
 
 
 @cache
 def _request_path_client(token: str, base_url: str) -> WebClient:
-    return WebClient(
+    return KeepAliveWebClient(
         token=token, base_url=base_url, timeout=REQUEST_PATH_TIMEOUT, retry_handlers=[]
     )
 
 
-@cache
+_built: dict[tuple, App] = {}
+_lock = threading.Lock()
+
+
 def get_app() -> App:
-    return build_app()
+    """The app for the current settings and registries (a plugin registered later, or a test's
+    settings, get an app that routes to them)."""
+    key = (
+        registry.generation(),
+        settings.SLACK_BOT_TOKEN,
+        settings.SLACK_SIGNING_SECRET,
+        settings.SLACK_API_URL,
+        settings.RESPONSE_SLASH_COMMAND,
+    )
+    app = _built.get(key)
+    if app is None:
+        with _lock:
+            app = _built.get(key)
+            if app is None:
+                _built.clear()
+                app = _built[key] = build_app()
+    return app
+
+
+def forget() -> None:
+    _built.clear()

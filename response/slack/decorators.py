@@ -27,7 +27,7 @@ from response.notifications.registry import (
     recurring_notification,
     single_notification,
 )
-from response.slack.registry import Registry
+from response.registry import Registry
 
 __all__ = [
     "NOT_NOW",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,14 +11,11 @@ from django.views.decorators.http import require_POST
 from slack_bolt.adapter.django import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
 
-from response.slack.app import get_app
+from response.slack.app import forget, get_app
 from response.slack.inbound.validation import malformed_reason
+from response.slack.inbox import RefusedDelivery
 from response.slack.middleware import record
-
-
-@cache
-def _handler() -> SlackRequestHandler:
-    return SlackRequestHandler(get_app())
+from response.slack.outbound.identity import forget_identity
 
 
 @csrf_exempt
@@ -40,16 +36,29 @@ def slack_events(request: HttpRequest) -> HttpResponse:
     if problem := malformed_reason(request.content_type, request.body):
         return JsonResponse({"error": f"malformed request body: {problem}"}, status=400)
     if request.content_type == "application/json":
-        # Events API callbacks: verified, so record and queue them and answer, without Bolt.
-        # Bolt sees them on the worker, when the stored event is replayed through the app.
+        # Events API callbacks: verified, so record them as jobs and answer, without Bolt.
         body = json.loads(request.body)
         if body.get("type") == "event_callback":
-            record(body)
+            try:
+                record(body)
+            except RefusedDelivery as refused:
+                return JsonResponse({"error": f"refused: {refused}"}, status=400)
             return HttpResponse(status=200)
     return _handler().handle(request)
 
 
+_current: tuple[object, SlackRequestHandler] | None = None
+
+
+def _handler() -> SlackRequestHandler:
+    global _current
+    app = get_app()
+    if _current is None or _current[0] is not app:
+        _current = (app, SlackRequestHandler(app))
+    return _current[1]
+
+
 def reset() -> None:
-    """Forget the app built from the current settings (tests change them)."""
-    _handler.cache_clear()
-    get_app.cache_clear()
+    """Forget what was built from the current settings (tests change them)."""
+    forget()
+    forget_identity()

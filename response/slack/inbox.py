@@ -4,7 +4,11 @@ Every Events API delivery must be committed before Slack gets its answer, and co
 what an acknowledgement costs most, more so on SQLite, which has one writer at a time. Request
 threads hand their event to one writer thread and wait; the writer commits everything waiting
 in one transaction, so under load many deliveries share one commit instead of queueing for the
-write lock. Then, with the requests already answered, it nudges the worker once per lane.
+write lock. Then, with the requests already answered, it wakes the worker for their lanes.
+
+A delivery the database refuses must not fail the others that shared its commit: the view
+validates lengths and characters first (response.slack.inbound.validation), and if a batch
+fails anyway its rows are written one by one, so only the bad one is refused.
 
 (Request threads taking turns as the committer, with no writer thread, was tried too: as fast
 alone, but a third slower at 8 and 32 concurrent deliveries; docs/benchmarks.md.)
@@ -18,22 +22,32 @@ import queue
 import threading
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from response.slack.models import Job
+from response.engine.kinds import Priority
+from response.engine.models import Job
+from response.engine.queue import wake
 
 logger = logging.getLogger(__name__)
 
 MAX_BATCH = 200
-WAIT_SECONDS = 10  # well inside Slack's 3 s only matters for the fast path; this is a backstop
+WAIT_SECONDS = 10  # a backstop: a commit takes milliseconds
 IDLE_CLOSE_SECONDS = 1.0  # release the database connection when nothing arrives for this long
 
+# Written out rather than through the ORM: building each INSERT through the ORM costs more than
+# the rest of an acknowledgement together (docs/benchmarks.md). The job is a SlackEvent
+# (response.slack.inbound.delivered) whose payload is {"body": <the envelope>}.
 _INSERT = (
-    "INSERT INTO {table} (lane, delivery_key, kind, payload, state, attempts, not_before, "
-    "last_error, result, created_at) VALUES (%s, %s, 'slack_event', %s, 'pending', 0, %s, '', "
-    "%s, %s) ON CONFLICT (delivery_key) DO NOTHING RETURNING id"
+    "INSERT INTO {table} (kind, lane, delivery_key, payload, priority, state, attempts, "
+    "failures, not_before, claimed_by, waiting_on, last_error, result, created_at) "
+    "VALUES ('slack.event', %s, %s, %s, {priority}, 'pending', 0, 0, %s, '', '', '', '{{}}', %s) "
+    "ON CONFLICT (delivery_key) DO NOTHING RETURNING id"
 )
+
+
+class RefusedDelivery(Exception):
+    """The database would not store this delivery (the others of its batch were stored)."""
 
 
 @dataclass
@@ -53,8 +67,9 @@ class EventInbox:
         self._start_lock = threading.Lock()
 
     def record(self, *, lane: str, key: str, body: dict) -> bool:
-        """Commit the event as a job; False if its key was recorded before (a redelivery)."""
-        pending = _Pending(lane=lane, key=key, payload=json.dumps(body))
+        """Commit the event as a job; False if its key was recorded before (a redelivery).
+        Raises RefusedDelivery when the database refuses it."""
+        pending = _Pending(lane=lane, key=key, payload=json.dumps({"body": body}))
         self._ensure_writer()
         self._queue.put(pending)
         if not pending.done.wait(WAIT_SECONDS):
@@ -98,16 +113,15 @@ class EventInbox:
             batch = [p for p in batch if p.key]
             try:
                 self._write(batch)
-            except BaseException as error:  # every waiting request must hear about it
+            except BaseException as error:
                 logger.exception("Could not record %s Slack events", len(batch))
                 for pending in batch:
-                    pending.error = error
+                    pending.error = pending.error or error
                 connection.close()
             finally:
                 for pending in batch:
                     pending.done.set()
-            if not any(p.error for p in batch):
-                self._nudge({p.lane for p in batch if p.inserted})
+            self._wake({p.lane for p in batch if p.inserted})
             if markers:
                 connection.close()
                 for marker in markers:
@@ -116,23 +130,37 @@ class EventInbox:
     def _write(self, batch: list[_Pending]) -> None:
         if not batch:
             return
-        # Written out rather than through the ORM: building each INSERT through the ORM costs
-        # more than the rest of an acknowledgement together (docs/benchmarks.md).
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        sql = _INSERT.format(table=connection.ops.quote_name(Job._meta.db_table))
-        with transaction.atomic(), connection.cursor() as cursor:
+        try:
+            with transaction.atomic():
+                self._insert(batch)
+        except DatabaseError:
+            if len(batch) == 1:
+                raise
+            # One bad row fails the whole commit: write them one by one, refusing only it.
+            logger.warning("A batch of %s events failed; writing them one by one", len(batch))
             for pending in batch:
-                cursor.execute(sql, [pending.lane, pending.key, pending.payload, now, "{}", now])
+                pending.inserted = False
+                try:
+                    with transaction.atomic():
+                        self._insert([pending])
+                except DatabaseError as error:
+                    pending.error = RefusedDelivery(str(error).splitlines()[0][:200])
+
+    def _insert(self, batch: list[_Pending]) -> None:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        sql = _INSERT.format(
+            table=connection.ops.quote_name(Job._meta.db_table), priority=int(Priority.INBOUND)
+        )
+        with connection.cursor() as cursor:
+            for pending in batch:
+                cursor.execute(sql, [pending.lane, pending.key, pending.payload, now, now])
                 pending.inserted = cursor.fetchone() is not None
 
-    def _nudge(self, lanes: set[str]) -> None:
-        from response.slack.jobs import kick
-
-        for lane in lanes:
-            try:
-                kick(lane)
-            except Exception:  # the sweep re-nudges lanes whose nudge was lost
-                logger.exception("Could not nudge the worker for %s", lane)
+    def _wake(self, lanes: set[str]) -> None:
+        if not lanes:
+            return
+        now = timezone.now()
+        wake({lane: (Priority.INBOUND, now) for lane in lanes})
 
 
 EVENT_INBOX = EventInbox()

@@ -1,11 +1,11 @@
-"""Bolt middleware: recognise redeliveries, and move events off the request path.
+"""Recognise redeliveries, and move events off the request path.
 
 Every delivery is recorded under a key unique to it (an event's `event_id`; an interaction's
 `trigger_id`, or its view and hash). A second delivery with the same key is acknowledged and
-dropped. Events API callbacks are stored and queued for the worker, then acknowledged at once;
-the worker replays them through the same Bolt app (see `process_event`). Commands and
-interactions run in the request: they answer the person who typed or clicked, and only touch the
-database (their Slack output is queued too), except `views.open`, which cannot wait.
+dropped. Events API callbacks become jobs (response.slack.inbound.delivered), committed before
+the answer; commands and interactions run in the request: they answer the person who typed or
+clicked, and only touch the database (their Slack output is queued too), except `views.open`,
+which cannot wait.
 """
 
 from __future__ import annotations
@@ -15,13 +15,11 @@ import logging
 from django.db import IntegrityError, transaction
 from slack_bolt import BoltRequest, BoltResponse
 
+from response.slack.inbound.validation import event_problem
 from response.slack.inbox import EVENT_INBOX
 from response.slack.models import InboundDelivery
 
 logger = logging.getLogger(__name__)
-
-# Set in the context of a replayed event, so the middleware lets it through to the listeners.
-REPLAY = "response_replay"
 
 
 def delivery_key(body: dict) -> str | None:
@@ -40,6 +38,7 @@ def delivery_key(body: dict) -> str | None:
 
 
 def event_lane(event: dict) -> str:
+    """Events of one channel are handled in order (a pin before its unpin)."""
     channel = event.get("channel") or (event.get("item") or {}).get("channel")
     if isinstance(channel, dict):
         channel = channel.get("id")
@@ -47,7 +46,7 @@ def event_lane(event: dict) -> str:
 
 
 def record(body: dict) -> bool:
-    """Record a delivery under its key (an event: queued for the worker too). False when the key
+    """Record a delivery under its key (an event: as a job for the worker). False when the key
     was seen before: a redelivery, to acknowledge and drop."""
     key = delivery_key(body)
     if key is None:
@@ -65,7 +64,7 @@ def record(body: dict) -> bool:
 
 def record_event(body: dict, key: str) -> bool:
     """The hot path of every Events API delivery: the event becomes a job (carrying its unique
-    delivery key), committed before the answer; the worker is nudged afterwards."""
+    delivery key), committed before the answer; the worker is woken afterwards."""
     inserted = EVENT_INBOX.record(lane=event_lane(body.get("event") or {}), key=key, body=body)
     if not inserted:
         logger.info("Ignoring a redelivery of %s", key)
@@ -73,9 +72,14 @@ def record_event(body: dict, key: str) -> bool:
 
 
 def record_delivery(req: BoltRequest, resp: BoltResponse, next):
-    """Bolt middleware (Socket Mode, and HTTP commands and interactions)."""
-    if req.context.get(REPLAY):
-        return next()
+    """Bolt middleware (Socket Mode, and HTTP commands and interactions; HTTP events are
+    recorded by the view before Bolt, response.slack.http)."""
+    if req.body.get("type") == "event_callback":
+        event = req.body.get("event")
+        problem = event_problem(event) if isinstance(event, dict) else "no event"
+        if problem or not isinstance(req.body.get("event_id"), str):
+            logger.warning("Dropping an event Slack would not send: %s", problem or "no event_id")
+            return BoltResponse(status=200, body="")
     first_time = record(req.body)
     if not first_time or req.body.get("type") == "event_callback":
         return BoltResponse(status=200, body="")

@@ -1,4 +1,4 @@
-"""What the Slack adapter remembers: channels, headline posts, deliveries in and out."""
+"""What the Slack adapter remembers: channels, headline posts, interactions delivered, and small\nfacts learned from Slack. (Delivered events and Slack calls are jobs: response.engine.)"""
 
 from __future__ import annotations
 
@@ -65,58 +65,6 @@ class InboundDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
-
-
-class Job(models.Model):
-    """One piece of Slack work waiting for the worker: a Web API call to make (outbound), or a
-    delivered event to process (inbound).
-
-    Jobs in the same `lane` run strictly in id order: a message and its later edits land in order,
-    a pin and its unpin are processed in order. Outbound lanes are per incident, so a Slack method
-    that hangs or a rate limit holds up one incident, not the others; inbound lanes are per channel,
-    so a Slack outage never delays recording a pin. Pending jobs with the same `key` coalesce: ten
-    edits of an incident cost one `chat.update`, rendered from the incident as it is when sent.
-    """
-
-    class State(models.TextChoices):
-        PENDING = "pending"
-        DONE = "done"
-        FAILED = "failed"
-
-    lane = models.CharField(max_length=64)
-    key = models.CharField(max_length=200, null=True, blank=True)
-    # For a delivered event: its event_id, kept for good, so a redelivery is recognised.
-    delivery_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
-    kind = models.CharField(max_length=64)
-    payload = models.JSONField(default=dict)
-    state = models.CharField(max_length=16, choices=State, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    not_before = models.DateTimeField(default=timezone.now)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True, default="")
-    result = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    done_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["key"],
-                condition=models.Q(state="pending", key__isnull=False),
-                name="unique_pending_job_key",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(state__in=["pending", "done", "failed"]),
-                name="job_state_valid",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["state", "lane", "id"], name="job_lane_head"),
-            models.Index(fields=["state", "not_before"], name="job_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} [{self.lane}] {self.state}"
 
 
 class SlackCache(models.Model):

@@ -7,11 +7,13 @@ import importlib
 from django.conf import settings
 
 BUILTIN = [
-    "response.slack.outbound.performers",
+    "response.slack.outbound.calls",
+    "response.slack.outbound.places",
+    "response.slack.inbound.delivered",
     "response.slack.inbound.events",
     "response.slack.inbound.builtin_commands",
     "response.slack.inbound.builtin_actions",
-    "response.notifications.builtin",
+    "response.slack.reminders",
 ]
 
 _loaded: list[str] = []

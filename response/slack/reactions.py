@@ -1,5 +1,5 @@
-"""How Slack follows the incident: a receiver of the core's after-commit announcements that
-queues the Slack work each change needs. It never calls Slack itself."""
+"""How Slack follows the incident: a receiver of the core's announcements that queues the Slack
+work each change needs, in the transaction of the change. It never calls Slack itself."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
                 incident_data(incident, with_plugin_buttons=False), site_url=settings.SITE_URL
             ),
         )
-        # The lead is asked to write it up by response.notifications.builtin.write_up.
+        # The lead is asked to write it up by response.slack.reminders.write_up.
     elif kind == "reopened":
         post(
             incident.pk,

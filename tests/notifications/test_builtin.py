@@ -8,9 +8,10 @@ import pytest
 
 from response.core import verbs
 from response.core.verbs import get_or_create_external_user
+from response.engine.models import Job
 from response.notifications.models import ScheduledNotification
 from response.notifications.scheduler import run_due_notifications
-from response.slack.models import CommsChannel, Job
+from response.slack.models import CommsChannel
 from tests.notifications.helpers import NO_LEAD, UPDATE_DUE
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +125,7 @@ def test_the_write_up_request_goes_to_the_reporter_when_nobody_led(
     verbs.complete_action(done)
     committed(verbs.resolve_incident, incident)
     run_due_notifications()
-    [dm] = [j for j in Job.objects.filter(kind="dm") if "write it up" in j.payload["text"]]
+    [dm] = [j for j in Job.objects.filter(kind="slack.dm") if "write it up" in j.payload["text"]]
     assert dm.payload["user_id"] == "U0ALICE"
     assert "Add an alert" in str(dm.payload["blocks"])
     assert "Already done" not in str(dm.payload["blocks"])

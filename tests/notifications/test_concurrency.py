@@ -14,8 +14,9 @@ from django.db import connection
 from django.utils import timezone
 
 from response.core import verbs
+from response.engine.models import Job
 from response.notifications.models import ScheduledNotification
-from response.slack.models import CommsChannel, Job
+from response.slack.models import CommsChannel
 from tests.notifications.helpers import NO_LEAD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +105,7 @@ def test_two_worker_processes_send_each_due_notification_exactly_once(tmp_path):
     assert sum(r["sent"] for r in reports) == INCIDENTS, reports
     messages = [
         job.payload["incident_id"]
-        for job in Job.objects.filter(kind="comms_message")
+        for job in Job.objects.filter(kind="slack.comms_message")
         if NO_LEAD in job.payload["text"]
     ]
     assert sorted(messages) == sorted(i.pk for i in incidents)

@@ -108,7 +108,7 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
 def test_a_slack_outage_during_a_due_reminder_delays_it_but_it_is_sent_once(
     slack, worker, time_machine
 ):
-    from response.slack.models import Job
+    from response.engine.models import Job
 
     time_machine.move_to(START, tick=True)
     incident, channel_id = declare_in_slack(slack)
@@ -126,7 +126,7 @@ def test_a_slack_outage_during_a_due_reminder_delays_it_but_it_is_sent_once(
     [job] = slack.wait_for(
         lambda: [
             j
-            for j in Job.objects.filter(kind="comms_message", attempts__gte=2)
+            for j in Job.objects.filter(kind="slack.comms_message", attempts__gte=2)
             if NO_LEAD in j.payload["text"]
         ],
         timeout=20,
@@ -157,8 +157,9 @@ def test_a_switched_off_nudge_is_never_sent(slack, worker, time_machine, setting
 def test_a_reminder_claimed_by_a_worker_that_died_is_sent_once_its_lease_expires(
     slack, worker, time_machine
 ):
-    from response.notifications.scheduler import LEASE, claim_due
     from response.notifications.tasks import notifications_tick_task
+
+    from response.notifications.scheduler import LEASE, claim_due
 
     time_machine.move_to(START, tick=True)
     incident, channel_id = declare_in_slack(slack)

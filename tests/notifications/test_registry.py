@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from response.notifications import builtin
-from response.notifications.messages import render_no_severity, render_write_up
 from response.notifications.registry import (
     NOTIFICATIONS,
     NotificationSpec,
@@ -14,9 +12,11 @@ from response.notifications.registry import (
     recurring_notification,
     single_notification,
 )
+from response.registry import AlreadyRegistered
+from response.slack import reminders as builtin
 from response.slack.blocks import ids
 from response.slack.blocks.data import SeverityChoice
-from response.slack.registry import AlreadyRegistered
+from response.slack.blocks.reminders import render_no_severity, render_write_up
 
 
 def spec_of(func) -> NotificationSpec:
@@ -84,7 +84,7 @@ def test_the_severity_picker_offers_each_severity_by_slug():
 
 
 def test_the_write_up_request_lists_open_actions_and_escapes_them():
-    from response.notifications.messages import ActionLine
+    from response.slack.blocks.reminders import ActionLine
 
     text, blocks = render_write_up(
         3,

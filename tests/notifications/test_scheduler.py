@@ -181,7 +181,7 @@ def test_a_handler_that_keeps_failing_is_given_up(time_machine, register, declar
 
 def test_what_a_failing_handler_enqueued_is_rolled_back(time_machine, register, declare):
     """The handler's work commits with the send: a failure half-way leaves nothing behind."""
-    from response.slack.models import Job
+    from response.engine.models import Job
     from response.slack.outbound.outbox import post_to_incident_channel
 
     time_machine.move_to(T0, tick=False)

@@ -1,74 +1,49 @@
 """Fixtures for Slack tests: a fakeslack workspace wired to Response's real HTTP endpoint (or
-Socket Mode), and a real Huey consumer running the worker in threads."""
+Socket Mode), and the real work engine running in threads."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from huey.consumer import Consumer
+from django.utils import timezone
 
 from fakeslack import FakeSlack
+from response.engine.models import Job
+from response.engine.pool import Engine
 from response.slack import http
 from response.slack.inbox import EVENT_INBOX
-from response.slack.models import Job
-
-
-class ThreadConsumer(Consumer):
-    """Huey's own consumer, run in a thread: signal handlers belong to the main thread."""
-
-    def _set_signal_handlers(self):
-        pass
 
 
 @dataclass
 class Worker:
-    consumer: ThreadConsumer
-    thread: threading.Thread
+    engine: Engine
 
     def idle(self, timeout: float = 10.0) -> bool:
-        """Wait until no Slack job is pending and none is due (for negative assertions)."""
+        """Wait until no job is due or running (for negative assertions). Jobs due later (a
+        reminder tomorrow) do not count."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if not Job.objects.filter(state=Job.State.PENDING).exists():
+            if self._quiet():
                 time.sleep(0.05)
-                if not Job.objects.filter(state=Job.State.PENDING).exists():
+                if self._quiet():
                     return True
             time.sleep(0.05)
         return False
 
+    def _quiet(self) -> bool:
+        due = Job.objects.filter(state=Job.State.PENDING, not_before__lte=timezone.now())
+        return self.engine.idle() and not due.exists()
+
 
 @pytest.fixture
 def worker(transactional_db) -> Iterator[Worker]:
-    from huey.contrib.djhuey import HUEY
-
-    from response.serving import create_consumer  # noqa: F401  (registers the tasks)
-
-    HUEY.flush()
-    consumer = HUEY.create_consumer(
-        workers=4,
-        worker_type="thread",
-        periodic=False,
-        initial_delay=0.02,
-        backoff=1.0,
-        max_delay=0.05,
-        check_worker_health=False,
-    )
-    consumer.__class__ = ThreadConsumer
-    thread = threading.Thread(target=consumer.run, name="test-huey", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not all(process.is_alive() for _, process in consumer.worker_threads):
-        assert time.monotonic() < deadline, "the worker did not start"
-        time.sleep(0.01)
-    yield Worker(consumer, thread)
-    consumer.stop(graceful=True)
-    consumer.stop_flag.set()
-    thread.join(timeout=10)
-    HUEY.flush()
+    """The work engine's threads, in this process (as `response run` runs them)."""
+    engine = Engine(threads=4, sweep_seconds=0.5).start()
+    yield Worker(engine)
+    engine.stop()
     EVENT_INBOX.release_connection()
 
 

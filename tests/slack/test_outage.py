@@ -4,7 +4,8 @@ import pytest
 
 from response.core import verbs
 from response.core.models import Incident, TimelineEvent
-from response.slack.models import CommsChannel, Job
+from response.engine.models import Job
+from response.slack.models import CommsChannel
 from response.slack.people import slack_user
 from tests.slack.helpers import declare_in_slack, headline_blocks
 
@@ -35,7 +36,7 @@ def test_everything_lands_once_and_in_order_after_an_outage(slack, worker, mode)
     assert texts == [f"progress note {n}" for n in range(1, 6)]
     blocks = str(headline_blocks(slack, incident))
     assert "Critical" in blocks and f"<@{slack.user_id('bob')}>" in blocks
-    assert not Job.objects.filter(state="failed").exists()
+    assert not Job.objects.filter(state="dead").exists()
     assert Incident.objects.get(pk=incident.pk).severity.slug == "critical"
 
 

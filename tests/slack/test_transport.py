@@ -10,7 +10,8 @@ import pytest
 
 from fakeslack import signature
 from response.core.models import Incident, TimelineEvent
-from response.slack.models import InboundDelivery, Job
+from response.engine.models import Job
+from response.slack.models import InboundDelivery
 from tests.slack.helpers import declare_in_slack
 
 

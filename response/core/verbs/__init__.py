@@ -1,5 +1,10 @@
 """One function per verb. Each validates, writes the change with its timeline entry and audit row
-in one transaction, and announces it after commit (see `response.core.events`)."""
+atomically, and announces it (see `response.core.events`).
+
+Verbs join the caller's transaction (`transaction.atomic(savepoint=False)`), so they compose: a
+boundary that changes several things at once (a modal, an API request, a job) opens one
+transaction around them and they commit, or fail, together. Alone, a verb is its own
+transaction."""
 
 from response.core.verbs._common import UNSET, Actor
 from response.core.verbs.followup import (

@@ -1,11 +1,13 @@
-"""Buttons and menus: one listener, dispatching on the action id through the registry."""
+"""Buttons and menus: the context an @action_handler gets, and the Bolt listener around it."""
 
 from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+
 from response.core.errors import ResponseError
-from response.slack.decorators import ACTION_HANDLERS, ActionContext
+from response.slack.decorators import ActionContext
 from response.slack.inbound.context import APOLOGY, incident_for_action, tell
 
 logger = logging.getLogger(__name__)
@@ -37,16 +39,15 @@ def action_context(body: dict, action: dict) -> ActionContext:
     )
 
 
-def handle_action(ack, body):
-    ack()
-    for action in body.get("actions") or []:
-        handler = ACTION_HANDLERS.find(action.get("action_id", ""))
-        if handler is None:
-            logger.info("No handler for action %s", action.get("action_id"))
-            continue
+def listener(handler):
+    """The Bolt listener for one action id: build the context, call the handler, answer."""
+
+    def run_action_handler(ack, body, action):
+        ack()
         context = action_context(body, action)
         try:
-            handler(context)
+            with transaction.atomic():
+                handler(context)
         except ResponseError as error:
             tell(context.user_id, f"⚠️ {error.message}", channel_id=context.channel_id)
         except Exception:
@@ -56,3 +57,5 @@ def handle_action(ack, body):
                 context.incident.pk if context.incident else None,
             )
             tell(context.user_id, APOLOGY, channel_id=context.channel_id)
+
+    return run_action_handler

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 
 from response.core.errors import ResponseError
 from response.core.models import Incident
@@ -45,7 +46,9 @@ def run_incident_command(incident: Incident, user_id: str, text: str) -> Command
         hint = f"I don't know how to help with `{name}`." if name else "What can I do for you?"
         return CommandOutcome(False, False, f"❓ {hint} Try `help` to see what I can do.")
     try:
-        handled, reply = spec.func(Incident.objects.get(pk=incident.pk), user_id, rest)
+        # A savepoint: a command that fails leaves nothing half-done behind it.
+        with transaction.atomic():
+            handled, reply = spec.func(Incident.objects.get(pk=incident.pk), user_id, rest)
     except ResponseError as error:
         return CommandOutcome(True, False, f"⚠️ {error.message}")
     except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from response.core import verbs
@@ -17,7 +18,6 @@ from response.slack.blocks.modals import (
     render_field_modal,
     render_update_modal,
 )
-from response.slack.decorators import MODAL_HANDLERS
 from response.slack.inbound.context import APOLOGY, tell
 from response.slack.inbound.forms import view_metadata, view_values
 from response.slack.outbound.outbox import confirm_declaration
@@ -173,24 +173,24 @@ def submit_update(ack, body, view):
     ack()
 
 
-def submit_plugin_modal(ack, body, view):
-    handler = MODAL_HANDLERS.find(view.get("callback_id") or "")
-    if handler is None:
+def plugin_submission(callback_id: str, handler):
+    """The Bolt listener for a @modal_handler: `handler(user_id, values, metadata, payload)`
+    may return {block_id: error} to show in the modal."""
+
+    def submit_plugin_modal(ack, body, view):
+        user_id = body["user"]["id"]
+        try:
+            with transaction.atomic():
+                errors = handler(user_id, view_values(view), view_metadata(view), body)
+        except ResponseError as error:
+            errors = {next(iter(view_values(view)), "x"): error.message}
+        except Exception:
+            logger.exception("Modal handler for %s failed", callback_id)
+            ack()
+            tell(user_id, APOLOGY)
+            return None
+        if errors:
+            return ack(response_action="errors", errors=errors)
         return ack()
-    user_id = body["user"]["id"]
-    try:
-        errors = handler(user_id, view_values(view), view_metadata(view), body)
-    except ResponseError as error:
-        errors = {next(iter(view_values(view)), "x"): error.message}
-    except Exception:
-        logger.exception("Modal handler for %s failed", view.get("callback_id"))
-        ack()
-        tell(user_id, APOLOGY)
-        return None
-    if errors:
-        return ack(response_action="errors", errors=errors)
-    return ack()
 
-
-def ignore_closed(ack):
-    ack()
+    return submit_plugin_modal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from response.slack.outbound.performers import cache_get
+from response.slack.outbound.identity import identity
 from response.slack.people import slack_user_or_none
 
 
@@ -19,7 +19,7 @@ def ts_to_datetime(ts: str) -> datetime:
 def permalink(channel_id: str, ts: str, message: dict) -> str:
     if message.get("permalink"):
         return message["permalink"]
-    base = (cache_get("auth") or {}).get("url") or "https://slack.com/"
+    base = identity().get("url") or "https://slack.com/"
     return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
 
 

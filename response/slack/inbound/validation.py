@@ -16,6 +16,22 @@ INTERACTIVE = {
     "block_suggestion",
 }
 EVENT_ENVELOPES = {"url_verification", "event_callback", "app_rate_limited"}
+# Longest id kept in a column (a Slack id is about 11 characters; event ids about 12).
+MAX_ID_LENGTH = 100
+# Event fields that are strings whenever Slack sends them.
+EVENT_STRINGS = (
+    "type",
+    "subtype",
+    "user",
+    "ts",
+    "event_ts",
+    "thread_ts",
+    "text",
+    "reaction",
+    "bot_id",
+    "channel_id",
+    "tab",
+)
 
 
 def _is_str(value: Any) -> bool:
@@ -59,8 +75,38 @@ def _json_envelope_problem(text: str) -> str | None:
         event = body.get("event")
         if not _is_str(body.get("event_id")):
             return "event_callback without an event_id"
-        if not isinstance(event, dict) or not _is_str(event.get("type")):
+        if len(body["event_id"]) > MAX_ID_LENGTH:
+            return "an event_id longer than any Slack makes"
+        if "\\u0000" in text.lower():
+            return "a NUL character"  # no database stores one in text
+        if not isinstance(event, dict):
             return "event_callback without an event"
+        return event_problem(event)
+    return None
+
+
+def event_problem(event: dict) -> str | None:
+    """Why an event's fields cannot be Slack's (a number where Slack sends a string...)."""
+    if not _is_str(event.get("type")):
+        return "an event without a type"
+    for name in EVENT_STRINGS:
+        if name in event and event[name] is not None and not isinstance(event[name], str):
+            return f"an event whose {name} is not a string"
+    for name in ("user", "channel_id"):
+        if len(event.get(name) or "") > MAX_ID_LENGTH:
+            return f"an event whose {name} is longer than any Slack id"
+    channel = event.get("channel")
+    if isinstance(channel, dict):
+        channel = channel.get("id")
+    if channel is not None and not (isinstance(channel, str) and len(channel) <= MAX_ID_LENGTH):
+        return "an event whose channel is not a Slack channel id"
+    for name in ("item", "message", "previous_message"):
+        if name in event and not isinstance(event[name], dict):
+            return f"an event whose {name} is not an object"
+    item = event.get("item") or {}
+    for name in ("channel", "ts", "type"):
+        if name in item and not isinstance(item[name], str):
+            return f"an event whose item {name} is not a string"
     return None
 
 

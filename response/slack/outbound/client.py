@@ -1,20 +1,33 @@
 """The only place that calls the Slack Web API. Thin: one call, an explicit timeout, no retries
-and no sleeping here. Retrying belongs to the job that made the call (see response.slack.jobs)."""
+and no sleeping here. Retrying belongs to the job that made the call (response.engine).
+
+Calls go through slack_sdk's `WebClient` (its argument handling, its errors) over one persistent
+HTTP connection per thread, instead of a new TCP (and TLS) connection per call.
+"""
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
+import select
+import ssl
+import threading
 import urllib.error
 from functools import cache
+from urllib.parse import urlsplit
+from urllib.request import Request
 
 from django.conf import settings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from response.slack.jobs import Failed, Retry
+from response.engine import health
+from response.engine.kinds import Failed, Retry
 
 logger = logging.getLogger(__name__)
+
+SLACK = "slack"  # the remote service's name, for response.engine.health
 
 # Errors that are Slack's fault and may pass.
 TRANSIENT_ERRORS = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -34,14 +47,76 @@ class Permanent(Failed):
         self.error = error
 
 
+class KeepAliveWebClient(WebClient):
+    """slack_sdk's WebClient, sending each request over this thread's open connection.
+
+    A connection the server closed while idle is noticed before it is used (its socket reads as
+    ready), and replaced. A request that fails on the wire is not resent here: Slack may have
+    applied it, and only the job that made it can tell (it reconciles before trying again)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections = threading.local()
+
+    def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict:
+        if self.proxy:
+            return super()._perform_urllib_http_request_internal(url, req)
+        parts = urlsplit(url)
+        connection = self._connection(parts.scheme, parts.netloc)
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        try:
+            connection.request(
+                req.get_method(), path, body=req.data, headers=dict(req.header_items())
+            )
+            response = connection.getresponse()
+            body = response.read()
+        except BaseException:
+            connection.close()
+            raise
+        if response.will_close:
+            connection.close()
+        charset = response.headers.get_content_charset() or "utf-8"
+        return {"status": response.status, "headers": response.headers, "body": body.decode(charset)}
+
+    def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        pool: dict = self._connections.__dict__.setdefault("pool", {})
+        connection = pool.get((scheme, netloc))
+        if connection is not None and _closed_by_peer(connection):
+            connection.close()
+        if connection is None:
+            if scheme == "https":
+                context = self.ssl or ssl.create_default_context()
+                connection = http.client.HTTPSConnection(
+                    netloc, timeout=self.timeout, context=context
+                )
+            else:
+                connection = http.client.HTTPConnection(netloc, timeout=self.timeout)
+            pool[(scheme, netloc)] = connection
+        return connection
+
+
+def _closed_by_peer(connection: http.client.HTTPConnection) -> bool:
+    """An idle keep-alive socket that is readable has been closed by the server (or is broken)."""
+    sock = connection.sock
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
+
+
 @cache
 def _client(token: str, base_url: str, timeout: float) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
+    return KeepAliveWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
-def web_client() -> WebClient:
+def web_client(*, timeout: float | None = None) -> WebClient:
     return _client(
-        settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL, settings.RESPONSE_SLACK_TIMEOUT
+        settings.SLACK_BOT_TOKEN,
+        settings.SLACK_API_URL,
+        timeout if timeout is not None else settings.RESPONSE_SLACK_TIMEOUT,
     )
 
 
@@ -57,21 +132,35 @@ def call(method: str, **arguments) -> dict:
             response = function(**arguments)
         else:
             response = client.api_call(method, json=arguments)
-        return dict(response.data) if isinstance(response.data, dict) else {}
     except SlackApiError as error:
         status = error.response.status_code
         code = error.response.get("error", "") if isinstance(error.response.data, dict) else ""
         if status == 429 or code == "ratelimited":
-            retry_after = float(error.response.headers.get("Retry-After", 1) or 1)
-            raise RateLimited(f"{method}: rate limited", delay=retry_after) from None
+            headers = error.response.headers or {}
+            retry_after = headers.get("Retry-After") or headers.get("retry-after") or 1
+            health.answered(SLACK)  # it answered: it is up, only busy
+            raise RateLimited(f"{method}: rate limited", delay=float(retry_after)) from None
         if status >= 500 or code in TRANSIENT_ERRORS:
-            raise Transient(f"{method}: HTTP {status} {code}") from None
+            raise Transient(f"{method}: HTTP {status} {code}", remote=SLACK) from None
+        health.answered(SLACK)
         raise Permanent(method, code or f"HTTP {status}") from None
     except (
         urllib.error.URLError,
+        http.client.HTTPException,
         TimeoutError,
-        ConnectionError,
+        OSError,
         json.JSONDecodeError,
         SlackClientError,
     ) as error:
-        raise Transient(f"{method}: {error!r}") from None
+        raise Transient(f"{method}: {error!r}", remote=SLACK) from None
+    health.answered(SLACK)
+    return dict(response.data) if isinstance(response.data, dict) else {}
+
+
+def probe() -> None:
+    """Is Slack there? (`auth.test`: cheap, no side effect.) Raises when it is not."""
+    try:
+        web_client(timeout=5).auth_test()
+    except SlackApiError as error:
+        if error.response.status_code >= 500:
+            raise

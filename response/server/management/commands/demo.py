@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from response import demo
-from response.serving import WebServer, create_consumer
+from response.server import demo
+from response.server.processes import StopSignals, WebServer, Worker
 
 logger = logging.getLogger("response")
 HINT = (
@@ -36,6 +36,13 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="skip `migrate`")
 
     def handle(self, *args, host, port, slack_port, no_migrate, **options):
+        stop = StopSignals()
+        try:
+            self._run(host, port, slack_port, no_migrate, stop)
+        finally:
+            stop.restore()
+
+    def _run(self, host, port, slack_port, no_migrate, stop: StopSignals) -> None:
         if os.environ.get("RESPONSE_DEMO") != "1" or not settings.SLACK_API_URL.startswith(
             f"http://127.0.0.1:{slack_port}/"
         ):
@@ -49,6 +56,8 @@ class Command(BaseCommand):
 
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        if stop.requested.is_set():
+            return
         self._demo_login()
         data_dir = Path(settings.DATA_DIR)
         credentials = demo.demo_credentials(data_dir)
@@ -77,7 +86,8 @@ class Command(BaseCommand):
         local = demo._local_host(host)
         slack.configure_app(request_url=f"http://{local}:{server.port}/slack/events")
         http.reset()
-        consumer = create_consumer()
+        worker = Worker()
+        worker.start()
         server.serve_in_thread()
         stop_saving = threading.Event()
         saver = threading.Thread(
@@ -101,12 +111,12 @@ class Command(BaseCommand):
         )
         self.stdout.write("Press Ctrl-C to stop.")
         try:
-            # The consumer owns the main thread: it installs the signal handlers for a clean stop.
-            consumer.run()
+            stop.wait()
         finally:
             stop_saving.set()
             saver.join(timeout=5)
             server.close()
+            worker.stop()
             persist.save(slack, saved)
             slack.stop()
             self.stdout.write("Stopped; the demo's data is kept in " + str(settings.DATA_DIR))

@@ -14,7 +14,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from response.core.models import Action, Incident
-from response.notifications.messages import (
+from response.notifications.registry import NotNow, Phase, notification_options
+from response.notifications.scheduler import current_run
+from response.notifications.workhours import in_working_hours, next_working_time, zone_of
+from response.slack.blocks.headline import incident_url
+from response.slack.blocks.reminders import (
     ActionLine,
     render_long_running,
     render_no_lead,
@@ -24,10 +28,6 @@ from response.notifications.messages import (
     render_update_due,
     render_write_up,
 )
-from response.notifications.registry import NotNow, Phase, notification_options
-from response.notifications.scheduler import current_run
-from response.notifications.workhours import in_working_hours, next_working_time, zone_of
-from response.slack.blocks.headline import incident_url
 from response.slack.blocks.text import human_duration
 from response.slack.decorators import recurring_notification, single_notification
 from response.slack.outbound import outbox

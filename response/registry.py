@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+# Bumped by every change to any registry, so that what is built from them (the Bolt app's
+# listeners) can tell it is out of date.
+_changes = itertools.count(1)
+_generation = 0
+
+
+def generation() -> int:
+    """A number that changes whenever any registry changes."""
+    return _generation
+
+
+def _changed() -> None:
+    global _generation
+    _generation = next(_changes)
 
 
 class AlreadyRegistered(Exception):
@@ -19,6 +35,7 @@ class Registry[T]:
         if key in self._entries:
             raise AlreadyRegistered(f"A {self.what} named {key!r} is already registered.")
         self._entries[key] = value
+        _changed()
         return value
 
     def get(self, key: str) -> T:
@@ -40,7 +57,8 @@ class Registry[T]:
         return list(self._entries.values())
 
     def unregister(self, key: str) -> None:
-        self._entries.pop(key, None)
+        if self._entries.pop(key, None) is not None:
+            _changed()
 
     @contextmanager
     def isolated(self) -> Iterator[None]:
@@ -50,6 +68,7 @@ class Registry[T]:
             yield
         finally:
             self._entries = saved
+            _changed()
 
     @contextmanager
     def override(self, key: str, value: T) -> Iterator[None]:
@@ -57,6 +76,7 @@ class Registry[T]:
         missing = object()
         previous = self._entries.get(key, missing)
         self._entries[key] = value
+        _changed()
         try:
             yield
         finally:
@@ -64,3 +84,4 @@ class Registry[T]:
                 self._entries.pop(key, None)
             else:
                 self._entries[key] = previous  # type: ignore[assignment]
+            _changed()

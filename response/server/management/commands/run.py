@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from response.serving import WebServer, create_consumer
+from response.server.processes import StopSignals, WebServer, Worker
 
 
 class Command(BaseCommand):
@@ -14,31 +14,41 @@ class Command(BaseCommand):
         parser.add_argument("--no-migrate", action="store_true", help="skip `migrate`")
 
     def handle(self, *args, host, port, no_migrate, **options):
-        if not no_migrate:
-            call_command("migrate", interactive=False, verbosity=0)
+        stop = StopSignals()
+        try:
+            if not no_migrate:
+                call_command("migrate", interactive=False, verbosity=0)
+            if stop.requested.is_set():
+                return
+            self._serve(host, port, stop)
+        finally:
+            stop.restore()
+
+    def _serve(self, host: str, port: int, stop: StopSignals) -> None:
         server = WebServer(host=host, port=port)
-        consumer = create_consumer()
+        worker = Worker()
+        worker.start()
         server.serve_in_thread()
         socket_mode = None
-        if settings.SLACK_APP_TOKEN and settings.SLACK_BOT_TOKEN:
-            from response.slack.socket_mode import start_socket_mode
-
-            socket_mode = start_socket_mode()
-        self.stdout.write(
-            self.style.SUCCESS(f"Response is running at {server.url}/")
-            + f"\n  admin:     {server.url}/admin/"
-            + f"\n  database:  {settings.DATABASES['default']['NAME']}"
-            + f"\n  data dir:  {settings.DATA_DIR}"
-        )
-        self.stdout.write(self._slack_status())
-        self.stdout.write("Press Ctrl-C to stop.")
         try:
-            # The consumer owns the main thread: it installs the signal handlers for a clean stop.
-            consumer.run()
+            if settings.SLACK_APP_TOKEN and settings.SLACK_BOT_TOKEN:
+                from response.slack.socket_mode import start_socket_mode
+
+                socket_mode = start_socket_mode()
+            self.stdout.write(
+                self.style.SUCCESS(f"Response is running at {server.url}/")
+                + f"\n  admin:     {server.url}/admin/"
+                + f"\n  database:  {settings.DATABASES['default']['NAME']}"
+                + f"\n  data dir:  {settings.DATA_DIR}"
+            )
+            self.stdout.write(self._slack_status())
+            self.stdout.write("Press Ctrl-C to stop.")
+            stop.wait()
         finally:
             if socket_mode is not None:
                 socket_mode.close()
             server.close()
+            worker.stop()
 
     def _slack_status(self) -> str:
         missing = [

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from response.serving import WebServer
+from response.server.processes import StopSignals, WebServer
 
 
 class Command(BaseCommand):
@@ -12,11 +12,12 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, host, port, threads, **options):
+        stop = StopSignals()
         server = WebServer(host=host, port=port, threads=threads)
+        server.serve_in_thread()
         self.stdout.write(f"Response is serving on {server.url}/  (Ctrl-C to stop)")
         try:
-            server.serve()
-        except KeyboardInterrupt:
-            pass
+            stop.wait()
         finally:
             server.close()
+            stop.restore()

@@ -1,0 +1,298 @@
+"""Running a lane: take its due jobs in order, do them, record the outcome.
+
+`run_slice(lane)` works for a short slice of time, then hands the lane back (the pool queues it
+again if work is left), so one busy lane cannot starve the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import OperationalError, transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from response.engine import health
+from response.engine.kinds import KINDS, Failed, Incomplete, JobContext, Kind, Retry
+from response.engine.models import Job
+
+logger = logging.getLogger(__name__)
+
+State = Job.State
+
+# A transactional batch holds the write lock this long at most (acknowledgements wait for it).
+SLICE_SECONDS = 0.05
+BATCH = 50
+
+
+def lease() -> timedelta:
+    """How long a worker may hold a remote job before another takes it over (it died)."""
+    return timedelta(seconds=getattr(settings, "RESPONSE_JOB_LEASE_SECONDS", 120))
+
+
+def max_failures() -> int:
+    """Failures (other than a remote service being down) before a job is parked as dead: with
+    the backoff below, a poisoned job holds its lane for about half a minute."""
+    return getattr(settings, "RESPONSE_JOB_MAX_FAILURES", 6)
+
+
+def failure_backoff(failures: int) -> float:
+    return float(min(2 ** max(failures - 1, 0), 60))
+
+
+def remote_backoff(attempts: int) -> float:
+    ceiling = getattr(settings, "RESPONSE_SLACK_MAX_BACKOFF", 300)
+    return float(min(2 ** max(attempts - 1, 0), ceiling))
+
+
+@dataclass(frozen=True)
+class SliceResult:
+    done: int
+    more: bool = False  # due work is left: queue the lane again
+    wait_until: datetime | None = None  # the lane's head is not due before then
+
+
+def run_slice(lane: str, *, seconds: float = SLICE_SECONDS) -> SliceResult:
+    deadline = time.monotonic() + seconds
+    done = 0
+    while True:
+        head = pending(lane).first()
+        if head is None:
+            return SliceResult(done)
+        now = timezone.now()
+        if head.not_before > now:
+            return SliceResult(done, wait_until=head.not_before)
+        if head.claimed_until and head.claimed_until > now:
+            return SliceResult(done, wait_until=head.claimed_until)  # another worker has it
+        kind = KINDS.find(head.kind)
+        if kind is None:
+            _park(head, f"no job kind named {head.kind!r} is registered")
+            continue
+        if kind.transactional:
+            count, blocked = _run_transactional(lane, deadline)
+        else:
+            count, blocked = _run_remote(head, kind)
+        done += count
+        if blocked:
+            return SliceResult(done, more=False, wait_until=blocked)
+        if time.monotonic() >= deadline:
+            return SliceResult(done, more=True)
+
+
+def pending(lane: str):
+    return Job.objects.filter(lane=lane, state=State.PENDING).order_by("id")
+
+
+def _context(job: Job, *, attempts: int) -> JobContext:
+    progress = tuple(job.result.get("progress", ())) if isinstance(job.result, dict) else ()
+    return JobContext(
+        id=job.pk, lane=job.lane, attempts=attempts, created_at=job.created_at, progress=progress
+    )
+
+
+# --- Transactional jobs: done exactly when their work commits ------------------------------------
+
+
+def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None]:
+    """Do the lane's due transactional jobs in one transaction, each in its own savepoint.
+    Returns (jobs done, the moment the lane is blocked until, if it is)."""
+    finished: list[Job] = []
+    blocked: datetime | None = None
+    with transaction.atomic(durable=True):
+        now = timezone.now()
+        rows = list(pending(lane).select_for_update()[:BATCH])
+        batch = []
+        for job in rows:
+            kind = KINDS.find(job.kind)
+            if kind is None or not kind.transactional or job.not_before > now:
+                break
+            if job.claimed_until and job.claimed_until > now:
+                break
+            batch.append((job, kind))
+        if keyed := [job.pk for job, _ in batch if job.key]:
+            # Release the keys first: a job may enqueue its own successor under the same key.
+            Job.objects.filter(pk__in=keyed).update(key=None)
+        for job, kind in batch:
+            attempts = job.attempts + 1
+            savepoint = transaction.savepoint_create()
+            try:
+                result = kind.load(job.payload).perform(_context(job, attempts=attempts))
+            except Incomplete as incomplete:
+                transaction.savepoint_commit(savepoint)  # keep the parts that were done
+                blocked = _failed(job, incomplete.cause, attempts, progress=incomplete.progress)
+            except Exception as error:
+                transaction.savepoint_rollback(savepoint)
+                blocked = _failed(job, error, attempts)
+            else:
+                transaction.savepoint_commit(savepoint)
+                job.attempts, job.result = attempts, result or {}
+                finished.append(job)
+                if time.monotonic() < deadline:
+                    continue
+                break
+            if blocked is not None:
+                break  # this lane waits; dead jobs do not hold it
+        _mark_done(finished, now=timezone.now())
+    return len(finished), blocked
+
+
+def _mark_done(jobs: list[Job], *, now: datetime) -> None:
+    if not jobs:
+        return
+    with_result = [job for job in jobs if job.result]
+    plain = [job.pk for job in jobs if not job.result]
+    if plain:
+        Job.objects.filter(pk__in=plain).update(
+            state=State.DONE, done_at=now, attempts=F("attempts") + 1, last_error="", failures=0
+        )
+    for job in with_result:
+        Job.objects.filter(pk=job.pk).update(
+            state=State.DONE,
+            done_at=now,
+            attempts=job.attempts,
+            result=job.result,
+            last_error="",
+            failures=0,
+        )
+
+
+def _failed(
+    job: Job,
+    error: BaseException,
+    attempts: int,
+    *,
+    progress: list[str] | None = None,
+    target=None,
+) -> datetime | None:
+    """Record a failed attempt. Returns the moment the lane may go on, or None when the job was
+    parked as dead (the lane goes on at once)."""
+    now = timezone.now()
+    target = target if target is not None else Job.objects.filter(pk=job.pk)
+    changes: dict = {"attempts": attempts, "last_error": _describe(error)}
+    if progress is not None:
+        changes["result"] = {"progress": progress}
+    if isinstance(error, OperationalError):
+        # The database was busy or a lock race was lost: not the job's fault.
+        error = Retry(f"database: {error}", delay=1)
+    if isinstance(error, Retry):
+        if error.remote:
+            health.failed(error.remote)
+        delay = error.delay if error.delay is not None else remote_backoff(attempts)
+        changes.update(not_before=now + timedelta(seconds=delay), waiting_on=error.remote)
+        target.update(**changes)
+        return changes["not_before"]
+    failures = job.failures + 1
+    if isinstance(error, Failed) or failures >= max_failures():
+        logger.error("Job %s (%s, %s) is dead: %s", job.pk, job.kind, job.lane, error)
+        changes.update(state=State.DEAD, failures=failures, done_at=now)
+        target.update(**changes)
+        return None
+    logger.warning(
+        "Job %s (%s, %s) failed; will retry: %r", job.pk, job.kind, job.lane, error,
+        exc_info=error,
+    )
+    changes.update(failures=failures, not_before=now + timedelta(seconds=failure_backoff(failures)))
+    target.update(**changes)
+    return changes["not_before"]
+
+
+def _describe(error: BaseException) -> str:
+    return (str(error) if isinstance(error, (Retry, Failed)) else repr(error))[:2000]
+
+
+def _park(job: Job, reason: str) -> None:
+    logger.error("Job %s (%s) is dead: %s", job.pk, job.kind, reason)
+    Job.objects.filter(pk=job.pk, state=State.PENDING).update(
+        state=State.DEAD, last_error=reason, done_at=timezone.now()
+    )
+
+
+# --- Remote jobs: done under a lease, outside any transaction ------------------------------------
+
+
+class ClaimLost(Exception):
+    """Another worker took the job over (our lease ran out): our outcome must not count."""
+
+
+def _run_remote(head: Job, kind: Kind) -> tuple[int, datetime | None]:
+    now = timezone.now()
+    token = uuid.uuid4().hex
+    unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    # A conditional UPDATE: of two workers racing for the job, exactly one wins. The key is
+    # released, so changes made from now on queue a fresh job instead of joining this one.
+    won = Job.objects.filter(unclaimed, pk=head.pk, state=State.PENDING).update(
+        claimed_until=now + lease(), claimed_by=token, key=None, attempts=F("attempts") + 1
+    )
+    if not won:
+        return 0, None
+    attempts = head.attempts + 1
+    mine = Job.objects.filter(pk=head.pk, claimed_by=token, state=State.PENDING)
+    job_context = _context(head, attempts=attempts)
+    try:
+        payload = kind.load(head.payload)
+        result = payload.perform(job_context) or {}
+        with transaction.atomic(durable=True):
+            if hasattr(payload, "record"):
+                payload.record(job_context, result)
+            if not mine.update(
+                state=State.DONE,
+                done_at=timezone.now(),
+                result=result,
+                claimed_until=None,
+                claimed_by="",
+                failures=0,
+                waiting_on="",
+                last_error="",
+            ):
+                raise ClaimLost
+    except ClaimLost:
+        logger.warning("Job %s (%s) was taken over by another worker", head.pk, head.kind)
+        return 0, None
+    except Exception as error:
+        released = mine.filter()  # the same rows; the update below also ends our claim
+        with transaction.atomic(durable=True):
+            return 0, _failed(head, error, attempts, target=_releasing(released))
+    return 1, None
+
+
+class _releasing:
+    """A queryset wrapper whose update() also ends the claim."""
+
+    def __init__(self, queryset) -> None:
+        self.queryset = queryset
+
+    def update(self, **changes) -> int:
+        return self.queryset.update(claimed_until=None, claimed_by="", **changes)
+
+
+# --- What the sweep looks for ---------------------------------------------------------------------
+
+
+def lanes_due(*, limit: int = 500) -> dict[str, int]:
+    """Lanes whose head may be due and that nobody holds: their wake-up was lost, their worker
+    died, or their time has come. {lane: priority}."""
+    now = timezone.now()
+    rows = (
+        Job.objects.filter(state=State.PENDING, not_before__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .values_list("lane")
+        .annotate(priority=Min("priority"))[:limit]
+    )
+    return dict(rows)
+
+
+def next_due() -> datetime | None:
+    return Job.objects.filter(state=State.PENDING).aggregate(at=Min("not_before"))["at"]
+
+
+def prune(*, older_than: timedelta) -> int:
+    cutoff = timezone.now() - older_than
+    deleted, _ = Job.objects.filter(
+        state__in=[State.DONE, State.CANCELLED], done_at__lt=cutoff
+    ).delete()
+    return deleted

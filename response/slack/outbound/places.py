@@ -1,0 +1,223 @@
+"""Kinds of Slack work that keep an incident's places in Slack: its headline post in the
+incidents channel, and its comms channel (created, named, topic and bookmark kept current,
+people invited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError
+
+from response.engine.kinds import Failed, JobContext, job_kind
+from response.slack.blocks.headline import headline_text, incident_url, render_headline
+from response.slack.blocks.messages import render_welcome, topic_text
+from response.slack.models import CommsChannel, HeadlinePost
+from response.slack.outbound import client
+from response.slack.outbound.calls import channel_or_fail, load_incident
+from response.slack.outbound.client import Permanent
+from response.slack.outbound.identity import (
+    bot_user_id,
+    cache_get,
+    cache_set,
+    incidents_channel_id,
+)
+from response.slack.outbound.naming import channel_name
+from response.slack.selectors import incident_data
+
+NAME_ATTEMPTS = 20
+RENAME_REFUSALS = {
+    "name_taken": "the name #{name} is already taken",
+    "invalid_name_maxlength": "the name is too long (80 characters at most)",
+    "invalid_name": "#{name} is not a valid channel name",
+    "invalid_name_specials": "#{name} is not a valid channel name",
+}
+
+
+@job_kind("slack.sync_headline")
+@dataclass(frozen=True)
+class SyncHeadline:
+    """Post the headline post, or bring it up to date (coalesced: one edit for many changes)."""
+
+    incident_id: int
+
+    def perform(self, job: JobContext) -> dict:
+        incident = load_incident(self.incident_id)
+        if incident.is_private:
+            return {}  # private incidents are not announced
+        data = incident_data(incident)
+        blocks = render_headline(data, site_url=settings.SITE_URL)
+        text = headline_text(data)
+        post = HeadlinePost.objects.filter(incident=incident).first()
+        if post is not None:
+            client.call(
+                "chat.update", channel=post.channel_id, ts=post.message_ts, text=text, blocks=blocks
+            )
+            return {"updated": post.message_ts}
+        channel_id = incidents_channel_id(report_only=incident.is_report_only)
+        answer = client.call(
+            "chat.postMessage", channel=channel_id, text=text, blocks=blocks, unfurl_links=False
+        )
+        return {"posted": answer["ts"], "channel": channel_id}
+
+    def record(self, job: JobContext, result: dict) -> None:
+        if "posted" in result:
+            HeadlinePost.objects.get_or_create(
+                incident_id=self.incident_id,
+                defaults={"channel_id": result["channel"], "message_ts": result["posted"]},
+            )
+
+
+@job_kind("slack.create_channel")
+@dataclass(frozen=True)
+class CreateChannel:
+    incident_id: int
+    requested_by: str | None = None
+
+    def perform(self, job: JobContext) -> dict:
+        incident = load_incident(self.incident_id)
+        if (existing := CommsChannel.objects.filter(incident=incident).first()) is not None:
+            return {"exists": existing.channel_id}
+        template = settings.RESPONSE_CHANNEL_NAME_TEMPLATE
+        for attempt in range(NAME_ATTEMPTS):
+            name = channel_name(incident.pk, incident.title, template=template, attempt=attempt)
+            try:
+                answer = client.call(
+                    "conversations.create", name=name, is_private=incident.is_private
+                )
+                break
+            except Permanent as error:
+                if error.error != "name_taken":
+                    raise
+        else:
+            raise Failed(f"no free channel name for incident {incident.pk}")
+        channel = answer["channel"]
+        return {"created": channel["id"], "name": channel.get("name", name)}
+
+    def record(self, job: JobContext, result: dict) -> None:
+        from response.slack.outbound import outbox
+
+        if "created" not in result:
+            return
+        incident = load_incident(self.incident_id)
+        try:
+            CommsChannel.objects.create(
+                incident=incident,
+                channel_id=result["created"],
+                name=result["name"],
+                is_private=incident.is_private,
+            )
+        except IntegrityError:
+            return
+        # Follow-ups, in this order, after the headline job already queued for this incident.
+        people = [u.external_id for u in (incident.reporter, incident.lead) if u and not u.is_bot]
+        if self.requested_by:
+            people.append(self.requested_by)
+        if people:
+            outbox.invite_to_incident_channel(incident.pk, sorted(set(people)))
+        outbox.sync_incident(incident.pk)
+        data = incident_data(incident, with_plugin_buttons=False)
+        text, blocks = render_welcome(data, site_url=settings.SITE_URL, commands=command_help())
+        outbox.post_to_incident_channel(incident.pk, text=text, blocks=blocks)
+
+
+def command_help() -> list[tuple[str, str]]:
+    from response.slack.decorators import INCIDENT_COMMANDS
+
+    seen, rows = set(), []
+    for _, spec in INCIDENT_COMMANDS.items():
+        if spec.names not in seen:
+            seen.add(spec.names)
+            rows.append((" / ".join(spec.names), spec.helptext))
+    return rows
+
+
+@job_kind("slack.invite")
+@dataclass(frozen=True)
+class Invite:
+    incident_id: int
+    user_ids: list[str]
+
+    def perform(self, job: JobContext) -> dict:
+        channel = channel_or_fail(self.incident_id)
+        bot_id = bot_user_id()
+        users = [u for u in self.user_ids if u and u != bot_id]
+        if users:
+            try:
+                # force: invite everyone who can be invited, even if someone cannot (deactivated).
+                client.call(
+                    "conversations.invite",
+                    channel=channel.channel_id,
+                    users=",".join(users),
+                    force=True,
+                )
+            except Permanent as error:
+                if error.error not in {"already_in_channel", "cant_invite_self"}:
+                    raise
+        return {"invited": users}
+
+
+@job_kind("slack.sync_channel")
+@dataclass(frozen=True)
+class SyncChannel:
+    """Bring the comms channel's topic and bookmark up to date (coalesced)."""
+
+    incident_id: int
+
+    def perform(self, job: JobContext) -> dict:
+        channel = CommsChannel.objects.filter(incident_id=self.incident_id).first()
+        if channel is None:
+            return {}
+        incident = load_incident(self.incident_id)
+        data = incident_data(incident, with_plugin_buttons=False)
+        url = incident_url(incident.pk, site_url=settings.SITE_URL)
+        state = cache_get(f"channel-state:{channel.channel_id}") or {}
+        topic = topic_text(data, url=url)
+        if state.get("topic") != topic:
+            client.call("conversations.setTopic", channel=channel.channel_id, topic=topic)
+            state["topic"] = topic
+        if not state.get("bookmark_id"):
+            answer = client.call(
+                "bookmarks.add",
+                channel_id=channel.channel_id,
+                title="Incident page",
+                type="link",
+                link=url,
+            )
+            state["bookmark_id"] = (answer.get("bookmark") or {}).get("id", "added")
+        return {"channel": channel.channel_id, "state": state}
+
+    def record(self, job: JobContext, result: dict) -> None:
+        if result.get("channel"):
+            cache_set(f"channel-state:{result['channel']}", result["state"])
+
+
+@job_kind("slack.rename_channel")
+@dataclass(frozen=True)
+class RenameChannel:
+    incident_id: int
+    name: str
+    requested_by: str
+
+    def perform(self, job: JobContext) -> dict:
+        channel = channel_or_fail(self.incident_id)
+        try:
+            answer = client.call("conversations.rename", channel=channel.channel_id, name=self.name)
+        except Permanent as error:
+            if error.error not in RENAME_REFUSALS:
+                raise
+            reason = RENAME_REFUSALS[error.error].format(name=self.name)
+            client.call(
+                "chat.postEphemeral",
+                channel=channel.channel_id,
+                user=self.requested_by,
+                text=f"⚠️ I couldn't rename the channel: {reason}.",
+            )
+            return {"refused": error.error}
+        return {"renamed": answer["channel"]["name"], "channel": channel.channel_id}
+
+    def record(self, job: JobContext, result: dict) -> None:
+        if "renamed" in result:
+            CommsChannel.objects.filter(channel_id=result["channel"]).update(
+                name=result["renamed"]
+            )
