@@ -29,9 +29,9 @@ def overview(*, dead_limit: int = 50) -> Overview:
     return Overview(
         counts=counts,
         oldest_pending=pending.aggregate(at=Min("created_at"))["at"],
-        oldest_due=pending.filter(not_before__lte=timezone.now()).aggregate(
-            at=Min("not_before")
-        )["at"],
+        oldest_due=pending.filter(not_before__lte=timezone.now()).aggregate(at=Min("not_before"))[
+            "at"
+        ],
         dead=list(Job.objects.filter(state=Job.State.DEAD).order_by("-done_at")[:dead_limit]),
     )
 

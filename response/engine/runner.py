@@ -193,7 +193,11 @@ def _failed(
         target.update(**changes)
         return None
     logger.warning(
-        "Job %s (%s, %s) failed; will retry: %r", job.pk, job.kind, job.lane, error,
+        "Job %s (%s, %s) failed; will retry: %r",
+        job.pk,
+        job.kind,
+        job.lane,
+        error,
         exc_info=error,
     )
     changes.update(failures=failures, not_before=now + timedelta(seconds=failure_backoff(failures)))

@@ -84,14 +84,15 @@ def reminder_key(row_id: int) -> str:
     return f"reminder:{row_id}"
 
 
-def schedule_job(row: ScheduledNotification) -> None:
-    """(Re)schedule the row's job at its due time; a pending one is moved, not duplicated."""
+def schedule_job(row: ScheduledNotification, *, reschedule: bool = True) -> None:
+    """(Re)schedule the row's job at its due time; a pending one is moved, not duplicated.
+    (`reschedule=False` from the row's own job: its key is free, there is nothing to move.)"""
     enqueue(
         Reminder(notification_id=row.pk),
         lane=f"reminder:{row.incident_id}:{row.pk}",
         key=reminder_key(row.pk),
         at=row.next_due_at,
-        reschedule=True,
+        reschedule=reschedule,
     )
 
 
@@ -117,7 +118,7 @@ class Reminder:
             return {"outcome": "gone"}
         now = timezone.now()
         if row.next_due_at > now + EARLY:
-            schedule_job(row)  # it was moved later since this job was queued
+            schedule_job(row, reschedule=False)  # it was moved later since this job was queued
             return {"outcome": "moved"}
         return {"outcome": send(row, now=now)}
 
@@ -142,7 +143,7 @@ def send(row: ScheduledNotification, *, now: datetime) -> str:
         retry_at = declined.at or now + (declined.retry_in or spec.decline_retry())
         row.next_due_at = max(retry_at, now + timedelta(seconds=1))
         row.save(update_fields=["next_due_at"])
-        schedule_job(row)
+        schedule_job(row, reschedule=False)
         return "declined"
     row.sent_count += 1
     row.last_sent_at = now
@@ -153,7 +154,7 @@ def send(row: ScheduledNotification, *, now: datetime) -> str:
         row.next_due_at = now + timedelta(minutes=spec.interval_mins)
     row.save(update_fields=["sent_count", "last_sent_at", "state", "next_due_at"])
     if not finished:
-        schedule_job(row)
+        schedule_job(row, reschedule=False)
     return "sent"
 
 

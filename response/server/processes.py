@@ -96,7 +96,9 @@ class Worker:
         self.engine = Engine(threads=threads or settings.RESPONSE_WORKER_THREADS)
         self.consumer = HUEY.create_consumer(**options)
         # Signals belong to StopSignals (the process's main thread), not to Huey.
-        self.consumer.__class__ = type("WorkerConsumer", (Consumer,), {"_set_signal_handlers": _no_op})
+        self.consumer.__class__ = type(
+            "WorkerConsumer", (Consumer,), {"_set_signal_handlers": _no_op}
+        )
 
     def start(self) -> None:
         self.engine.start()

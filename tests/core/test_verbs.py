@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def announced():
-    """The announcements sent after commit."""
+    """The announcements sent (inside the transaction of each change)."""
     received = []
 
     def receiver(sender, event, **kwargs):
@@ -69,9 +69,25 @@ def test_nothing_is_announced_when_the_change_is_refused(
     django_capture_on_commit_callbacks, announced
 ):
     incident = declare()
+    announced.clear()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(InvalidTransition):
         verbs.reopen_incident(incident)
     assert announced == []
+
+
+def test_announcements_are_part_of_the_change(announced):
+    """A receiver that fails takes the change with it: a change never loses its consequences."""
+
+    def broken(sender, event, **kwargs):
+        raise RuntimeError("could not queue the Slack work")
+
+    incident_changed.connect(broken)
+    try:
+        with pytest.raises(RuntimeError):
+            verbs.declare_incident(title="Payments are failing")
+    finally:
+        incident_changed.disconnect(broken)
+    assert not Incident.objects.filter(title="Payments are failing").exists()
 
 
 def test_declare_report_only_is_reported_and_closed():

@@ -10,9 +10,8 @@ from response.core import verbs
 from response.core.verbs import get_or_create_external_user
 from response.engine.models import Job
 from response.notifications.models import ScheduledNotification
-from response.notifications.scheduler import run_due_notifications
 from response.slack.models import CommsChannel
-from tests.notifications.helpers import NO_LEAD, UPDATE_DUE
+from tests.notifications.helpers import NO_LEAD, UPDATE_DUE, run_due_notifications
 
 pytestmark = pytest.mark.django_db
 

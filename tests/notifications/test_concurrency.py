@@ -22,30 +22,30 @@ from tests.notifications.helpers import NO_LEAD
 ROOT = Path(__file__).resolve().parents[2]
 INCIDENTS = 40
 
-# A worker process: waits for the start signal, then runs scheduler passes in small batches (to
-# interleave with the other process as much as possible) until nothing has been due for a while.
+# A worker process: waits for the start signal, then runs the due reminder lanes through the
+# engine's runner (both processes race for the same lanes) until nothing has been due for a while.
 WORKER = """
 import json, os, sys, time
 import django
 django.setup()
-from response.notifications.scheduler import run_due_notifications
+from response.engine import runner
 go = sys.argv[1]
 while not os.path.exists(go):
     time.sleep(0.002)
-sent = claimed = 0
+sent = 0
 idle_since = None
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
-    result = run_due_notifications(limit=3)
-    sent += result.sent
-    claimed += result.claimed
-    if result.claimed:
+    lanes = [lane for lane in runner.lanes_due() if lane.startswith("reminder:")]
+    for lane in lanes:
+        sent += runner.run_slice(lane).done
+    if lanes:
         idle_since = None
     elif idle_since is None:
         idle_since = time.monotonic()
     elif time.monotonic() - idle_since > 0.5:
         break
-print(json.dumps({"sent": sent, "claimed": claimed}))
+print(json.dumps({"sent": sent}))
 """
 
 
@@ -70,9 +70,12 @@ def test_two_worker_processes_send_each_due_notification_exactly_once(tmp_path):
         )
     assert ScheduledNotification.objects.filter(key__endswith=".no_lead").count() == INCIDENTS
     # The lead nudges are all overdue (the workers were down); nothing else is due yet.
-    ScheduledNotification.objects.filter(key__endswith=".no_lead").update(
-        next_due_at=timezone.now() - timedelta(minutes=30)
-    )
+    overdue = timezone.now() - timedelta(minutes=30)
+    rows = ScheduledNotification.objects.filter(key__endswith=".no_lead")
+    rows.update(next_due_at=overdue)
+    Job.objects.filter(
+        key__in=[f"reminder:{pk}" for pk in rows.values_list("pk", flat=True)]
+    ).update(not_before=overdue)
 
     go = tmp_path / "go"
     env = {

@@ -152,35 +152,3 @@ def test_a_switched_off_nudge_is_never_sent(slack, worker, time_machine, setting
     slack.wait_for(lambda: said(slack, channel_id, NO_SEVERITY), timeout=20)
     settle(slack, worker)
     assert not said(slack, channel_id, NO_LEAD)
-
-
-def test_a_reminder_claimed_by_a_worker_that_died_is_sent_once_its_lease_expires(
-    slack, worker, time_machine
-):
-    from response.notifications.tasks import notifications_tick_task
-
-    from response.notifications.scheduler import LEASE, claim_due
-
-    time_machine.move_to(START, tick=True)
-    incident, channel_id = declare_in_slack(slack)
-    due = refreshed(incident).reported_at + timedelta(minutes=2)
-    # A worker claims the lead nudge the moment it is due, then dies before sending it.
-    _token, claimed = claim_due(due, limit=1)
-    assert claimed == 1
-
-    # The precise wake-up comes, but the row is held by the dead worker's lease.
-    time_machine.move_to(due + timedelta(seconds=2), tick=True)
-    settle(slack, worker)
-    assert not said(slack, channel_id, NO_LEAD)
-
-    # Once the lease has expired, the minutely pass (here enqueued by hand: the test worker runs
-    # no periodic tasks) takes the row over and sends it, once.
-    time_machine.move_to(due + LEASE + timedelta(seconds=1), tick=True)
-    notifications_tick_task()
-    slack.wait_for(lambda: said(slack, channel_id, NO_LEAD), timeout=20)
-    settle(slack, worker)
-    assert len(said(slack, channel_id, NO_LEAD)) == 1
-    assert (
-        ScheduledNotification.objects.get(incident=incident, key__endswith=".no_lead").sent_count
-        == 1
-    )

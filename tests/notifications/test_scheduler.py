@@ -1,4 +1,5 @@
-"""The scheduler's contract, pass by pass, with the clock under the test's control."""
+"""The scheduler's contract, pass by pass, with the clock under the test's control. A "pass" runs
+the reminder jobs that are due through the work engine, as the worker does."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from response.core import verbs
-from response.notifications import scheduler
+from response.engine import runner
+from response.engine.models import Job
 from response.notifications.models import ScheduledNotification
 from response.notifications.registry import NOT_NOW, NotNow, Phase
-from response.notifications.scheduler import LEASE, claim_due, run_due_notifications
+from tests.notifications.helpers import reminder_job, run_due_notifications
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_builtins")]
 
@@ -39,7 +41,7 @@ class Capture(logging.Handler):
 def log():
     """What the scheduler logs (caplog may be switched off with -p no:logging)."""
     handler = Capture()
-    logger = logging.getLogger("response.notifications.scheduler")
+    logger = logging.getLogger("response.engine.runner")
     logger.addHandler(handler)
     yield handler
     logger.removeHandler(handler)
@@ -79,12 +81,12 @@ def test_nothing_is_sent_before_it_is_due_then_once_per_interval_up_to_the_maxim
     time_machine.move_to(T0, tick=False)
     recorded = register(initial_delay_mins=2, interval_mins=2, max_notifications=3)
     incident = declare()
-    assert run_due_notifications(now=minutes(1.9)).claimed == 0
+    assert run_due_notifications(now=minutes(1.9)).due == 0
     assert run_due_notifications(now=minutes(2)).sent == 1
     assert run_due_notifications(now=minutes(3)).sent == 0
     assert run_due_notifications(now=minutes(4)).sent == 1
     assert run_due_notifications(now=minutes(6)).sent == 1
-    assert run_due_notifications(now=minutes(60)).claimed == 0
+    assert run_due_notifications(now=minutes(60)).due == 0
     assert recorded.calls == [incident.pk] * 3
     assert (row(recorded, incident).state, row(recorded, incident).sent_count) == ("done", 3)
 
@@ -107,7 +109,7 @@ def test_a_single_notification_is_sent_once(time_machine, register, declare):
     recorded = register(initial_delay_mins=5, interval_mins=None, max_notifications=1)
     declare()
     assert run_due_notifications(now=minutes(5)).sent == 1
-    assert run_due_notifications(now=minutes(500)).claimed == 0
+    assert run_due_notifications(now=minutes(500)).due == 0
     assert len(recorded.calls) == 1
 
 
@@ -141,7 +143,7 @@ def test_declining_with_a_time_is_asked_again_then(time_machine, register, decla
     assert row(recorded, incident).next_due_at == minutes(7)
 
 
-def test_a_failing_handler_is_logged_with_the_incident_and_retried_with_backoff(
+def test_a_failing_handler_is_logged_with_its_job_and_retried_with_backoff(
     time_machine, register, declare, log
 ):
     time_machine.move_to(T0, tick=False)
@@ -154,34 +156,36 @@ def test_a_failing_handler_is_logged_with_the_incident_and_retried_with_backoff(
     recorded.behaviour = boom
     assert run_due_notifications(now=minutes(2)).failed == 1
     failed = row(recorded, incident)
-    assert (failed.sent_count, failed.failures, failed.state) == (0, 1, "scheduled")
-    assert failed.next_due_at == minutes(3)  # one minute, then two, four, ...
-    assert "Slack renderer broke" in failed.last_error
-    [record] = [r for r in log.records if r.levelno == logging.ERROR]
-    assert f"incident {incident.pk}" in record.getMessage()
+    assert (failed.sent_count, failed.state) == (0, "scheduled")
+    job = reminder_job(failed)
+    assert (job.state, job.failures) == ("pending", 1)
+    assert job.not_before == minutes(2) + timedelta(seconds=1)  # one second, then two, four, ...
+    assert "Slack renderer broke" in job.last_error
+    [record] = [r for r in log.records if r.levelno == logging.WARNING]
+    assert f"reminder:{incident.pk}:" in record.getMessage()
 
     assert run_due_notifications(now=minutes(3)).failed == 1
-    assert row(recorded, incident).next_due_at == minutes(5)
+    assert reminder_job(failed).not_before == minutes(3) + timedelta(seconds=2)
     recorded.behaviour = None
     assert run_due_notifications(now=minutes(5)).sent == 1
-    assert (row(recorded, incident).sent_count, row(recorded, incident).failures) == (1, 0)
+    assert row(recorded, incident).sent_count == 1
+    assert reminder_job(failed).state == "done"
 
 
-def test_a_handler_that_keeps_failing_is_given_up(time_machine, register, declare):
+def test_a_handler_that_keeps_failing_is_parked_as_dead(time_machine, register, declare, settings):
     time_machine.move_to(T0, tick=False)
     recorded = register(initial_delay_mins=0, interval_mins=None, max_notifications=1)
     incident = declare()
     recorded.behaviour = lambda i: 1 / 0
-    for _ in range(scheduler.MAX_FAILURES):
-        run_due_notifications(now=minutes(24 * 60))
-        ScheduledNotification.objects.update(next_due_at=minutes(0))
-    assert row(recorded, incident).state == "failed"
-    assert len(recorded.calls) == scheduler.MAX_FAILURES
+    for n in range(settings.RESPONSE_JOB_MAX_FAILURES):
+        run_due_notifications(now=minutes(10 + n))
+    assert reminder_job(row(recorded, incident)).state == "dead"
+    assert row(recorded, incident).state == "scheduled"  # retried from `response jobs`, it sends
+    assert len(recorded.calls) == settings.RESPONSE_JOB_MAX_FAILURES
 
 
 def test_what_a_failing_handler_enqueued_is_rolled_back(time_machine, register, declare):
     """The handler's work commits with the send: a failure half-way leaves nothing behind."""
-    from response.engine.models import Job
     from response.slack.outbound.outbox import post_to_incident_channel
 
     time_machine.move_to(T0, tick=False)
@@ -198,23 +202,6 @@ def test_what_a_failing_handler_enqueued_is_rolled_back(time_machine, register, 
     assert Job.objects.count() == jobs_before
 
 
-def test_a_worker_killed_after_claiming_is_replaced_once_its_lease_expires(
-    time_machine, register, declare
-):
-    time_machine.move_to(T0, tick=False)
-    recorded = register(initial_delay_mins=2, interval_mins=2, max_notifications=5)
-    incident = declare()
-    # A worker claims the due row, then dies before sending.
-    _token, claimed = claim_due(minutes(2))
-    assert claimed == 1
-    assert run_due_notifications(now=minutes(2) + LEASE - timedelta(seconds=1)).claimed == 0
-    assert recorded.calls == []
-    result = run_due_notifications(now=minutes(2) + LEASE + timedelta(seconds=1))
-    assert (result.claimed, result.sent) == (1, 1)
-    assert recorded.calls == [incident.pk]
-    assert row(recorded, incident).sent_count == 1
-
-
 def test_resolving_stops_and_reopening_resumes(time_machine, register, declare, committed):
     time_machine.move_to(T0, tick=False)
     recorded = register(initial_delay_mins=2, interval_mins=2, max_notifications=3)
@@ -224,7 +211,7 @@ def test_resolving_stops_and_reopening_resumes(time_machine, register, declare, 
     time_machine.move_to(minutes(3), tick=False)
     committed(verbs.resolve_incident, incident)
     assert row(recorded, incident).state == "cancelled"
-    assert run_due_notifications(now=minutes(30)).claimed == 0
+    assert run_due_notifications(now=minutes(30)).due == 0
 
     time_machine.move_to(minutes(40), tick=False)
     committed(verbs.reopen_incident, incident)
@@ -236,21 +223,20 @@ def test_resolving_stops_and_reopening_resumes(time_machine, register, declare, 
     )
     assert run_due_notifications(now=minutes(42)).sent == 1
     assert run_due_notifications(now=minutes(44)).sent == 1
-    assert run_due_notifications(now=minutes(46)).claimed == 0
+    assert run_due_notifications(now=minutes(46)).due == 0
     assert row(recorded, incident).state == "done"
     assert len(recorded.calls) == 3
 
 
-def test_an_incident_resolved_while_its_row_was_claimed_is_not_nudged(
-    time_machine, register, declare
-):
+def test_a_reminder_due_when_its_incident_was_resolved_is_not_sent(time_machine, register, declare):
     time_machine.move_to(T0, tick=False)
     recorded = register(initial_delay_mins=2, interval_mins=2)
     incident = declare()
-    token, _ = claim_due(minutes(2))
-    verbs.resolve_incident(incident)  # its announcement is not even needed: the pass checks
-    [claimed] = ScheduledNotification.objects.filter(claim_token=token)
-    assert scheduler.run_claimed(claimed, token=token, now=minutes(2)) == "cancelled"
+    # Resolved without the announcement that cancels the schedule: the job checks anyway.
+    ScheduledNotification.objects.filter(incident=incident).update(state="scheduled")
+    incident.status, incident.resolved_at = "resolved", minutes(1)
+    incident.save(update_fields=["status", "resolved_at"])
+    assert run_due_notifications(now=minutes(2)).cancelled == 1
     assert recorded.calls == []
 
 
@@ -296,33 +282,40 @@ def test_a_removed_or_disabled_notification_is_cancelled_not_run(
     assert recorded.calls == []
 
 
-def test_a_pass_costs_the_same_whatever_the_number_of_open_incidents(
+def test_looking_for_due_work_costs_one_query_whatever_the_number_of_open_incidents(
     time_machine, register, declare, django_assert_num_queries
 ):
     time_machine.move_to(T0, tick=False)
     register(initial_delay_mins=60)
     declare()
     with django_assert_num_queries(1):
-        run_due_notifications(now=minutes(1))
+        assert runner.lanes_due() == {}
     for n in range(30):
         declare(f"Incident {n}")
     with django_assert_num_queries(1):
-        run_due_notifications(now=minutes(1))
+        assert runner.lanes_due() == {}
 
 
-def test_a_pass_with_due_rows_costs_a_few_queries_per_row(
-    time_machine, register, declare, django_assert_max_num_queries
+def test_sending_a_due_reminder_costs_a_few_queries(
+    time_machine, register, declare, django_assert_num_queries
 ):
     time_machine.move_to(T0, tick=False)
     register(initial_delay_mins=1)
-    for n in range(10):
-        declare(f"Incident {n}")
-    with django_assert_max_num_queries(2 + 10 * 4):
-        assert run_due_notifications(now=minutes(1)).sent == 10
+    incidents = [declare(f"Incident {n}") for n in range(3)]
+    lanes = list(runner.lanes_due()) or None
+    assert lanes is None
+    time_machine.move_to(minutes(1), tick=False)
+    lanes = list(runner.lanes_due())
+    assert len(lanes) == len(incidents)
+    # The lane's head; one transaction (savepoint here, in a test): the job (locked), its key
+    # released, a savepoint for the job, its row (locked) with the incident, a savepoint for the
+    # handler, the row's update, the next job, the job done; then the lane's next head.
+    with django_assert_num_queries(14):
+        assert runner.run_slice(lanes[0]).done == 1
 
 
 def test_a_handler_may_change_the_incident_with_a_verb(time_machine, register, declare):
-    """Verbs insist on their own transaction: such a handler runs outside the scheduler's."""
+    """Verbs join the job's transaction: the change commits with the send, once."""
     time_machine.move_to(T0, tick=False)
     recorded = register(initial_delay_mins=1, interval_mins=None)
     recorded.behaviour = lambda incident: verbs.add_timeline_event(

@@ -1,7 +1,7 @@
 """One function per verb. Each validates, writes the change with its timeline entry and audit row
 atomically, and announces it (see `response.core.events`).
 
-Verbs join the caller's transaction (`transaction.atomic(savepoint=False)`), so they compose: a
+Verbs join the caller's transaction (`transaction.atomic()`), so they compose: a
 boundary that changes several things at once (a modal, an API request, a job) opens one
 transaction around them and they commit, or fail, together. Alone, a verb is its own
 transaction."""

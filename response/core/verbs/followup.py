@@ -53,7 +53,7 @@ def add_action(
     text = clean_text(text, field="action", max_length=TEXT_MAX_LENGTH, required=True)
     _check_priority(priority)
     _check_due_date(due_date)
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         action = Action.objects.create(
             incident=locked,
@@ -103,7 +103,7 @@ def update_action(
         wanted["priority"] = _check_priority(priority)
     if external_url is not UNSET:
         wanted["external_url"] = external_url or ""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         lock_incident(action.incident_id)
         current = Action.objects.select_related("owner").get(pk=action.pk)
         before, after = apply_changes(current, wanted)
@@ -124,7 +124,7 @@ def update_action(
 
 def complete_action(action: Action, *, by: Actor = None, done: bool = True) -> Action:
     """Mark a follow-up action done (or, with done=False, not done after all)."""
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         lock_incident(action.incident_id)
         current = Action.objects.get(pk=action.pk)
         if current.done == done:
@@ -215,7 +215,7 @@ def edit_timeline_event(
         wanted["timestamp"] = timestamp
     if metadata is not UNSET:
         wanted["metadata"] = metadata
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(entry.incident_id)
         current = TimelineEvent.objects.get(pk=entry.pk)
         before, after = apply_changes(current, wanted)
@@ -235,7 +235,7 @@ def edit_timeline_event(
 
 
 def remove_timeline_event(entry: TimelineEvent, *, by: Actor = None) -> None:
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(entry.incident_id)
         current = TimelineEvent.objects.filter(pk=entry.pk).first()
         if current is None:

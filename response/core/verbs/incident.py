@@ -182,7 +182,7 @@ def update_incident(
     if is_private is not UNSET:
         wanted["is_private"] = bool(is_private)
 
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         if (
             "started_at" in wanted
@@ -216,7 +216,7 @@ def update_incident(
 
 
 def set_lead(incident: Incident, lead: ExternalUser | None, *, by: Actor = None) -> Incident:
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         if locked.lead_id == (lead.pk if lead else None):
             copy_state(incident, locked)
@@ -244,7 +244,7 @@ def set_severity(
     incident: Incident, severity: Severity | str | int | None, *, by: Actor = None
 ) -> Incident:
     new = check_severity(severity)
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         old = locked.severity
         if (old.pk if old else None) == (new.pk if new else None):
@@ -280,7 +280,7 @@ def set_status(
     """Move the incident along investigating → identified → monitoring → resolved."""
     new = check_status(status)
     at = clean_past_time(at, field="time") if at else timezone.now()
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         old = Status(locked.status)
         if old == new:
@@ -337,7 +337,7 @@ def reopen_incident(
     new = check_status(status)
     if new not in OPEN_STATUSES:
         raise InvalidInput("An incident is reopened as investigating, identified or monitoring.")
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         old = Status(locked.status)
         if old not in (Status.RESOLVED, Status.REPORTED):
@@ -375,7 +375,7 @@ def reopen_incident(
 def post_status_update(incident: Incident, text: str, *, by: Actor = None) -> TimelineEvent:
     """A structured "where are we" update from the responders, for the channel and the record."""
     text = clean_text(text, field="update", max_length=TEXT_MAX_LENGTH, required=True)
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         locked = lock_incident(incident)
         now = timezone.now()
         locked.last_update_at = now

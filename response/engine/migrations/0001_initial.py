@@ -5,38 +5,87 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=64)),
-                ('lane', models.CharField(max_length=128)),
-                ('key', models.CharField(blank=True, max_length=200, null=True)),
-                ('delivery_key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('payload', models.JSONField(default=dict)),
-                ('priority', models.PositiveSmallIntegerField(default=0)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('done', 'Done'), ('dead', 'Dead'), ('cancelled', 'Cancelled')], default='pending', max_length=16)),
-                ('attempts', models.PositiveIntegerField(default=0, help_text='Times the job was started.')),
-                ('failures', models.PositiveIntegerField(default=0, help_text='Consecutive failures that were not a remote service being down.')),
-                ('not_before', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('claimed_by', models.CharField(blank=True, default='', max_length=32)),
-                ('waiting_on', models.CharField(blank=True, default='', max_length=32)),
-                ('last_error', models.TextField(blank=True, default='')),
-                ('result', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=64)),
+                ("lane", models.CharField(max_length=128)),
+                ("key", models.CharField(blank=True, max_length=200, null=True)),
+                (
+                    "delivery_key",
+                    models.CharField(blank=True, max_length=200, null=True, unique=True),
+                ),
+                ("payload", models.JSONField(default=dict)),
+                ("priority", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("done", "Done"),
+                            ("dead", "Dead"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "attempts",
+                    models.PositiveIntegerField(default=0, help_text="Times the job was started."),
+                ),
+                (
+                    "failures",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="Consecutive failures that were not a remote service being down.",
+                    ),
+                ),
+                ("not_before", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("claimed_by", models.CharField(blank=True, default="", max_length=32)),
+                ("waiting_on", models.CharField(blank=True, default="", max_length=32)),
+                ("last_error", models.TextField(blank=True, default="")),
+                ("result", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('state', 'pending')), fields=['lane', 'id'], name='engine_pending_lane'), models.Index(condition=models.Q(('state', 'pending')), fields=['not_before'], name='engine_pending_due'), models.Index(fields=['state', 'done_at'], name='engine_finished')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('key__isnull', False), ('state', 'pending')), fields=('key',), name='engine_unique_pending_key'), models.CheckConstraint(condition=models.Q(('state__in', ['pending', 'done', 'dead', 'cancelled'])), name='engine_job_state_valid')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("state", "pending")),
+                        fields=["lane", "id"],
+                        name="engine_pending_lane",
+                    ),
+                    models.Index(
+                        condition=models.Q(("state", "pending")),
+                        fields=["not_before"],
+                        name="engine_pending_due",
+                    ),
+                    models.Index(fields=["state", "done_at"], name="engine_finished"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("key__isnull", False), ("state", "pending")),
+                        fields=("key",),
+                        name="engine_unique_pending_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("state__in", ["pending", "done", "dead", "cancelled"])),
+                        name="engine_job_state_valid",
+                    ),
+                ],
             },
         ),
     ]

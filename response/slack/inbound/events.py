@@ -235,4 +235,3 @@ def note_member_left(incident: Incident | None, event: dict) -> None:
 def publish_home_tab(incident: Incident | None, event: dict) -> None:
     if event.get("tab", "home") == "home" and event.get("user"):
         publish_home(event["user"])
-

@@ -76,7 +76,11 @@ class KeepAliveWebClient(WebClient):
         if response.will_close:
             connection.close()
         charset = response.headers.get_content_charset() or "utf-8"
-        return {"status": response.status, "headers": response.headers, "body": body.decode(charset)}
+        return {
+            "status": response.status,
+            "headers": response.headers,
+            "body": body.decode(charset),
+        }
 
     def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
         pool: dict = self._connections.__dict__.setdefault("pool", {})

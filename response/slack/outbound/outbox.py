@@ -39,7 +39,9 @@ def channel_lane(channel_id: str) -> str:
     return f"channel:{channel_id}"
 
 
-def call(lane: str, method: str, *, ok_errors: tuple[str, ...] = (), key: str | None = None, **args):
+def call(
+    lane: str, method: str, *, ok_errors: tuple[str, ...] = (), key: str | None = None, **args
+):
     """Any Web API method; Slack error codes in `ok_errors` count as success."""
     enqueue(Call(method=method, args=args, ok_errors=list(ok_errors)), lane=lane, key=key)
 

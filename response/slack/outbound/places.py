@@ -218,6 +218,4 @@ class RenameChannel:
 
     def record(self, job: JobContext, result: dict) -> None:
         if "renamed" in result:
-            CommsChannel.objects.filter(channel_id=result["channel"]).update(
-                name=result["renamed"]
-            )
+            CommsChannel.objects.filter(channel_id=result["channel"]).update(name=result["renamed"])

@@ -51,8 +51,10 @@ class Command(BaseCommand):
             waiting = (now - view.oldest_due).total_seconds()
             self.stdout.write(f"oldest due job: due {waiting:.0f} s ago")
         if view.dead:
-            self.stdout.write(f"\ndead jobs ({len(view.dead)} shown; retry with `response jobs "
-                              "retry ID`, or discard):")
+            self.stdout.write(
+                f"\ndead jobs ({len(view.dead)} shown; retry with `response jobs "
+                "retry ID`, or discard):"
+            )
             for job in view.dead:
                 error = job.last_error.splitlines()[0][:100] if job.last_error else ""
                 self.stdout.write(
