@@ -1,7 +1,9 @@
 """The HTTP front door: ``/api/<method>`` (the Web API), ``/_fakeslack/…`` (control, response URLs).
 
-A ``ThreadingHTTPServer``: each request gets its own thread, so an app answering a delivery can
-call the Web API while the actor that triggered the delivery is still waiting.
+A ``ThreadingHTTPServer``: each connection gets its own thread, so an app answering a delivery can
+call the Web API while the actor that triggered the delivery is still waiting. It speaks HTTP/1.1
+with persistent connections, as Slack does: every answer carries a ``Content-Length`` (or closes
+the connection), so a client may send its next request on the same socket.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import contextlib
 import json
 import logging
 import socket
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
@@ -21,6 +24,10 @@ if TYPE_CHECKING:
     from .fake import FakeSlack
 
 logger = logging.getLogger(__name__)
+
+# An idle persistent connection is closed after this many seconds, so a client that keeps one
+# open and goes away does not hold a thread for ever.
+IDLE_TIMEOUT = 30.0
 
 _STATUS_ERRORS = {
     429: "ratelimited",
@@ -37,6 +44,52 @@ class Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], fake: FakeSlack) -> None:
         super().__init__(address, Handler)
         self.fake = fake
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening and close the persistent connections still open, so that a stopped
+        fakeslack answers nothing more and their threads end."""
+        super().server_close()
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+def read_body(rfile: Any, headers: Any) -> bytes:
+    """The request body, by ``Content-Length`` or chunked, read whole so that the next request on
+    a persistent connection starts where this one ended. ``ValueError`` for a malformed one."""
+    if "chunked" in headers.get("Transfer-Encoding", "").lower():
+        return _read_chunked(rfile)
+    length = int(headers.get("Content-Length") or 0)
+    if length < 0:
+        raise ValueError("negative Content-Length")
+    return rfile.read(length) if length else b""
+
+
+def _read_chunked(rfile: Any) -> bytes:
+    chunks = []
+    while True:
+        size = int(rfile.readline(1024).split(b";")[0], 16)  # ValueError when malformed
+        if size == 0:
+            break
+        chunks.append(rfile.read(size))
+        rfile.readline(1024)  # the CRLF closing the chunk
+    while rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+        pass  # trailer fields, ignored
+    return b"".join(chunks)
 
 
 def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -53,6 +106,8 @@ def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "fakeslack"
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s " + format, self.address_string(), *args)
@@ -80,8 +135,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> None:
         url = urlparse(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        try:
+            raw = read_body(self.rfile, self.headers)
+        except ValueError:
+            # Where this body ends is unknown, so the connection cannot carry another request.
+            self.close_connection = True
+            self._send(400, {"ok": False, "error": "invalid_request", "detail": "bad body"})
+            return
         content_type = self.headers.get("Content-Type", "")
         try:
             args = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
@@ -161,8 +221,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self._cors_headers()
         self.end_headers()
-        self.wfile.write(raw)
+        # A client that gave up waiting (a slow or late answer) has closed its end: nothing to do.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(raw)
