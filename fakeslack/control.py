@@ -7,6 +7,7 @@ GET    /_fakeslack/deliveries          deliveries made to the app
 POST   /_fakeslack/act                 {"user": "alice", "action": "post_message", …arguments}
 POST   /_fakeslack/configure           {"request_url": …, "socket_mode": false, …}
 POST   /_fakeslack/faults              {"method": "chat.postMessage", "status": 429, …}
+                                       {"method": …, "lose_answer": "drop" | "late", "delay": 5}
 DELETE /_fakeslack/faults              remove every fault
 POST   /_fakeslack/outage              {"mode": "503" | "drop"}
 POST   /_fakeslack/restore
@@ -50,7 +51,16 @@ ACTIONS = {
     "open_app_home",
 }
 CONFIG_KEYS = {"request_url", "socket_mode", "retries", "ack_timeout", "retry_delay", "events"}
-FAULT_KEYS = {"method", "status", "retry_after", "count", "delay", "drop", "window"}
+FAULT_KEYS = {
+    "method",
+    "status",
+    "retry_after",
+    "count",
+    "delay",
+    "drop",
+    "lose_answer",
+    "window",
+}
 
 
 def _result(value: Any) -> Any:
@@ -85,7 +95,10 @@ def _get(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
     if route == "state":
         return 200, {"ok": True, **fake.snapshot()}
     if route == "calls":
-        calls = [dataclasses.asdict(c) for c in fake.calls(args.get("method"))]
+        calls = [
+            {**dataclasses.asdict(c), "ok": c.ok, "applied": c.applied}
+            for c in fake.calls(args.get("method"))
+        ]
         return 200, {"ok": True, "calls": calls}
     if route == "deliveries":
         return 200, {"ok": True, "deliveries": [d.to_dict() for d in fake.deliveries()]}

@@ -269,9 +269,10 @@ class FakeSlack(Observers):
         *,
         status: int | None,
         fault: bool,
+        lost_answer: str | None = None,
     ) -> None:
         self.recorder.record(
-            Call(method, _parsed_args(args), token, started, response, status, fault)
+            Call(method, _parsed_args(args), token, started, response, status, fault, lost_answer)
         )
 
     # -- breaking it -------------------------------------------------------------------------

@@ -18,10 +18,18 @@ class Call:
     # HTTP status answered (429/500/503 when a fault was injected); None for a dropped connection.
     status: int | None = 200
     fault: bool = False
+    # "drop" or "late" when a fault lost the answer to a call that was applied.
+    lost_answer: str | None = None
 
     @property
     def ok(self) -> bool:
+        """The client was answered 200 and ``ok`` (or would have been, for a late answer)."""
         return self.status == 200 and bool(self.response.get("ok"))
+
+    @property
+    def applied(self) -> bool:
+        """Slack carried the call out, whether or not its answer reached the client."""
+        return bool(self.response.get("ok"))
 
     def __getitem__(self, key: str) -> Any:
         """Dict-style access (``call["args"]``) for tests that prefer it."""

@@ -22,6 +22,7 @@ from . import control, sandbox
 
 if TYPE_CHECKING:
     from .fake import FakeSlack
+    from .faults import Fault
 
 logger = logging.getLogger(__name__)
 
@@ -168,36 +169,41 @@ class Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, args: dict[str, Any], content_type: str) -> None:
         fake = self.server.fake
+        token = self._token(args)
+        started = time.time()
+        fault = fake.faults.take(method)
+        if fault is not None and not fault.lose_answer:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop or fault.status:
+                self._answer_instead(fault, method, args, token, started)
+                return
+        status, response = self._apply(method, args, token, content_type)
+        if fault is not None and fault.lose_answer:
+            self._lose_answer(fault, method, args, token, started, status, response)
+            return
+        fake.record_call(
+            method, args, token, started, response, status=status, fault=fault is not None
+        )
+        self._send(status, response)
+
+    def _token(self, args: dict[str, Any]) -> str | None:
         auth = self.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
         token = token or args.pop("token", None)
         args.pop("token", None)
-        started = time.time()
-        fault = fake.faults.take(method)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.drop:
-                fake.record_call(method, args, token, started, {}, status=None, fault=True)
-                self._drop()
-                return
-            if fault.status:
-                body = {"ok": False, "error": _STATUS_ERRORS.get(fault.status, "fatal_error")}
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-                fake.record_call(
-                    method, args, token, started, body, status=fault.status, fault=True
-                )
-                self._send(fault.status, body, headers)
-                return
+        return token
+
+    def _apply(
+        self, method: str, args: dict[str, Any], token: str | None, content_type: str
+    ) -> tuple[int, dict]:
+        """Carry the call out: Slack's answer, and the HTTP status to send it with."""
         try:
-            response = fake.call_api(method, args, token)
+            response = self.server.fake.call_api(method, args, token)
         except Exception as error:
             # A bug in fakeslack, not a Slack error: say so loudly rather than drop the line.
             logger.exception("fakeslack failed answering %s", method)
-            body = {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)}
-            fake.record_call(method, args, token, started, body, status=500, fault=False)
-            self._send(500, body)
-            return
+            return 500, {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)}
         if (
             content_type.startswith("application/json")
             and "charset" not in content_type
@@ -205,10 +211,50 @@ class Handler(BaseHTTPRequestHandler):
         ):
             response.setdefault("warning", "missing_charset")
             response.setdefault("response_metadata", {}).setdefault("warnings", ["missing_charset"])
-        fake.record_call(
-            method, args, token, started, response, status=200, fault=fault is not None
+        return 200, response
+
+    def _answer_instead(
+        self, fault: Fault, method: str, args: dict, token: str | None, started: float
+    ) -> None:
+        """A fault that stands in for Slack: the call is not applied."""
+        fake = self.server.fake
+        if fault.drop:
+            fake.record_call(method, args, token, started, {}, status=None, fault=True)
+            self._drop()
+            return
+        assert fault.status is not None
+        body = {"ok": False, "error": _STATUS_ERRORS.get(fault.status, "fatal_error")}
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+        fake.record_call(method, args, token, started, body, status=fault.status, fault=True)
+        self._send(fault.status, body, headers)
+
+    def _lose_answer(
+        self,
+        fault: Fault,
+        method: str,
+        args: dict,
+        token: str | None,
+        started: float,
+        status: int,
+        response: dict,
+    ) -> None:
+        """The call was applied; its answer is dropped, or sent after the client gave up."""
+        # Recorded before the wait, so a test that saw its client time out finds the call.
+        self.server.fake.record_call(
+            method,
+            args,
+            token,
+            started,
+            response,
+            status=None if fault.lose_answer == "drop" else status,
+            fault=True,
+            lost_answer=fault.lose_answer,
         )
-        self._send(200, response)
+        time.sleep(fault.delay)
+        if fault.lose_answer == "drop":
+            self._drop()
+        else:
+            self._send(status, response)
 
     def _drop(self) -> None:
         """Close the connection without answering, like a network failure."""
