@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from ..errors import SlackError
-from . import chat, conversations, items, misc, users, views
+from . import chat, conversations, history, items, misc, users, views
 from .base import Args, Context, Handler
 
 # Only Socket Mode's connection call takes the app-level (xapp-) token.
@@ -25,7 +25,13 @@ def _merge(*tables: dict[str, Handler]) -> dict[str, Handler]:
 
 
 METHODS = _merge(
-    misc.METHODS, chat.METHODS, conversations.METHODS, users.METHODS, items.METHODS, views.METHODS
+    misc.METHODS,
+    chat.METHODS,
+    conversations.METHODS,
+    history.METHODS,
+    users.METHODS,
+    items.METHODS,
+    views.METHODS,
 )
 
 
