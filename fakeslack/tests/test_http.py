@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import time
 
 import pytest
 from slack_sdk import WebClient
@@ -130,3 +131,13 @@ def test_stopping_closes_idle_connections() -> None:
     slack.stop()
     with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
         request(connection, "GET", "/_fakeslack")
+
+
+def test_answers_on_a_persistent_connection_are_not_held_back(slack: FakeSlack) -> None:
+    # Without TCP_NODELAY each answer's body waits for the client's delayed ACK (~40 ms).
+    connection = connect(slack)
+    auth = {"Authorization": f"Bearer {slack.bot_token}"}
+    started = time.monotonic()
+    for _ in range(50):
+        request(connection, "POST", "/api/auth.test", headers=auth)
+    assert time.monotonic() - started < 1.0
