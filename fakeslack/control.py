@@ -3,6 +3,8 @@
 GET    /_fakeslack                     this list
 GET    /_fakeslack/state               the whole workspace as JSON
 GET    /_fakeslack/calls?method=…      recorded Web API calls
+GET    /_fakeslack/calls/counts        Web API calls per method: {"counts": {…}, "total": n}
+POST   /_fakeslack/calls/counts        {"since": <an earlier "counts">}: those made since
 GET    /_fakeslack/deliveries          deliveries made to the app
 POST   /_fakeslack/act                 {"user": "alice", "action": "post_message", …arguments}
 POST   /_fakeslack/configure           {"request_url": …, "socket_mode": false, …}
@@ -100,9 +102,20 @@ def _get(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
             for c in fake.calls(args.get("method"))
         ]
         return 200, {"ok": True, "calls": calls}
+    if route == "calls/counts":
+        return 200, _call_counts(fake, since=None)
     if route == "deliveries":
         return 200, {"ok": True, "deliveries": [d.to_dict() for d in fake.deliveries()]}
     return 404, {"ok": False, "error": "not_found"}
+
+
+def _call_counts(fake: FakeSlack, *, since: Any) -> dict[str, Any]:
+    if since is not None and (
+        not isinstance(since, dict) or not all(isinstance(n, int) for n in since.values())
+    ):
+        raise ValueError('since is an earlier answer\'s "counts": {"chat.postMessage": 12, …}')
+    counts = fake.call_counts(since)
+    return {"ok": True, "counts": counts, "total": sum(counts.values())}
 
 
 def _post(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
@@ -113,6 +126,8 @@ def _post(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
             raise ValueError(f"need a user and an action, one of {sorted(ACTIONS)}")
         result = getattr(fake.actor(user), action)(**args)
         return 200, {"ok": True, "result": _result(result)}
+    if route == "calls/counts":
+        return 200, _call_counts(fake, since=args.get("since"))
     if route == "configure":
         fake.configure_app(**{k: v for k, v in args.items() if k in CONFIG_KEYS})
         return 200, {"ok": True}

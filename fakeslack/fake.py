@@ -41,7 +41,10 @@ class FakeSlack(Observers):
         host: str = "127.0.0.1",
         port: int = 0,
         trigger_ttl: float = 3.0,
+        record_calls: bool | int = True,
     ) -> None:
+        """``record_calls``: keep every Web API call for ``calls()`` (``True``), none
+        (``False``), or the latest that many; ``call_counts()`` counts them all regardless."""
         if workspace is None:
             workspace = Workspace.default()
         elif isinstance(workspace, dict):
@@ -50,7 +53,7 @@ class FakeSlack(Observers):
             workspace = Workspace.load(workspace)
         self.workspace = workspace
         self.state = State(workspace, trigger_ttl=trigger_ttl)
-        self.recorder = Recorder()
+        self.recorder = Recorder(keep=record_calls)
         self.faults = Faults()
         self.socket = SocketModeServer(app_id=self.state.app_id, host=host)
         self.dispatcher = Dispatcher(signing_secret=workspace.signing_secret, socket=self.socket)
