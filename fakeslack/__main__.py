@@ -42,6 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  SLACK_BOT_TOKEN={slack.bot_token}", flush=True)
     print(f"  SLACK_SIGNING_SECRET={slack.signing_secret}", flush=True)
     print(f"  SLACK_APP_TOKEN={slack.app_token}", flush=True)
+    print(f"  SLACK_CLIENT_ID={slack.client_id}", flush=True)
+    print(f"  SLACK_CLIENT_SECRET={slack.client_secret}", flush=True)
+    print(f"  Sign in with Slack: {slack.authorize_url}", flush=True)
     print(f"  control: {slack.url}/_fakeslack/state", flush=True)
     print(f"  Slack sandbox (in a browser): {slack.url}/", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

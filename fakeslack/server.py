@@ -8,6 +8,8 @@ the connection), so a client may send its next request on the same socket.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import logging
@@ -18,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
-from . import control, sandbox
+from . import authorize, control, sandbox
 
 if TYPE_CHECKING:
     from .fake import FakeSlack
@@ -165,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
                     {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)},
                 )
             self._send(status, body)
+        elif url.path in authorize.PATHS and self.command == "GET":
+            self._send_answer(authorize.handle(self.server.fake, url.path, args))
         elif sandbox.is_sandbox_path(url.path) and self.command == "GET":
             sandbox.handle(self, self.server.fake, url.path, args)
         else:
@@ -191,7 +195,14 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, response)
 
     def _token(self, args: dict[str, Any]) -> str | None:
+        """The bearer token (header or ``token`` argument). HTTP Basic credentials, as OAuth
+        clients send to ``openid.connect.token``, become ``client_id``/``client_secret``."""
         auth = self.headers.get("Authorization", "")
+        if auth.startswith("Basic "):
+            with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+                user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
+                args.setdefault("client_id", user)
+                args.setdefault("client_secret", password)
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
         token = token or args.pop("token", None)
         args.pop("token", None)
@@ -258,6 +269,16 @@ class Handler(BaseHTTPRequestHandler):
             self._drop()
         else:
             self._send(status, response)
+
+    def _send_answer(self, answer: authorize.Answer) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.send_header("Cache-Control", "no-store")
+        if answer.location:
+            self.send_header("Location", answer.location)
+        self.end_headers()
+        self.wfile.write(answer.body)
 
     def _drop(self) -> None:
         """Close the connection without answering, like a network failure."""
