@@ -129,6 +129,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         """CORS preflight, so a page in a browser can drive the control API."""
+        try:
+            read_body(self.rfile, self.headers)  # none expected; read so the next request parses
+        except ValueError:
+            self.close_connection = True
         self.send_response(204)
         self._cors_headers()
         self.send_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
@@ -176,6 +180,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, args: dict[str, Any], content_type: str) -> None:
         fake = self.server.fake
+        self._client_credentials(args)
         token = self._token(args)
         started = time.time()
         fault = fake.faults.take(method)
@@ -195,18 +200,25 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, response)
 
     def _token(self, args: dict[str, Any]) -> str | None:
-        """The bearer token (header or ``token`` argument). HTTP Basic credentials, as OAuth
-        clients send to ``openid.connect.token``, become ``client_id``/``client_secret``."""
+        """The bearer token, from the header or the ``token`` argument (removed from ``args``)."""
         auth = self.headers.get("Authorization", "")
-        if auth.startswith("Basic "):
-            with contextlib.suppress(binascii.Error, UnicodeDecodeError):
-                user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
-                args.setdefault("client_id", user)
-                args.setdefault("client_secret", password)
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
         token = token or args.pop("token", None)
         args.pop("token", None)
         return token
+
+    def _client_credentials(self, args: dict[str, Any]) -> None:
+        """HTTP Basic credentials, as OAuth clients send them to ``openid.connect.token``, become
+        the ``client_id`` and ``client_secret`` arguments."""
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Basic "):
+            return
+        with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+            client_id, _, secret = (
+                base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            )
+            args.setdefault("client_id", client_id)
+            args.setdefault("client_secret", secret)
 
     def _apply(
         self, method: str, args: dict[str, Any], token: str | None, content_type: str
