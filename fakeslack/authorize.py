@@ -109,9 +109,8 @@ def _chooser(slack: FakeSlack, args: dict[str, str]) -> Answer:
         people = [u for u in slack.state.users.values() if not u["is_bot"] and not u["deleted"]]
         rows = "\n".join(
             f'<li><a href="{html.escape(_link(args, login_as=u["name"]))}">'
-            f"<strong>{html.escape(u['real_name'])}</strong> "
-            f"<span>{html.escape(u['profile'].get('email', ''))}"
-            f" · {html.escape(u['profile'].get('title', ''))}</span></a></li>"
+            f"<strong>{html.escape(u['real_name'])}</strong> <span>{html.escape(_about(u))}</span>"
+            "</a></li>"
             for u in people
         )
     return _page(
@@ -121,6 +120,12 @@ def _chooser(slack: FakeSlack, args: dict[str, str]) -> Answer:
         f'<ul class="people">{rows}</ul>'
         f'<p><a class="cancel" href="{html.escape(_link(args, deny="1"))}">Cancel</a></p>',
     )
+
+
+def _about(user: dict) -> str:
+    """Email and title, whichever the person has."""
+    profile = user["profile"]
+    return " · ".join(part for part in (profile.get("email"), profile.get("title")) if part)
 
 
 def _error_page(status: int, error: str, explanation: str) -> Answer:
