@@ -18,11 +18,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--request-url", help="where to deliver events, commands, interactions")
     parser.add_argument("--socket-mode", action="store_true", help="deliver over Socket Mode")
     parser.add_argument("--trigger-ttl", type=float, default=3.0)
+    parser.add_argument(
+        "--keep-calls",
+        type=int,
+        metavar="N",
+        help="keep only the latest N Web API calls for /_fakeslack/calls (0: none; default all)",
+    )
     options = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     workspace = Workspace.load(options.workspace) if options.workspace else Workspace.default()
     slack = FakeSlack(
-        workspace, host=options.host, port=options.port, trigger_ttl=options.trigger_ttl
+        workspace,
+        host=options.host,
+        port=options.port,
+        trigger_ttl=options.trigger_ttl,
+        record_calls=True if options.keep_calls is None else options.keep_calls,
     )
     if options.request_url or options.socket_mode:
         slack.configure_app(request_url=options.request_url, socket_mode=options.socket_mode)
@@ -32,6 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  SLACK_BOT_TOKEN={slack.bot_token}", flush=True)
     print(f"  SLACK_SIGNING_SECRET={slack.signing_secret}", flush=True)
     print(f"  SLACK_APP_TOKEN={slack.app_token}", flush=True)
+    print(f"  SLACK_CLIENT_ID={slack.client_id}", flush=True)
+    print(f"  SLACK_CLIENT_SECRET={slack.client_secret}", flush=True)
+    print(f"  Sign in with Slack: {slack.authorize_url}", flush=True)
     print(f"  control: {slack.url}/_fakeslack/state", flush=True)
     print(f"  Slack sandbox (in a browser): {slack.url}/", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -3,10 +3,13 @@
 GET    /_fakeslack                     this list
 GET    /_fakeslack/state               the whole workspace as JSON
 GET    /_fakeslack/calls?method=…      recorded Web API calls
+GET    /_fakeslack/calls/counts        Web API calls per method: {"counts": {…}, "total": n}
+POST   /_fakeslack/calls/counts        {"since": <an earlier "counts">}: those made since
 GET    /_fakeslack/deliveries          deliveries made to the app
 POST   /_fakeslack/act                 {"user": "alice", "action": "post_message", …arguments}
 POST   /_fakeslack/configure           {"request_url": …, "socket_mode": false, …}
 POST   /_fakeslack/faults              {"method": "chat.postMessage", "status": 429, …}
+                                       {"method": …, "lose_answer": "drop" | "late", "delay": 5}
 DELETE /_fakeslack/faults              remove every fault
 POST   /_fakeslack/outage              {"mode": "503" | "drop"}
 POST   /_fakeslack/restore
@@ -50,7 +53,16 @@ ACTIONS = {
     "open_app_home",
 }
 CONFIG_KEYS = {"request_url", "socket_mode", "retries", "ack_timeout", "retry_delay", "events"}
-FAULT_KEYS = {"method", "status", "retry_after", "count", "delay", "drop", "window"}
+FAULT_KEYS = {
+    "method",
+    "status",
+    "retry_after",
+    "count",
+    "delay",
+    "drop",
+    "lose_answer",
+    "window",
+}
 
 
 def _result(value: Any) -> Any:
@@ -85,11 +97,25 @@ def _get(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
     if route == "state":
         return 200, {"ok": True, **fake.snapshot()}
     if route == "calls":
-        calls = [dataclasses.asdict(c) for c in fake.calls(args.get("method"))]
+        calls = [
+            {**dataclasses.asdict(c), "ok": c.ok, "applied": c.applied}
+            for c in fake.calls(args.get("method"))
+        ]
         return 200, {"ok": True, "calls": calls}
+    if route == "calls/counts":
+        return 200, _call_counts(fake, since=None)
     if route == "deliveries":
         return 200, {"ok": True, "deliveries": [d.to_dict() for d in fake.deliveries()]}
     return 404, {"ok": False, "error": "not_found"}
+
+
+def _call_counts(fake: FakeSlack, *, since: Any) -> dict[str, Any]:
+    if since is not None and (
+        not isinstance(since, dict) or not all(isinstance(n, int) for n in since.values())
+    ):
+        raise ValueError('since is an earlier answer\'s "counts": {"chat.postMessage": 12, …}')
+    counts = fake.call_counts(since)
+    return {"ok": True, "counts": counts, "total": sum(counts.values())}
 
 
 def _post(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
@@ -100,6 +126,8 @@ def _post(fake: FakeSlack, route: str, args: dict[str, Any]) -> tuple[int, Any]:
             raise ValueError(f"need a user and an action, one of {sorted(ACTIONS)}")
         result = getattr(fake.actor(user), action)(**args)
         return 200, {"ok": True, "result": _result(result)}
+    if route == "calls/counts":
+        return 200, _call_counts(fake, since=args.get("since"))
     if route == "configure":
         fake.configure_app(**{k: v for k, v in args.items() if k in CONFIG_KEYS})
         return 200, {"ok": True}

@@ -21,6 +21,7 @@ from .pump import EventPump
 from .recorder import Call, Recorder
 from .replies import use_response_url
 from .server import Server
+from .signin import CODE_TTL, SignIn
 from .socket_mode import SocketModeServer
 from .state import ResponseTarget, State
 from .workspace import Workspace
@@ -41,7 +42,12 @@ class FakeSlack(Observers):
         host: str = "127.0.0.1",
         port: int = 0,
         trigger_ttl: float = 3.0,
+        record_calls: bool | int = True,
+        code_ttl: float = CODE_TTL,
     ) -> None:
+        """``record_calls``: keep every Web API call for ``calls()`` (``True``), none
+        (``False``), or the latest that many; ``call_counts()`` counts them all regardless.
+        ``code_ttl``: how long a Sign in with Slack code may be exchanged (seconds)."""
         if workspace is None:
             workspace = Workspace.default()
         elif isinstance(workspace, dict):
@@ -50,8 +56,9 @@ class FakeSlack(Observers):
             workspace = Workspace.load(workspace)
         self.workspace = workspace
         self.state = State(workspace, trigger_ttl=trigger_ttl)
-        self.recorder = Recorder()
+        self.recorder = Recorder(keep=record_calls)
         self.faults = Faults()
+        self.signin = SignIn(code_ttl=code_ttl)
         self.socket = SocketModeServer(app_id=self.state.app_id, host=host)
         self.dispatcher = Dispatcher(signing_secret=workspace.signing_secret, socket=self.socket)
         self._pump = EventPump(self.emit)
@@ -130,6 +137,19 @@ class FakeSlack(Observers):
     @property
     def signing_secret(self) -> str:
         return self.workspace.signing_secret
+
+    @property
+    def client_id(self) -> str:
+        return self.workspace.client_id
+
+    @property
+    def client_secret(self) -> str:
+        return self.workspace.client_secret
+
+    @property
+    def authorize_url(self) -> str:
+        """Sign in with Slack's authorize page (``https://slack.com/openid/connect/authorize``)."""
+        return f"{self.url}/openid/connect/authorize"
 
     @property
     def team_id(self) -> str:
@@ -252,6 +272,7 @@ class FakeSlack(Observers):
             token=token,
             socket_url=self.socket.new_url,
             self_events=self.dispatcher.config.self_events,
+            signin=self.signin,
         )
         with self.state.lock:
             response = copy.deepcopy(webapi.call(ctx, method))
@@ -269,9 +290,10 @@ class FakeSlack(Observers):
         *,
         status: int | None,
         fault: bool,
+        lost_answer: str | None = None,
     ) -> None:
         self.recorder.record(
-            Call(method, _parsed_args(args), token, started, response, status, fault)
+            Call(method, _parsed_args(args), token, started, response, status, fault, lost_answer)
         )
 
     # -- breaking it -------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Fault injection for the Web API: rate limits, server errors, slow answers, dropped connections.
+"""Fault injection for the Web API: rate limits, server errors, slow answers, dropped connections,
+and lost answers.
+
+Most faults answer *instead of* Slack: the call changes nothing. A lost answer is the other
+failure a client must survive: Slack carried the call out, but its answer never arrived (the
+connection dropped, or the answer came after the client stopped waiting).
 
 Faults apply to the next ``count`` matching calls, or to every matching call within ``window``
 seconds, or both (whichever ends first); with neither they apply until removed.
@@ -10,6 +15,9 @@ import threading
 import time
 from dataclasses import dataclass
 
+# How a lost answer is lost: the connection is closed without one, or it comes after ``delay``.
+LOSE_ANSWER = ("drop", "late")
+
 
 @dataclass
 class Fault:
@@ -17,8 +25,10 @@ class Fault:
     status: int | None = None  # 429, 500, 503; None with delay only: a slow but correct answer
     retry_after: int | None = None
     count: int | None = None
+    # Before answering; with ``lose_answer``, between applying the call and losing its answer.
     delay: float = 0.0
     drop: bool = False
+    lose_answer: str | None = None  # "drop" or "late": the call is applied, its answer lost
     until: float | None = None  # monotonic deadline, from ``window``
     hits: int = 0
 
@@ -33,6 +43,19 @@ class Fault:
     def spent(self) -> bool:
         expired = self.until is not None and time.monotonic() > self.until
         return expired or (self.count is not None and self.hits >= self.count)
+
+
+def _check(*, status: int | None, drop: bool, delay: float, lose_answer: str | None) -> None:
+    if lose_answer is None:
+        if status is None and not drop and not delay:
+            raise ValueError("a fault needs a status, drop=True, lose_answer or a delay")
+        return
+    if lose_answer not in LOSE_ANSWER:
+        raise ValueError(f"lose_answer is one of {LOSE_ANSWER}")
+    if status is not None or drop:
+        raise ValueError("lose_answer applies the call: it takes no status and no drop")
+    if lose_answer == "late" and not delay:
+        raise ValueError('lose_answer="late" needs a delay (longer than the client waits)')
 
 
 class Faults:
@@ -50,11 +73,16 @@ class Faults:
         count: int | None = None,
         delay: float = 0.0,
         drop: bool = False,
+        lose_answer: str | None = None,
         window: float | None = None,
     ) -> Fault:
-        """Inject a fault. ``status=429`` defaults ``retry_after`` to 1 second."""
-        if status is None and not drop and not delay:
-            raise ValueError("a fault needs a status, drop=True or a delay")
+        """Inject a fault. ``status=429`` defaults ``retry_after`` to 1 second.
+
+        ``lose_answer="drop"`` applies the call, then closes the connection without answering;
+        ``lose_answer="late"`` applies it and answers only after ``delay`` seconds (make it longer
+        than the client's timeout).
+        """
+        _check(status=status, drop=drop, delay=delay, lose_answer=lose_answer)
         if status == 429 and retry_after is None:
             retry_after = 1
         fault = Fault(
@@ -64,6 +92,7 @@ class Faults:
             count=count,
             delay=delay,
             drop=drop,
+            lose_answer=lose_answer,
             until=None if window is None else time.monotonic() + window,
         )
         with self._lock:

@@ -61,6 +61,11 @@ def new_envelope_id() -> str:
     return secrets.token_hex(4) + "-" + secrets.token_hex(2) + "-" + secrets.token_hex(6)
 
 
+def avatar_url(user_id: str, size: int) -> str:
+    """Where a user's picture would be; ``.invalid`` so nothing ever fetches it."""
+    return f"https://avatars.fakeslack.invalid/{user_id}_{size}.png"
+
+
 def ts_to_permalink_part(ts: str) -> str:
     """``1764000000.000100`` -> ``p1764000000000100`` as in Slack permalinks."""
     return "p" + ts.replace(".", "")

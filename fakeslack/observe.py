@@ -27,6 +27,11 @@ class Observers:
         """Recorded Web API calls, oldest first, including those answered by an injected fault."""
         return self.recorder.select(method, ok=ok)
 
+    def call_counts(self, since: dict[str, int] | None = None) -> dict[str, int]:
+        """Web API calls made per method (faulted ones included), counted even when the calls
+        themselves are not kept; with ``since`` (an earlier result), only those made after it."""
+        return self.recorder.counts(since)
+
     def deliveries(self, kind: str | None = None) -> list[Delivery]:
         """Deliveries to the app (``event``, ``command``, ``interaction``), oldest first."""
         return self.dispatcher.deliveries(kind)
@@ -188,5 +193,5 @@ class Observers:
                 "usergroups": copy.deepcopy(list(state.usergroups.values())),
                 "views": self.views(),
                 "ephemeral": copy.deepcopy(state.ephemeral),
-                "calls": len(self.recorder.calls),
+                "calls": self.recorder.total,
             }

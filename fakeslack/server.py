@@ -1,26 +1,36 @@
 """The HTTP front door: ``/api/<method>`` (the Web API), ``/_fakeslack/…`` (control, response URLs).
 
-A ``ThreadingHTTPServer``: each request gets its own thread, so an app answering a delivery can
-call the Web API while the actor that triggered the delivery is still waiting.
+A ``ThreadingHTTPServer``: each connection gets its own thread, so an app answering a delivery can
+call the Web API while the actor that triggered the delivery is still waiting. It speaks HTTP/1.1
+with persistent connections, as Slack does: every answer carries a ``Content-Length`` (or closes
+the connection), so a client may send its next request on the same socket.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import contextlib
 import json
 import logging
 import socket
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
-from . import control, sandbox
+from . import authorize, control, sandbox
 
 if TYPE_CHECKING:
     from .fake import FakeSlack
+    from .faults import Fault
 
 logger = logging.getLogger(__name__)
+
+# An idle persistent connection is closed after this many seconds, so a client that keeps one
+# open and goes away does not hold a thread for ever.
+IDLE_TIMEOUT = 30.0
 
 _STATUS_ERRORS = {
     429: "ratelimited",
@@ -37,6 +47,52 @@ class Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], fake: FakeSlack) -> None:
         super().__init__(address, Handler)
         self.fake = fake
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening and close the persistent connections still open, so that a stopped
+        fakeslack answers nothing more and their threads end."""
+        super().server_close()
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+def read_body(rfile: Any, headers: Any) -> bytes:
+    """The request body, by ``Content-Length`` or chunked, read whole so that the next request on
+    a persistent connection starts where this one ended. ``ValueError`` for a malformed one."""
+    if "chunked" in headers.get("Transfer-Encoding", "").lower():
+        return _read_chunked(rfile)
+    length = int(headers.get("Content-Length") or 0)
+    if length < 0:
+        raise ValueError("negative Content-Length")
+    return rfile.read(length) if length else b""
+
+
+def _read_chunked(rfile: Any) -> bytes:
+    chunks = []
+    while True:
+        size = int(rfile.readline(1024).split(b";")[0], 16)  # ValueError when malformed
+        if size == 0:
+            break
+        chunks.append(rfile.read(size))
+        rfile.readline(1024)  # the CRLF closing the chunk
+    while rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+        pass  # trailer fields, ignored
+    return b"".join(chunks)
 
 
 def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
@@ -53,6 +109,11 @@ def parse_body(content_type: str, raw: bytes) -> dict[str, Any]:
 class Handler(BaseHTTPRequestHandler):
     server: Server
     server_version = "fakeslack"
+    protocol_version = "HTTP/1.1"
+    timeout = IDLE_TIMEOUT
+    # Headers and body leave in separate writes; with Nagle's algorithm the body would wait for
+    # the client's delayed ACK (40 ms on Linux) on every answer of a persistent connection.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s " + format, self.address_string(), *args)
@@ -68,6 +129,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         """CORS preflight, so a page in a browser can drive the control API."""
+        try:
+            read_body(self.rfile, self.headers)  # none expected; read so the next request parses
+        except ValueError:
+            self.close_connection = True
         self.send_response(204)
         self._cors_headers()
         self.send_header("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
@@ -80,8 +145,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self) -> None:
         url = urlparse(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        try:
+            raw = read_body(self.rfile, self.headers)
+        except ValueError:
+            # Where this body ends is unknown, so the connection cannot carry another request.
+            self.close_connection = True
+            self._send(400, {"ok": False, "error": "invalid_request", "detail": "bad body"})
+            return
         content_type = self.headers.get("Content-Type", "")
         try:
             args = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
@@ -101,6 +171,8 @@ class Handler(BaseHTTPRequestHandler):
                     {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)},
                 )
             self._send(status, body)
+        elif url.path in authorize.PATHS and self.command == "GET":
+            self._send_answer(authorize.handle(self.server.fake, url.path, args))
         elif sandbox.is_sandbox_path(url.path) and self.command == "GET":
             sandbox.handle(self, self.server.fake, url.path, args)
         else:
@@ -108,36 +180,56 @@ class Handler(BaseHTTPRequestHandler):
 
     def _api(self, method: str, args: dict[str, Any], content_type: str) -> None:
         fake = self.server.fake
+        self._client_credentials(args)
+        token = self._token(args)
+        started = time.time()
+        fault = fake.faults.take(method)
+        if fault is not None and not fault.lose_answer:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop or fault.status:
+                self._answer_instead(fault, method, args, token, started)
+                return
+        status, response = self._apply(method, args, token, content_type)
+        if fault is not None and fault.lose_answer:
+            self._lose_answer(fault, method, args, token, started, status, response)
+            return
+        fake.record_call(
+            method, args, token, started, response, status=status, fault=fault is not None
+        )
+        self._send(status, response)
+
+    def _token(self, args: dict[str, Any]) -> str | None:
+        """The bearer token, from the header or the ``token`` argument (removed from ``args``)."""
         auth = self.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else None
         token = token or args.pop("token", None)
         args.pop("token", None)
-        started = time.time()
-        fault = fake.faults.take(method)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.drop:
-                fake.record_call(method, args, token, started, {}, status=None, fault=True)
-                self._drop()
-                return
-            if fault.status:
-                body = {"ok": False, "error": _STATUS_ERRORS.get(fault.status, "fatal_error")}
-                headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
-                fake.record_call(
-                    method, args, token, started, body, status=fault.status, fault=True
-                )
-                self._send(fault.status, body, headers)
-                return
+        return token
+
+    def _client_credentials(self, args: dict[str, Any]) -> None:
+        """HTTP Basic credentials, as OAuth clients send them to ``openid.connect.token``, become
+        the ``client_id`` and ``client_secret`` arguments."""
+        auth = self.headers.get("Authorization", "")
+        if not auth.startswith("Basic "):
+            return
+        with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+            client_id, _, secret = (
+                base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            )
+            args.setdefault("client_id", client_id)
+            args.setdefault("client_secret", secret)
+
+    def _apply(
+        self, method: str, args: dict[str, Any], token: str | None, content_type: str
+    ) -> tuple[int, dict]:
+        """Carry the call out: Slack's answer, and the HTTP status to send it with."""
         try:
-            response = fake.call_api(method, args, token)
+            response = self.server.fake.call_api(method, args, token)
         except Exception as error:
             # A bug in fakeslack, not a Slack error: say so loudly rather than drop the line.
             logger.exception("fakeslack failed answering %s", method)
-            body = {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)}
-            fake.record_call(method, args, token, started, body, status=500, fault=False)
-            self._send(500, body)
-            return
+            return 500, {"ok": False, "error": "fakeslack_internal_error", "detail": repr(error)}
         if (
             content_type.startswith("application/json")
             and "charset" not in content_type
@@ -145,10 +237,60 @@ class Handler(BaseHTTPRequestHandler):
         ):
             response.setdefault("warning", "missing_charset")
             response.setdefault("response_metadata", {}).setdefault("warnings", ["missing_charset"])
-        fake.record_call(
-            method, args, token, started, response, status=200, fault=fault is not None
+        return 200, response
+
+    def _answer_instead(
+        self, fault: Fault, method: str, args: dict, token: str | None, started: float
+    ) -> None:
+        """A fault that stands in for Slack: the call is not applied."""
+        fake = self.server.fake
+        if fault.drop:
+            fake.record_call(method, args, token, started, {}, status=None, fault=True)
+            self._drop()
+            return
+        assert fault.status is not None
+        body = {"ok": False, "error": _STATUS_ERRORS.get(fault.status, "fatal_error")}
+        headers = {"Retry-After": str(fault.retry_after)} if fault.retry_after else {}
+        fake.record_call(method, args, token, started, body, status=fault.status, fault=True)
+        self._send(fault.status, body, headers)
+
+    def _lose_answer(
+        self,
+        fault: Fault,
+        method: str,
+        args: dict,
+        token: str | None,
+        started: float,
+        status: int,
+        response: dict,
+    ) -> None:
+        """The call was applied; its answer is dropped, or sent after the client gave up."""
+        # Recorded before the wait, so a test that saw its client time out finds the call.
+        self.server.fake.record_call(
+            method,
+            args,
+            token,
+            started,
+            response,
+            status=None if fault.lose_answer == "drop" else status,
+            fault=True,
+            lost_answer=fault.lose_answer,
         )
-        self._send(200, response)
+        time.sleep(fault.delay)
+        if fault.lose_answer == "drop":
+            self._drop()
+        else:
+            self._send(status, response)
+
+    def _send_answer(self, answer: authorize.Answer) -> None:
+        self.send_response(answer.status)
+        self.send_header("Content-Type", answer.content_type)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.send_header("Cache-Control", "no-store")
+        if answer.location:
+            self.send_header("Location", answer.location)
+        self.end_headers()
+        self.wfile.write(answer.body)
 
     def _drop(self) -> None:
         """Close the connection without answering, like a network failure."""
@@ -161,8 +303,12 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(raw)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self._cors_headers()
         self.end_headers()
-        self.wfile.write(raw)
+        # A client that gave up waiting (a slow or late answer) has closed its end: nothing to do.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(raw)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SlackError
-from .ids import Clock, IdFactory, new_trigger_id
+from .ids import Clock, IdFactory, avatar_url, new_trigger_id
 from .viewstore import ViewStore
 from .workspace import Workspace
 
@@ -257,8 +257,8 @@ class State:
                 "email": email,
                 "title": "",
                 "team": self.team_id,
-                "image_48": f"https://avatars.fakeslack.invalid/{uid}_48.png",
-                "image_72": f"https://avatars.fakeslack.invalid/{uid}_72.png",
+                "image_48": avatar_url(uid, 48),
+                "image_72": avatar_url(uid, 72),
             },
         }
 

@@ -59,6 +59,9 @@ class Workspace:
     bot_token: str = "xoxb-fakeslack-bot-token"
     app_token: str = "xapp-1-fakeslack-app-token"
     signing_secret: str = "fakeslack-signing-secret"
+    # The app's OAuth credentials, for Sign in with Slack (OpenID Connect).
+    client_id: str = "1000000000001.2000000000002"
+    client_secret: str = "fakeslack-client-secret"
     # Seeds the id generator, so the same file gives the same ids on every run.
     seed: int = 1
     users: list[UserSeed] = field(default_factory=list)

@@ -95,3 +95,19 @@ def test_index_and_unknown_paths(slack: FakeSlack) -> None:
     status, body = control(slack, "")
     assert status == 200 and "/_fakeslack/act" in body["endpoints"]
     assert control(slack, "nope")[0] == 404
+
+
+def test_lost_answer_fault(slack: FakeSlack) -> None:
+    status, body = control(
+        slack, "faults", {"method": "chat.postMessage", "lose_answer": "drop", "count": 1}
+    )
+    assert status == 200 and body["fault"]["lose_answer"] == "drop"
+    client = WebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        client.chat_postMessage(channel="incidents", text="x")
+    assert len(slack.messages("incidents")) == 1
+    _, body = control(slack, "calls?method=chat.postMessage")
+    [call] = body["calls"]
+    assert call["fault"] and call["lost_answer"] == "drop" and call["response"]["ok"]
+    status, body = control(slack, "faults", {"lose_answer": "late"})
+    assert status == 400 and body["error"] == "invalid_request"

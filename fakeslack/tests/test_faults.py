@@ -104,3 +104,72 @@ def test_fault_needs_something_to_do(slack: FakeSlack) -> None:
     fault = slack.faults.add(method="auth.test", status=500)
     slack.faults.remove(fault)
     assert slack.faults.active() == []
+
+
+def _without_retries(slack: FakeSlack, timeout: float = 5) -> WebClient:
+    """A client that does not retry a dropped connection by itself."""
+    return WebClient(
+        token=slack.bot_token, base_url=slack.api_url, timeout=timeout, retry_handlers=[]
+    )
+
+
+def test_lost_answer_dropped_after_posting(slack: FakeSlack) -> None:
+    slack.faults.add(method="chat.postMessage", lose_answer="drop", count=1)
+    client = _without_retries(slack)
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        client.chat_postMessage(channel="incidents", text="posted once")
+    # Slack posted it although the client heard nothing.
+    assert [m["text"] for m in slack.messages("incidents")] == ["posted once"]
+    [call] = slack.calls("chat.postMessage")
+    assert call.fault and call.applied and call.lost_answer == "drop"
+    assert call.status is None and not call.ok
+    assert call.response["ts"] == slack.messages("incidents")[0]["ts"]
+    # The fault is spent: the next call is answered.
+    assert client.chat_postMessage(channel="incidents", text="next")["ok"]
+
+
+def test_lost_answer_and_the_sdk_retry_post_twice(slack: FakeSlack, client: WebClient) -> None:
+    # What the fault is for: slack_sdk retries a dropped connection once, and Slack has no
+    # idempotency key, so the message is posted twice.
+    slack.faults.add(method="chat.postMessage", lose_answer="drop", count=1)
+    assert client.chat_postMessage(channel="incidents", text="twice")["ok"]
+    assert [m["text"] for m in slack.messages("incidents")] == ["twice", "twice"]
+    assert [c.lost_answer for c in slack.calls("chat.postMessage")] == ["drop", None]
+
+
+def test_lost_answer_late_after_creating(slack: FakeSlack) -> None:
+    slack.faults.add(method="conversations.create", lose_answer="late", delay=1.0, count=1)
+    impatient = _without_retries(slack, timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        impatient.conversations_create(name="inc-42")
+    assert time.monotonic() - started < 0.9
+    assert slack.channel("inc-42")["name"] == "inc-42"
+    [call] = slack.calls("conversations.create")
+    assert call.fault and call.applied and call.lost_answer == "late" and call.status == 200
+    assert call.response["channel"]["id"] == slack.channel_id("inc-42")
+    # A retry finds the channel there.
+    with pytest.raises(SlackApiError) as raised:
+        impatient.conversations_create(name="inc-42")
+    assert raised.value.response["error"] == "name_taken"
+    assert len([c for c in slack.channels() if c["name"] == "inc-42"]) == 1
+
+
+def test_lost_answer_within_a_window(slack: FakeSlack) -> None:
+    slack.faults.add(method="chat.postMessage", lose_answer="drop", window=0.5)
+    client = _without_retries(slack)
+    for _ in range(2):
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            client.chat_postMessage(channel="incidents", text="x")
+    time.sleep(0.55)
+    assert client.chat_postMessage(channel="incidents", text="x")["ok"]
+    assert len(slack.messages("incidents")) == 3
+
+
+def test_lost_answer_arguments(slack: FakeSlack) -> None:
+    with pytest.raises(ValueError):
+        slack.faults.add(method="chat.postMessage", lose_answer="late")  # no delay
+    with pytest.raises(ValueError):
+        slack.faults.add(method="chat.postMessage", lose_answer="drop", status=500)
+    with pytest.raises(ValueError):
+        slack.faults.add(method="chat.postMessage", lose_answer="never")

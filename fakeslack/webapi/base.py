@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SlackError
+from ..signin import SignIn
 from ..state import Channel, State
 
 
@@ -85,6 +86,8 @@ class Context:
     socket_url: Callable[[], str] = field(default=lambda: "")
     # Deliver events caused by the bot's own calls (its messages, pins, renames...)?
     self_events: bool = False
+    # Sign in with Slack: codes and the user tokens they were exchanged for.
+    signin: SignIn = field(default_factory=SignIn)
     # Events this call caused, delivered after it answered (see ``emit``).
     events: list[dict] = field(default_factory=list)
 

@@ -30,10 +30,26 @@ def message_content(ctx: Context, *, required: bool = True) -> dict[str, Any]:
         content["blocks"] = with_ids(blocks)
     if attachments is not None:
         content["attachments"] = attachments
-    metadata = args.json("metadata")
-    if metadata is not None:
+    metadata = message_metadata(ctx)
+    if metadata:
         content["metadata"] = metadata
     return content
+
+
+def message_metadata(ctx: Context) -> dict | None:
+    """``metadata`` (``{"event_type": …, "event_payload": {…}}``), as Slack validates it.
+
+    ``{}`` is returned as is: to ``chat.update`` it means "remove the metadata".
+    """
+    metadata = ctx.args.json("metadata", "invalid_metadata_format")
+    if metadata is None or metadata == {}:
+        return metadata
+    if not isinstance(metadata, dict):
+        raise SlackError("invalid_metadata_format")
+    event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
+    if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
+        raise SlackError("invalid_metadata_schema")
+    return {"event_type": event_type, "event_payload": copy.deepcopy(payload)}
 
 
 def bot_message(state: State, content: dict[str, Any], *, ts: str) -> dict:
@@ -102,9 +118,15 @@ def update(ctx: Context) -> dict:
     content = message_content(ctx, required=False)
     if not any(k in ctx.args for k in ("text", "blocks", "attachments")):
         raise SlackError("no_text")
-    for key in ("text", "blocks", "attachments", "metadata"):
+    for key in ("text", "blocks", "attachments"):
         if key in ctx.args:
             message[key] = content.get(key, "")
+    # Without metadata the message keeps its own; {} removes it.
+    if "metadata" in ctx.args:
+        if "metadata" in content:
+            message["metadata"] = content["metadata"]
+        else:
+            message.pop("metadata", None)
     message["edited"] = {"user": ctx.bot, "ts": ctx.state.clock.ts()}
     ctx.emit(
         {

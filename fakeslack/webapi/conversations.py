@@ -1,9 +1,8 @@
 """conversations.*: create, info, list, join, invite, kick, leave, rename, setTopic, setPurpose,
-archive, unarchive, members, history, replies, open."""
+archive, unarchive, members, open (history and replies are in ``history.py``)."""
 
 from __future__ import annotations
 
-import copy
 import re
 import time
 from typing import Any
@@ -237,66 +236,6 @@ def members(ctx: Context) -> dict:
     return {"members": page, "response_metadata": metadata}
 
 
-def _readable(ctx: Context) -> Channel:
-    channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
-    if channel.is_private and ctx.bot not in channel.members:
-        raise SlackError("not_in_channel")
-    return channel
-
-
-def _in_range(ctx: Context, ts: str) -> bool:
-    latest, oldest = ctx.args.string("latest"), ctx.args.string("oldest")
-    inclusive = ctx.args.flag("inclusive")
-    value = float(ts)
-    if latest and (value > float(latest) or (value == float(latest) and not inclusive)):
-        return False
-    return not (oldest and (value < float(oldest) or (value == float(oldest) and not inclusive)))
-
-
-def _history_message(channel: Channel, message: dict) -> dict:
-    result = copy.deepcopy(message)
-    if any(p["ts"] == message["ts"] for p in channel.pins):
-        result["pinned_to"] = [channel.id]
-    return result
-
-
-def history(ctx: Context) -> dict:
-    channel = _readable(ctx)
-    top_level = [
-        m
-        for m in reversed(channel.messages)
-        if (m.get("thread_ts") in (None, m["ts"]) or m.get("subtype") == "thread_broadcast")
-        and _in_range(ctx, m["ts"])
-    ]
-    page, metadata = paginate(top_level, ctx.args)
-    return {
-        "messages": [_history_message(channel, m) for m in page],
-        "has_more": bool(metadata["next_cursor"]),
-        "pin_count": len(channel.pins),
-        "response_metadata": metadata,
-    }
-
-
-def replies(ctx: Context) -> dict:
-    channel = _readable(ctx)
-    ts = ctx.args.required("ts", "thread_not_found")
-    if channel.index_of(ts) is None:
-        raise SlackError("thread_not_found")
-    parent = ctx.state.message(channel, ts)
-    thread_ts = parent.get("thread_ts") or ts
-    thread = [
-        m
-        for m in channel.messages
-        if (m["ts"] == thread_ts or m.get("thread_ts") == thread_ts) and _in_range(ctx, m["ts"])
-    ]
-    page, metadata = paginate(thread, ctx.args, default_limit=1000)
-    return {
-        "messages": [_history_message(channel, m) for m in page],
-        "has_more": bool(metadata["next_cursor"]),
-        "response_metadata": metadata,
-    }
-
-
 def open_(ctx: Context) -> dict:
     state = ctx.state
     if "channel" in ctx.args:
@@ -331,7 +270,5 @@ METHODS: dict[str, Handler] = {
     "conversations.archive": archive,
     "conversations.unarchive": unarchive,
     "conversations.members": members,
-    "conversations.history": history,
-    "conversations.replies": replies,
     "conversations.open": open_,
 }
