@@ -70,9 +70,8 @@ _local = threading.local()
 
 
 def _wake_after_commit(lane: str, priority: int, at: datetime) -> None:
-    """Remember the lane; the first commit that follows wakes a worker for every lane remembered.
-    Each enqueue registers a callback (a callback registered in a savepoint that is rolled back
-    is dropped with it); whichever runs first takes them all, the others find nothing."""
+    """Remember the lane; the commit that follows wakes a worker for every lane remembered,
+    with one callback per transaction (registered again if a rolled-back savepoint took it)."""
     pending: dict[str, tuple[int, datetime]] = _local.__dict__.setdefault("pending", {})
     previous = pending.get(lane)
     if previous is None or priority < previous[0] or at < previous[1]:
@@ -80,6 +79,11 @@ def _wake_after_commit(lane: str, priority: int, at: datetime) -> None:
             min(priority, previous[0]) if previous else priority,
             min(at, previous[1]) if previous else at,
         )
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is _flush for _, callback, _ in connection.run_on_commit
+    ):
+        return
     transaction.on_commit(_flush)
 
 
