@@ -230,7 +230,7 @@ RESPONSE_JOB_LEASE_SECONDS = int(env("RESPONSE_JOB_LEASE_SECONDS", "120"))
 # Failures (not counting Slack being down) after which a job is parked as dead.
 RESPONSE_JOB_MAX_FAILURES = int(env("RESPONSE_JOB_MAX_FAILURES", "6"))
 
-# --- Reminders (response.notifications) ----------------------------------------------------------
+# --- Reminders (response.notifications) -----------------------------------------------------------
 
 # Each built-in reminder can be switched off; a plugin's by its key ("module.function": False).
 RESPONSE_REMINDERS = {

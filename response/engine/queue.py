@@ -64,7 +64,7 @@ def cancel(*, lane_prefix: str, kinds: tuple[str, ...] = ()) -> int:
     return jobs.update(state=Job.State.CANCELLED, done_at=timezone.now(), key=None)
 
 
-# --- Waking a worker -------------------------------------------------------------------------------
+# --- Waking a worker ------------------------------------------------------------------------------
 
 _local = threading.local()
 

@@ -95,7 +95,7 @@ def _context(job: Job, *, attempts: int) -> JobContext:
     )
 
 
-# --- Transactional jobs: done exactly when their work commits ------------------------------------
+# --- Transactional jobs: done exactly when their work commits -------------------------------------
 
 
 def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None]:
@@ -150,14 +150,11 @@ def _mark_done(jobs: list[Job], *, now: datetime) -> None:
         Job.objects.filter(pk__in=plain).update(
             state=State.DONE, done_at=now, attempts=F("attempts") + 1, last_error="", failures=0
         )
-    for job in with_result:
-        Job.objects.filter(pk=job.pk).update(
-            state=State.DONE,
-            done_at=now,
-            attempts=job.attempts,
-            result=job.result,
-            last_error="",
-            failures=0,
+    if with_result:
+        for job in with_result:
+            job.state, job.done_at, job.last_error, job.failures = State.DONE, now, "", 0
+        Job.objects.bulk_update(
+            with_result, ["state", "done_at", "attempts", "result", "last_error", "failures"]
         )
 
 
@@ -216,7 +213,7 @@ def _park(job: Job, reason: str) -> None:
     )
 
 
-# --- Remote jobs: done under a lease, outside any transaction ------------------------------------
+# --- Remote jobs: done under a lease, outside any transaction -------------------------------------
 
 
 class ClaimLost(Exception):

@@ -5,7 +5,8 @@ from response.notifications.models import ScheduledNotification
 
 @admin.register(ScheduledNotification)
 class ScheduledNotificationAdmin(admin.ModelAdmin):
-    """The schedule, to look at (what is due, how often it was sent); the worker writes it. Its\n    failures are those of its jobs (the Work engine's jobs, kind "reminder")."""
+    """The schedule, to look at (what is due, how often it was sent); the worker writes it. Its
+    failures are those of its jobs (the work engine's jobs of kind "reminder")."""
 
     list_display = (
         "incident",

@@ -46,7 +46,7 @@ State = ScheduledNotification.State
 EARLY = timedelta(seconds=1)
 
 
-# --- What a handler may ask about the current run ---------------------------------------------
+# --- What a handler may ask about the current run -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def _running(run: Run) -> Iterator[None]:
         _current.reset(token)
 
 
-# --- The job ---------------------------------------------------------------------------------------
+# --- The job --------------------------------------------------------------------------------------
 
 
 def reminder_key(row_id: int) -> str:
@@ -179,7 +179,7 @@ def _declined(outcome: object) -> NotNow | None:
     return outcome if isinstance(outcome, NotNow) else None
 
 
-# --- Writing the schedule ------------------------------------------------------------------------
+# --- Writing the schedule -------------------------------------------------------------------------
 
 
 def _new_row(incident_id: int, spec: NotificationSpec, anchor: datetime, subject: str = ""):

@@ -10,7 +10,7 @@ from response.slack.decorators import EVENT_HANDLERS
 BOT_SCOPES = [
     "app_mentions:read",  # @Response commands
     "bookmarks:write",  # the incident page bookmark in the channel
-    "channels:history",  # pinned and reacted messages for the timeline
+    "channels:history",  # pinned and reacted messages for the timeline; our own posts
     "channels:join",  # join the incidents channel
     "channels:manage",  # create, rename, invite, set topics of public channels
     "channels:read",
@@ -20,6 +20,7 @@ BOT_SCOPES = [
     "groups:history",  # the same, for private incidents' channels
     "groups:read",
     "groups:write",
+    "im:history",  # before posting a DM again, check the first try did not arrive
     "im:write",  # DMs to the lead
     "pins:read",
     "reactions:read",

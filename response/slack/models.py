@@ -1,4 +1,5 @@
-"""What the Slack adapter remembers: channels, headline posts, interactions delivered, and small\nfacts learned from Slack. (Delivered events and Slack calls are jobs: response.engine.)"""
+"""What the Slack adapter remembers: channels, headline posts, interactions delivered, and small
+facts learned from Slack. (Delivered events and Slack calls are jobs: response.engine.)"""
 
 from __future__ import annotations
 

@@ -68,7 +68,7 @@ def log_error(error, body, logger):
     logger.exception("Slack listener failed: %s", error)
 
 
-# --- Events ----------------------------------------------------------------------------------------
+# --- Events ---------------------------------------------------------------------------------------
 
 Handler = Callable[[Incident | None, dict], None]
 PLAIN = frozenset({None, "thread_broadcast", "file_share"})

@@ -33,7 +33,7 @@ def is_from_the_bot(event: dict) -> bool:
     return bool(event.get("bot_id")) or (event.get("user") and event.get("user") == bot_user_id())
 
 
-# --- Commands --------------------------------------------------------------------------------------
+# --- Commands -------------------------------------------------------------------------------------
 
 
 def run_mentioned_command(incident: Incident | None, event: dict) -> None:
@@ -70,7 +70,7 @@ def command_text(text: str) -> str:
     return after if after else text[: first.start()].strip()
 
 
-# --- Messages --------------------------------------------------------------------------------------
+# --- Messages -------------------------------------------------------------------------------------
 
 
 def is_persons_message(incident: Incident | None, event: dict) -> bool:
@@ -214,7 +214,7 @@ class RemoveReactedMessage:
             verbs.remove_timeline_event_by_source(incident, source_of(self.channel, self.ts))
 
 
-# --- The channel and its people --------------------------------------------------------------------
+# --- The channel and its people -------------------------------------------------------------------
 
 
 def follow_rename(incident: Incident | None, event: dict) -> None:

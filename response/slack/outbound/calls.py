@@ -49,6 +49,38 @@ def message_args(channel: str, text: str, blocks: list | None, **more) -> dict:
     return args
 
 
+# Every message Response posts carries the id of the job that posts it, so that a retry can tell
+# whether the first try arrived (Slack has no idempotency key: an answer lost on the way, or a
+# worker killed before it recorded the answer, leaves a posted message the job doesn't know of).
+POSTED_BY = "response_job"
+LOOK_BACK_SECONDS = 120  # how far before the job's creation its message can be (clock skew)
+
+
+def post_once(job: JobContext, **args) -> dict:
+    """chat.postMessage, exactly once: a retry first looks for the message its earlier try may
+    have posted, and adopts it."""
+    if job.attempts > 1 and (found := find_posted(job, args["channel"], args.get("thread_ts"))):
+        return found
+    metadata = {"event_type": POSTED_BY, "event_payload": {"job": job.id}}
+    return client.call("chat.postMessage", metadata=metadata, **args)
+
+
+def find_posted(job: JobContext, channel: str, thread_ts: str | None) -> dict | None:
+    oldest = f"{job.created_at.timestamp() - LOOK_BACK_SECONDS:.6f}"
+    look = {"channel": channel, "oldest": oldest, "include_all_metadata": True, "limit": 200}
+    if thread_ts:
+        page = client.call("conversations.replies", ts=thread_ts, **look)
+    else:
+        page = client.call("conversations.history", **look)
+    for message in page.get("messages", []):
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == POSTED_BY and (
+            (metadata.get("event_payload") or {}).get("job") == job.id
+        ):
+            return {"ts": message["ts"], "channel": channel, "adopted": True}
+    return None
+
+
 @job_kind("slack.call")
 @dataclass(frozen=True)
 class Call:
@@ -78,7 +110,7 @@ class PostMessage:
 
     def perform(self, job: JobContext) -> dict:
         args = message_args(self.channel, self.text, self.blocks, thread_ts=self.thread_ts)
-        return {"ts": client.call("chat.postMessage", **args).get("ts")}
+        return {"ts": post_once(job, **args).get("ts")}
 
 
 @job_kind("slack.ephemeral")
@@ -123,7 +155,7 @@ class CommsMessage:
     def perform(self, job: JobContext) -> dict:
         channel = channel_or_fail(self.incident_id)
         args = message_args(channel.channel_id, self.text, self.blocks)
-        return {"ts": client.call("chat.postMessage", **args).get("ts")}
+        return {"ts": post_once(job, **args).get("ts")}
 
 
 @job_kind("slack.headline_reply")
@@ -136,9 +168,7 @@ class HeadlineReply:
         post = HeadlinePost.objects.filter(incident_id=self.incident_id).first()
         if post is None:
             return {}  # private, or never posted: nothing to reply to
-        answer = client.call(
-            "chat.postMessage", channel=post.channel_id, thread_ts=post.message_ts, text=self.text
-        )
+        answer = post_once(job, channel=post.channel_id, thread_ts=post.message_ts, text=self.text)
         return {"ts": answer.get("ts")}
 
 
@@ -152,7 +182,7 @@ class DirectMessage:
     def perform(self, job: JobContext) -> dict:
         opened = client.call("conversations.open", users=self.user_id)
         args = message_args(opened["channel"]["id"], self.text, self.blocks)
-        return {"ts": client.call("chat.postMessage", **args).get("ts")}
+        return {"ts": post_once(job, **args).get("ts")}
 
 
 @job_kind("slack.confirm_declaration")
@@ -192,9 +222,7 @@ class ConfirmDeclaration:
         except Permanent:
             # Not a channel we can post in (a DM with someone else, say): tell them directly.
             opened = client.call("conversations.open", users=self.user_id)
-            client.call(
-                "chat.postMessage", channel=opened["channel"]["id"], text=text, blocks=blocks
-            )
+            post_once(job, channel=opened["channel"]["id"], text=text, blocks=blocks)
         return {"confirmed": self.user_id}
 
 

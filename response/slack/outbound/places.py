@@ -14,12 +14,18 @@ from response.slack.blocks.headline import headline_text, incident_url, render_h
 from response.slack.blocks.messages import render_welcome, topic_text
 from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.outbound import client
-from response.slack.outbound.calls import channel_or_fail, load_incident
+from response.slack.outbound.calls import (
+    LOOK_BACK_SECONDS,
+    channel_or_fail,
+    load_incident,
+    post_once,
+)
 from response.slack.outbound.client import Permanent
 from response.slack.outbound.identity import (
     bot_user_id,
     cache_get,
     cache_set,
+    find_channel_id,
     incidents_channel_id,
 )
 from response.slack.outbound.naming import channel_name
@@ -55,9 +61,7 @@ class SyncHeadline:
             )
             return {"updated": post.message_ts}
         channel_id = incidents_channel_id(report_only=incident.is_report_only)
-        answer = client.call(
-            "chat.postMessage", channel=channel_id, text=text, blocks=blocks, unfurl_links=False
-        )
+        answer = post_once(job, channel=channel_id, text=text, blocks=blocks, unfurl_links=False)
         return {"posted": answer["ts"], "channel": channel_id}
 
     def record(self, job: JobContext, result: dict) -> None:
@@ -82,17 +86,35 @@ class CreateChannel:
         for attempt in range(NAME_ATTEMPTS):
             name = channel_name(incident.pk, incident.title, template=template, attempt=attempt)
             try:
-                answer = client.call(
+                channel = client.call(
                     "conversations.create", name=name, is_private=incident.is_private
-                )
+                )["channel"]
                 break
             except Permanent as error:
                 if error.error != "name_taken":
                     raise
+                # An earlier try may have created it, its answer lost: then it is ours.
+                if job.attempts > 1 and (channel := self._created_earlier(name, job)):
+                    break
         else:
             raise Failed(f"no free channel name for incident {incident.pk}")
-        channel = answer["channel"]
         return {"created": channel["id"], "name": channel.get("name", name)}
+
+    def _created_earlier(self, name: str, job: JobContext) -> dict | None:
+        """The channel of this name, if our bot created it since this job was queued and no
+        incident has it yet."""
+        channel_id = find_channel_id(name)
+        if channel_id is None:
+            return None
+        channel = client.call("conversations.info", channel=channel_id).get("channel") or {}
+        created = float(channel.get("created") or 0)
+        if (
+            channel.get("creator") == bot_user_id()
+            and created >= job.created_at.timestamp() - LOOK_BACK_SECONDS
+            and not CommsChannel.objects.filter(channel_id=channel_id).exists()
+        ):
+            return channel
+        return None
 
     def record(self, job: JobContext, result: dict) -> None:
         from response.slack.outbound import outbox
@@ -176,6 +198,8 @@ class SyncChannel:
         if state.get("topic") != topic:
             client.call("conversations.setTopic", channel=channel.channel_id, topic=topic)
             state["topic"] = topic
+        if not state.get("bookmark_id") and job.attempts > 1:
+            state["bookmark_id"] = _bookmark_to(channel.channel_id, url)  # added, answer lost?
         if not state.get("bookmark_id"):
             answer = client.call(
                 "bookmarks.add",
@@ -190,6 +214,11 @@ class SyncChannel:
     def record(self, job: JobContext, result: dict) -> None:
         if result.get("channel"):
             cache_set(f"channel-state:{result['channel']}", result["state"])
+
+
+def _bookmark_to(channel_id: str, url: str) -> str | None:
+    bookmarks = client.call("bookmarks.list", channel_id=channel_id).get("bookmarks") or []
+    return next((b["id"] for b in bookmarks if b.get("link") == url), None)
 
 
 @job_kind("slack.rename_channel")
