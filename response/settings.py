@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "response.api",
     "response.slack",
     "response.notifications",
+    "response.importers",
 ]
 
 MIDDLEWARE = [
