@@ -16,14 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
-from response.core.models import (
-    AuditEvent,
-    ExternalUser,
-    Incident,
-    Severity,
-)
+from response.core.models import AuditEvent, ExternalUser, Incident, Severity
 from response.importers.models import ImportedRecord
 from response.importers.monzo import mapping
 from response.importers.monzo.children import ChildImport
@@ -82,6 +77,7 @@ class MonzoImport:
         self.user_ids: dict[int, int] = {}  # source user id -> ExternalUser id
         self.user_by_key: dict[tuple[str, str], int] = {}
         self.severity_ids = _severity_ids()
+        self.next_free: int | None = None  # set: renumber from here rather than the sequence
 
     # --- bookkeeping --------------------------------------------------------------------------
 
@@ -123,9 +119,14 @@ class MonzoImport:
         with transaction.atomic():
             self.import_users()
             self.flush()
-        highest = next(self.source.rows("SELECT MAX(id) AS m FROM response_incident"))["m"]
-        with transaction.atomic():
-            reserve_incident_ids(highest or 0)
+        highest = next(self.source.rows("SELECT MAX(id) AS m FROM response_incident"))["m"] or 0
+        if self.options.dry_run and connection.vendor == "postgresql":
+            # A sequence is not rolled back: a dry run numbers renumbered incidents itself.
+            newest_here = Incident.objects.aggregate(m=Max("pk"))["m"] or 0
+            self.next_free = max(highest, newest_here) + 1
+        else:
+            with transaction.atomic():
+                reserve_incident_ids(highest)
         last = 0
         while rows := self.source.select(
             "response_incident", INCIDENT_COLUMNS, '"id" > %s', (last,), self.options.batch_size
@@ -194,6 +195,13 @@ class MonzoImport:
         self.import_incidents(rows)
         ChildImport(self, rows).import_all()
 
+    def renumber(self) -> int | None:
+        """A new number for an incident whose own is taken: None lets the database choose."""
+        if self.next_free is None:
+            return None
+        self.next_free += 1
+        return self.next_free - 1
+
     def import_incidents(self, rows: list[dict]) -> None:
         stats = self.report["incident"]
         stats.found += len(rows)
@@ -216,7 +224,7 @@ class MonzoImport:
                 stats.skipped[f"unreadable: {error}"] += 1
                 continue
             incident = Incident(
-                pk=None if row["id"] in taken else row["id"],
+                pk=self.renumber() if row["id"] in taken else row["id"],
                 reporter_id=self.user_ref(row["reporter_id"], mapped.notes),
                 lead_id=self.user_ref(row["lead_id"], mapped.notes),
                 **mapped.fields,

@@ -63,7 +63,8 @@ class Command(BaseCommand):
             ) from None
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1.")
-        _check_migrated()
+        if not 0 < len(options["source_name"]) <= 64:
+            raise CommandError("--source-name must be 1 to 64 characters long.")
         channel_id = options["incident_channel_id"] or default_incident_channel_id(
             settings.RESPONSE_INCIDENT_CHANNEL
         )
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         importer = None
         try:
+            _check_migrated()
             importer = MonzoImport(source, run_options)
             if not (channel_id or run_options.skip_headline_posts) and (
                 pending := importer.pending_headline_posts()
