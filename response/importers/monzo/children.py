@@ -242,14 +242,12 @@ class ChildImport:
         participant: their messages added up, the earliest join kept."""
         stats = self.report["participant"]
         new = self._new("participant", rows)
-        existing = dict(
-            (
-                ((incident_id, user_id), pk)
-                for incident_id, user_id, pk in Participant.objects.filter(
-                    incident_id__in=[self.incidents[r["incident_id"]] for r in new]
-                ).values_list("incident_id", "user_id", "pk")
-            )
-        )
+        existing = {
+            (incident_id, user_id): pk
+            for incident_id, user_id, pk in Participant.objects.filter(
+                incident_id__in=[self.incidents[r["incident_id"]] for r in new]
+            ).values_list("incident_id", "user_id", "pk")
+        }
         groups: dict[tuple[int, int], list[dict]] = defaultdict(list)
         for row in new:
             user_id = self.run.user_ids.get(row["user_id"])

@@ -119,7 +119,7 @@ class MonzoImport:
         with transaction.atomic():
             self.import_users()
             self.flush()
-        highest = next(self.source.rows("SELECT MAX(id) AS m FROM response_incident"))["m"] or 0
+        highest = self.source.scalar("SELECT MAX(id) FROM response_incident") or 0
         if self.options.dry_run and connection.vendor == "postgresql":
             # A sequence is not rolled back: a dry run numbers renumbered incidents itself.
             newest_here = Incident.objects.aggregate(m=Max("pk"))["m"] or 0

@@ -72,6 +72,11 @@ class SourceDatabase:
         finally:
             cursor.close()
 
+    def scalar(self, sql: str, params: tuple | list = ()) -> Any:
+        """The first column of the first row of a query."""
+        rows = list(self.rows(sql, params))
+        return next(iter(rows[0].values())) if rows else None
+
     def select(
         self, table: str, columns: list[str], where: str = "", params=(), limit: int | None = None
     ) -> list[dict]:
@@ -89,7 +94,7 @@ class SourceDatabase:
     def count(self, table: str) -> int:
         if table not in self.columns:
             return 0
-        return next(self.rows(f'SELECT COUNT(*) AS n FROM "{table}"'))["n"]
+        return self.scalar(f'SELECT COUNT(*) FROM "{table}"')
 
     def schema_version(self) -> str:
         """The original's last applied migration, e.g. "0017_externaluser_deleted"."""
