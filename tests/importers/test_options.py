@@ -82,6 +82,8 @@ def test_headline_posts_need_the_incidents_channel_id(sqlite_url, source_rows, s
     settings.RESPONSE_INCIDENT_CHANNEL = "incidents"  # a name: the original never stored the id
     with pytest.raises(CommandError, match="pass --incident-channel-id C"):
         call_command("import_monzo", sqlite_url)
+    with pytest.raises(CommandError, match="needs the channel's Slack id"):
+        call_command("import_monzo", sqlite_url, "--incident-channel-id", "#incidents")
     assert not ImportedRecord.objects.exists()
     call_command("import_monzo", sqlite_url, "--skip-headline-posts")
     assert Incident.objects.count() == 60 and not HeadlinePost.objects.exists()

@@ -65,9 +65,13 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         if not 0 < len(options["source_name"]) <= 64:
             raise CommandError("--source-name must be 1 to 64 characters long.")
-        channel_id = options["incident_channel_id"] or default_incident_channel_id(
-            settings.RESPONSE_INCIDENT_CHANNEL
-        )
+        given = options["incident_channel_id"]
+        if given and not default_incident_channel_id(given):
+            raise CommandError(
+                f"--incident-channel-id needs the channel's Slack id (C…), not {given!r}: "
+                "Slack shows it at the bottom of the channel's details."
+            )
+        channel_id = default_incident_channel_id(given or settings.RESPONSE_INCIDENT_CHANNEL)
         run_options = Options(
             source_name=options["source_name"],
             incident_channel_id=channel_id,
