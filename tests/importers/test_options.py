@@ -164,3 +164,15 @@ def test_a_later_run_brings_what_the_original_added_meanwhile(tmp_path, sqlite_u
     assert table["incidents"][:2] == (61, 1) and table["timeline events"][1] == 1
     assert TimelineEvent.objects.get(text="Late note").incident_id == 2
     assert Incident.objects.get(pk=61).title == "New one"
+
+
+def test_users_without_a_usable_slack_id_are_skipped_with_a_reason(tmp_path):
+    rows = build_rows(incidents=5)
+    template = rows["response_externaluser"][0]
+    for n, external_id in enumerate(["", "U" + "9" * 40]):
+        rows["response_externaluser"].append(
+            {**template, "id": 900 + n, "external_id": external_id}
+        )
+    report = run_import(sqlite_source(tmp_path / "odd-users.sqlite3", rows))
+    assert "chat users: 2 no usable chat user id (empty, or over 32 characters)" in report
+    assert not ExternalUser.objects.filter(external_id="").exists()

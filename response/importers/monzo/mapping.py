@@ -178,7 +178,8 @@ def parse_metadata(value: Any, notes: list[str]) -> dict:
 
 def slack_source(channel_id: str | None, ts: str | None) -> str | None:
     """The key this project's Slack adapter gives a pinned message (see slack/inbound/timeline)."""
-    return f"slack:{channel_id}:{ts}" if channel_id and ts else None
+    source = f"slack:{channel_id}:{ts}" if channel_id and ts else None
+    return source if source and len(source) <= 200 else None
 
 
 def ts_time(ts: Any) -> datetime | None:

@@ -29,10 +29,6 @@ class KindStats:
     skipped: Counter[str] = field(default_factory=Counter)
     notes: Counter[str] = field(default_factory=Counter)
 
-    def balanced(self) -> bool:
-        """Every row found is accounted for exactly once."""
-        return self.found == self.imported + self.already.total() + self.skipped.total()
-
 
 @dataclass
 class Report:

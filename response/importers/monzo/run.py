@@ -156,7 +156,7 @@ class MonzoImport:
             for row in group:
                 if (known := self.target_of("user", row["id"])) is not None:
                     targets[key] = known
-        new_keys = [k for k in groups if k not in targets and k[1]]
+        new_keys = [k for k in groups if k not in targets and usable_user_id(k[1])]
         existing = _existing_users(new_keys)
         created: dict[tuple[str, str], ExternalUser] = {}
         for key in new_keys:
@@ -173,7 +173,7 @@ class MonzoImport:
                 if self.target_of("user", row["id"]) is not None:
                     stats.already["imported by an earlier run"] += 1
                 elif key not in targets:
-                    stats.skipped["no chat user id"] += 1
+                    stats.skipped["no usable chat user id (empty, or over 32 characters)"] += 1
                     continue
                 elif row is not representative:
                     stats.skipped[
@@ -260,6 +260,10 @@ class MonzoImport:
                 "extra": mapped.extra,
             },
         )
+
+
+def usable_user_id(external_id: str) -> bool:
+    return 0 < len(external_id) <= ExternalUser._meta.get_field("external_id").max_length
 
 
 def _severity_ids() -> dict[str, int | None]:

@@ -107,10 +107,8 @@ class SourceDatabase:
         return max(names) if names else "unknown (no migrations recorded for app 'response')"
 
     def close(self) -> None:
-        try:
-            self.connection.rollback()
-        finally:
-            self.connection.close()
+        """Close without committing: the read transaction simply ends."""
+        self.connection.close()
 
 
 def redact(url: str) -> str:
