@@ -26,8 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "database_url",
             metavar="DATABASE_URL",
-            help="the original's database: sqlite:///path/to/db.sqlite3 or "
-            "postgres://user:password@host:5432/name",
+            help="the original's database: sqlite:////absolute/path/db.sqlite3 (or a plain "
+            "path) or postgres://user:password@host:5432/name",
         )
         parser.add_argument(
             "--incident-channel-id",
