@@ -21,6 +21,7 @@ Everyday commands:
                               (what `run` starts when no Slack credentials are set)
   slack-manifest [--http URL] print the Slack app manifest to create the Slack app
   create-api-token USER       create a REST API token for a user
+  import-monzo DATABASE_URL   import incidents from the original Monzo Response's database
   migrate                     create or update the database tables
   createsuperuser             create a user who can sign in to the web UI and admin
 
@@ -30,7 +31,7 @@ variables; see README.md.
 """
 
 
-HYPHENATED = {"slack-manifest", "create-api-token"}
+HYPHENATED = {"slack-manifest", "create-api-token", "import-monzo"}
 
 
 def main(argv: list[str] | None = None) -> None:

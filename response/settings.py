@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "response.api",
     "response.slack",
     "response.notifications",
+    "response.importers",
     "response.server",
 ]
 

@@ -1,0 +1,1 @@
+"""Bringing incidents over from other incident tools; `monzo/` reads the original Response."""
