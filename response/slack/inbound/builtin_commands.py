@@ -121,9 +121,8 @@ def duration(incident: Incident, user_id: str, message: str):
 
 @incident_command(["action"], helptext="`action <text>` Record a follow-up action.")
 def add_action(incident: Incident, user_id: str, message: str):
-    user = slack_user(user_id)
-    verbs.add_action(incident, message, by=user)
-    return True, "📝 Follow-up action recorded."
+    verbs.add_action(incident, message, by=slack_user(user_id))
+    return True, None  # the ✅, and the channel's "📝 Follow-up action recorded: …", say it
 
 
 @incident_command(["close", "resolve"], helptext="Resolve the incident.")

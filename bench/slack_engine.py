@@ -1,0 +1,486 @@
+"""What a responder feels: how soon the bot answers, in a quiet moment, under a burst, and after
+a Slack outage. Each figure is printed beside a baseline measured in the same run.
+
+    .venv/bin/python bench/slack_engine.py                       # SQLite
+    .venv/bin/python bench/slack_engine.py --database-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/slack_engine.py --quick               # small numbers, a short outage
+
+Three processes, as in production: fakeslack (`python -m fakeslack`, its own process, so Slack's
+side costs Response nothing), `response run` (web, engine and Huey in one process, the default)
+wired to it, and this script, which acts as the people in Slack through fakeslack's control API
+(each post is delivered to Response, signed, and answered before the call returns) and reads
+what Response did in fakeslack's record of Web API calls.
+
+1. Idle: after the worker has been idle (a minute with --idle-minute, else a few seconds), one
+   `@Response severity …`: from its acknowledgement to its ✅ at Slack. Baseline: the same
+   delivery's acknowledgement alone, plus one `reactions.add` from here to fakeslack.
+2. Burst: N `@Response severity …` mentions over 20 incidents, 8 at a time: each command's
+   first visible reaction (its ✅) after its acknowledgement (p50, p95), and the rate at which
+   the whole burst was drained (acknowledged, applied, every reply and edit made). Baseline: the
+   rate at which the same deliveries are acknowledged (what Slack could send us).
+3. Plain messages: N messages (no mention) in the incidents' channels, 8 at a time: the rate at
+   which they were acknowledged and processed.
+4. `/incident`: acknowledgement time at 8 concurrent (Response opens the modal with `views.open`
+   before it answers). Baseline: the `views.open` call's own time, and fakeslack's delivery of a
+   command to a bare answer (the acknowledgement of an event).
+5. Outage: Slack answers 503 for --outage-seconds while 20 status updates are posted: after it
+   answers again, how long until every update is in the channel, once and in order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import throwaway_postgres  # noqa: E402
+from bench.slack_ack import free_port, percentile, wait_until_serving  # noqa: E402
+
+RESPONSE = str(Path(sys.executable).parent / "response")
+SEVERITIES = ["critical", "major", "minor", "trivial"]
+INCIDENTS = 20
+CONCURRENCY = 8
+
+
+class Slack:
+    """fakeslack in its own process, driven and read through its control API."""
+
+    def __init__(self, request_url: str, keep_calls: int) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "fakeslack",
+                "--port",
+                str(self.port),
+                "--request-url",
+                request_url,
+                "--keep-calls",
+                str(keep_calls),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        self.env: dict[str, str] = {}
+        for line in self.process.stdout:
+            if "=" in line and line.strip().startswith("SLACK_"):
+                name, value = line.strip().split("=", 1)
+                self.env[name] = value
+            if "SLACK_CLIENT_SECRET" in line:
+                break
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def control(self, path: str, body: dict | None = None, method: str = "POST") -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            f"{self.url}/_fakeslack/{path}",
+            data=data,
+            method=method if data is not None or method != "POST" else "GET",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def act(self, user: str, action: str, **arguments) -> dict:
+        return self.control("act", {"user": user, "action": action, **arguments})["result"]
+
+    def state(self) -> dict:
+        return self.control("state", method="GET")
+
+    def calls(self, method: str) -> list[dict]:
+        return self.control(f"calls?method={method}", method="GET")["calls"]
+
+    def counts(self) -> dict[str, int]:
+        return self.control("calls/counts", method="GET")["counts"]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class Response:
+    """`response run` on a fresh data directory (and database)."""
+
+    def __init__(self, data_dir: str, database_url: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
+        self.env.update(
+            RESPONSE_DATA_DIR=data_dir,
+            RESPONSE_LOG_LEVEL="WARNING",
+            SITE_URL="https://response.example.com",
+            RESPONSE_REMINDERS_OFF="1",
+        )
+        if database_url:
+            self.env["DATABASE_URL"] = database_url
+
+    def start(self, slack: Slack) -> None:
+        self.env.update(slack.env)
+        self.env.pop("SLACK_APP_TOKEN", None)  # HTTP deliveries, not Socket Mode
+        subprocess.run([RESPONSE, "migrate", "-v", "0"], env=self.env, check=True, cwd=ROOT)
+        self.process = subprocess.Popen(
+            [RESPONSE, "run", "--port", str(self.port), "--no-migrate"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until_serving(f"{self.url}/health")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=60)
+
+
+def wait_for(predicate, timeout: float, every: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise TimeoutError("gave up waiting")
+
+
+# --- Setting the scene ----------------------------------------------------------------------------
+
+
+def declare_incidents(slack: Slack, count: int) -> list[str]:
+    """Declare `count` incidents in Slack, as alice; returns their channels' ids (bob joins)."""
+    alice = slack.state()["users"]
+    for n in range(count):
+        slack.act("alice", "slash_command", command="/incident", text=f"Incident {n}")
+        views = [
+            v for v in slack.state()["views"].values() if v.get("callback_id") == "declare-modal"
+        ]
+        slack.act("alice", "submit_view", view_id=views[-1]["id"])
+    del alice
+
+    def channels() -> list[str] | None:
+        found = [
+            c["id"] for c in slack.state()["channels"].values() if c["name"].startswith("inc-")
+        ]
+        return found if len(found) == count else None
+
+    found = wait_for(channels, timeout=120, every=0.5)
+    for channel in found:
+        slack.act("bob", "join", channel=channel)
+    return found
+
+
+def bot_id(slack: Slack) -> str:
+    return slack.state()["bot_user_id"]
+
+
+def mention(slack: Slack, channel: str, text: str) -> tuple[str, float]:
+    """Post `@Response <text>` as bob; returns the message ts and when its delivery was answered."""
+    ts = slack.act("bob", "post_message", channel=channel, text=f"<@{BOT}> {text}")
+    return ts, time.time()
+
+
+def reactions_by_ts(slack: Slack) -> dict[str, float]:
+    """When each message first got a reaction from the bot: {ts: time of the call}."""
+    first: dict[str, float] = {}
+    for call in slack.calls("reactions.add"):
+        ts = call["args"].get("timestamp")
+        if ts and ts not in first:
+            first[ts] = call["time"]
+    return first
+
+
+def settle(slack: Slack, quiet: float = 1.5, timeout: float = 600) -> float:
+    """Wait until fakeslack has seen no Web API call for `quiet` seconds; returns when the last
+    call was made."""
+    deadline = time.monotonic() + timeout
+    last_total, last_change = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        total = sum(slack.counts().values())
+        if total != last_total:
+            last_total, last_change = total, time.monotonic()
+        elif time.monotonic() - last_change > quiet:
+            return time.time() - (time.monotonic() - last_change)
+        time.sleep(0.1)
+    raise TimeoutError("Response kept calling Slack")
+
+
+# --- The measurements -----------------------------------------------------------------------------
+
+
+def idle(slack: Slack, channels: list[str], *, idle_seconds: float, samples: int) -> dict:
+    latencies, baseline = [], []
+    severities = itertools.cycle(SEVERITIES)
+    for _ in range(samples):
+        time.sleep(idle_seconds)
+        started = time.time()
+        ts, acked = mention(slack, channels[0], f"severity {next(severities)}")
+        reacted = wait_for(lambda t=ts: reactions_by_ts(slack).get(t), timeout=30, every=0.005)
+        latencies.append((reacted - acked) * 1000)
+        # Baseline: the acknowledgement alone, then one reactions.add from here.
+        call_started = time.time()
+        web_api(slack, "reactions.add", channel=channels[0], timestamp=ts, name="eyes")
+        baseline.append(((acked - started) + (time.time() - call_started)) * 1000)
+    return {"latency": latencies, "baseline": baseline}
+
+
+def web_api(slack: Slack, method: str, **arguments) -> dict:
+    request = urllib.request.Request(
+        f"{slack.url}/api/{method}",
+        data=json.dumps(arguments).encode(),
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Authorization": f"Bearer {slack.env['SLACK_BOT_TOKEN']}",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def in_parallel(work, items, concurrency: int = CONCURRENCY) -> list:
+    results: list = []
+    lock = threading.Lock()
+    iterator = iter(items)
+
+    def worker() -> None:
+        for item in iterator:
+            value = work(item)
+            with lock:
+                results.append(value)
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        for _ in range(concurrency):
+            pool.submit(worker)
+    return results
+
+
+def burst(slack: Slack, channels: list[str], commands: int) -> dict:
+    before = slack.counts()
+    started = time.time()
+
+    def command(n: int) -> tuple[str, float, float]:
+        sent = time.time()
+        ts, acked = mention(
+            slack, channels[n % len(channels)], f"severity {SEVERITIES[(n // len(channels)) % 4]}"
+        )
+        return ts, sent, acked
+
+    sent = in_parallel(command, range(commands))
+    acked_all = time.time()
+    wait_for(
+        lambda: len(reactions_by_ts(slack).keys() & {s[0] for s in sent}) == commands, 600, 0.5
+    )
+    finished = settle(slack)
+    reacted = reactions_by_ts(slack)
+    delays = [(reacted[ts] - acked) * 1000 for ts, _, acked in sent]
+    calls = {m: n for m, n in slack_counts_since(slack, before).items() if m != "users.info"}
+    return {
+        "commands": commands,
+        "ack_rate": commands / (acked_all - started),
+        "drain_rate": commands / (finished - started),
+        "first_reaction_p50": percentile(delays, 0.5),
+        "first_reaction_p95": percentile(delays, 0.95),
+        "first_reaction_max": max(delays),
+        "calls": calls,
+        "calls_per_command": sum(calls.values()) / commands,
+    }
+
+
+def slack_counts_since(slack: Slack, before: dict[str, int]) -> dict[str, int]:
+    return slack.control("calls/counts", {"since": before})["counts"]
+
+
+def plain_messages(slack: Slack, channels: list[str], count: int, database: str) -> dict:
+    from django.db.models import Max, Min
+
+    from response.engine.models import Job
+
+    first_id = (Job.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+    started = time.time()
+
+    def post(n: int) -> None:
+        slack.act("bob", "post_message", channel=channels[n % len(channels)], text=f"status {n}")
+
+    in_parallel(post, range(count))
+    acked_all = time.time()
+    events = Job.objects.filter(kind="slack.event", id__gte=first_id)
+    wait_for(lambda: events.count() >= count and not events.filter(state="pending").exists(), 600)
+    span = events.aggregate(first=Min("created_at"), last=Max("done_at"))
+    return {
+        "messages": count,
+        "ack_rate": count / (acked_all - started),
+        "drain_rate": count / (span["last"].timestamp() - started),
+    }
+
+
+def slash_commands(slack: Slack, count: int) -> dict:
+    def open_modal(n: int) -> float:
+        started = time.perf_counter()
+        slack.act("carol", "slash_command", command="/incident", text=f"Bench {n}")
+        return (time.perf_counter() - started) * 1000
+
+    in_parallel(open_modal, range(20))  # warm up
+    before = len(slack.calls("views.open"))
+    acks = in_parallel(open_modal, range(count))
+    opens = [c for c in slack.calls("views.open")[before:]]
+    # fakeslack records when each call arrived; how long it took it to answer is negligible,
+    # so the views.open cost seen by Response is its round trip: measure it from here.
+    round_trips = in_parallel(lambda n: _timed(web_api, slack, "auth.test"), range(count))
+    return {
+        "count": count,
+        "ack_p50": percentile(acks, 0.5),
+        "ack_p99": percentile(acks, 0.99),
+        "views_open_calls": len(opens),
+        "web_api_p99": percentile(round_trips, 0.99),
+    }
+
+
+def _timed(function, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    function(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000
+
+
+def outage(slack: Slack, channel: str, *, seconds: float, updates: int = 20) -> dict:
+    slack.control("outage", {"mode": "503"})
+    began = time.monotonic()
+    texts = [f"Update {n:02d} from the bench" for n in range(updates)]
+    for n, text in enumerate(texts):
+        wait_until = began + seconds * (n + 0.5) / updates
+        time.sleep(max(wait_until - time.monotonic(), 0))
+        mention(slack, channel, f"update {text}")
+    time.sleep(max(began + seconds - time.monotonic(), 0))
+    slack.control("restore", {})
+    restored = time.time()
+
+    def posted() -> list[str] | None:
+        messages = slack.state()["channels"][channel]["messages"]
+        found = [text for m in messages for text in texts if text in (m.get("text") or "")]
+        return found if len(found) >= updates else None
+
+    found = wait_for(posted, timeout=max(600, seconds), every=0.2)
+    delivered = time.time()
+    return {
+        "seconds": seconds,
+        "updates": updates,
+        "after_restore": delivered - restored,
+        "once": len(found) == updates,
+        "in_order": found == texts,
+    }
+
+
+# --- Running it -----------------------------------------------------------------------------------
+
+BOT = ""
+
+
+def main() -> None:
+    global BOT
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="", help="PostgreSQL (a fresh database is made)")
+    parser.add_argument("--commands", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--slash", type=int, default=200)
+    parser.add_argument("--idle-minute", action="store_true", help="idle 60 s before each sample")
+    parser.add_argument("--idle-samples", type=int, default=10)
+    parser.add_argument("--outage-seconds", type=float, default=300)
+    parser.add_argument("--quick", action="store_true", help="small numbers, a 20 s outage")
+    parser.add_argument("--only", default="idle,burst,plain,slash,outage")
+    args = parser.parse_args()
+    if args.quick:
+        args.commands, args.messages, args.slash = 200, 200, 50
+        args.outage_seconds, args.idle_samples = 20, 5
+    only = set(args.only.split(","))
+    database_url, drop = ("", None)
+    if args.database_url:
+        database_url, drop = throwaway_postgres(args.database_url, "engine")
+    with tempfile.TemporaryDirectory(prefix="response-bench-") as data_dir:
+        response = Response(data_dir, database_url)
+        slack = Slack(f"{response.url}/slack/events", keep_calls=200_000)
+        try:
+            response.start(slack)
+            os.environ.update(
+                DJANGO_SETTINGS_MODULE="response.settings",
+                RESPONSE_DATA_DIR=data_dir,
+                RESPONSE_LOG_LEVEL="WARNING",
+                **({"DATABASE_URL": database_url} if database_url else {}),
+            )
+            import django
+
+            django.setup()
+            BOT = bot_id(slack)
+            run(args, only, slack, database_url)
+        finally:
+            response.stop()
+            slack.stop()
+            if drop is not None:
+                drop()
+
+
+def run(args, only: set[str], slack: Slack, database_url: str) -> None:
+    database = "PostgreSQL" if database_url else "SQLite"
+    load = os.getloadavg()[0]
+    print(f"# Slack engine bench: {database}, `response run`, load average {load:.1f}\n")
+    channels = declare_incidents(slack, INCIDENTS)
+    settle(slack)
+    if "idle" in only:
+        seconds = 60 if args.idle_minute else 3
+        result = idle(slack, channels, idle_seconds=seconds, samples=args.idle_samples)
+        print(
+            f"idle ({seconds:.0f} s before each of {args.idle_samples}): mention -> ✅ "
+            f"p50 {statistics.median(result['latency']):.1f} ms, "
+            f"max {max(result['latency']):.1f} ms; "
+            f"baseline (ack + one reactions.add) p50 {statistics.median(result['baseline']):.1f} ms"
+        )
+    if "burst" in only:
+        result = burst(slack, channels, args.commands)
+        print(
+            f"burst: {result['commands']} `severity` mentions over {INCIDENTS} incidents, "
+            f"{CONCURRENCY} at a time: acknowledged at {result['ack_rate']:.0f}/s (baseline), "
+            f"drained at {result['drain_rate']:.1f} commands/s; first reaction after ack "
+            f"p50 {result['first_reaction_p50']:.0f} ms, p95 {result['first_reaction_p95']:.0f} ms,"
+            f" max {result['first_reaction_max']:.0f} ms; "
+            f"{result['calls_per_command']:.2f} Slack calls per command {result['calls']}"
+        )
+        settle(slack)
+    if "plain" in only:
+        result = plain_messages(slack, channels, args.messages, database)
+        print(
+            f"plain messages: {result['messages']}, {CONCURRENCY} at a time: acknowledged at "
+            f"{result['ack_rate']:.0f}/s (baseline), drained at {result['drain_rate']:.1f}/s"
+        )
+        settle(slack)
+    if "slash" in only:
+        result = slash_commands(slack, args.slash)
+        print(
+            f"/incident at {CONCURRENCY} concurrent ({result['count']}): ack p50 "
+            f"{result['ack_p50']:.1f} ms, p99 {result['ack_p99']:.1f} ms (it includes views.open; "
+            f"baseline: one Web API round trip from here at {CONCURRENCY} concurrent, p99 "
+            f"{result['web_api_p99']:.1f} ms)"
+        )
+        settle(slack)
+    if "outage" in only:
+        result = outage(slack, channels[1], seconds=args.outage_seconds)
+        print(
+            f"outage: Slack down {result['seconds']:.0f} s while {result['updates']} updates were "
+            f"posted: all in the channel {result['after_restore']:.1f} s after it answered again; "
+            f"once: {result['once']}, in order: {result['in_order']}"
+        )
+
+
+if __name__ == "__main__":
+    main()
