@@ -125,7 +125,12 @@ class Response:
             RESPONSE_DATA_DIR=data_dir,
             RESPONSE_LOG_LEVEL="WARNING",
             SITE_URL="https://response.example.com",
-            RESPONSE_REMINDERS_OFF="1",
+            # The reminders would post in the channels during the outage; they are measured in
+            # bench/notifications_scheduler.py.
+            RESPONSE_REMIND_NO_LEAD="0",
+            RESPONSE_REMIND_NO_SEVERITY="0",
+            RESPONSE_REMIND_UPDATE_CADENCE="0",
+            RESPONSE_REMIND_LONG_RUNNING="0",
         )
         if database_url:
             self.env["DATABASE_URL"] = database_url
@@ -148,6 +153,31 @@ class Response:
         self.process.wait(timeout=60)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far (Linux), user and system."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU used by Response, fakeslack and this script between start() and stop()."""
+
+    def __init__(self, **pids: int) -> None:
+        self.pids = {**pids, "bench": os.getpid()}
+
+    def start(self) -> None:
+        self.began = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self.wall = time.monotonic()
+
+    def stop(self) -> dict[str, float]:
+        wall = time.monotonic() - self.wall
+        used = {name: cpu_seconds(pid) - self.began[name] for name, pid in self.pids.items()}
+        return {**used, "wall": wall}
+
+
 def wait_for(predicate, timeout: float, every: float = 0.05):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -163,19 +193,14 @@ def wait_for(predicate, timeout: float, every: float = 0.05):
 
 def declare_incidents(slack: Slack, count: int) -> list[str]:
     """Declare `count` incidents in Slack, as alice; returns their channels' ids (bob joins)."""
-    alice = slack.state()["users"]
     for n in range(count):
-        slack.act("alice", "slash_command", command="/incident", text=f"Incident {n}")
-        views = [
-            v for v in slack.state()["views"].values() if v.get("callback_id") == "declare-modal"
-        ]
-        slack.act("alice", "submit_view", view_id=views[-1]["id"])
-    del alice
+        delivery = slack.act("alice", "slash_command", command="/incident", text=f"Incident {n}")
+        assert delivery["ok"], delivery
+        view = slack.state()["views"][-1]
+        slack.act("alice", "submit_view", view_id=view["id"])
 
     def channels() -> list[str] | None:
-        found = [
-            c["id"] for c in slack.state()["channels"].values() if c["name"].startswith("inc-")
-        ]
+        found = [c["id"] for c in slack.state()["channels"] if c["name"].startswith("inc-")]
         return found if len(found) == count else None
 
     found = wait_for(channels, timeout=120, every=0.5)
@@ -185,7 +210,7 @@ def declare_incidents(slack: Slack, count: int) -> list[str]:
 
 
 def bot_id(slack: Slack) -> str:
-    return slack.state()["bot_user_id"]
+    return slack.state()["bot"]["user_id"]
 
 
 def mention(slack: Slack, channel: str, text: str) -> tuple[str, float]:
@@ -268,8 +293,9 @@ def in_parallel(work, items, concurrency: int = CONCURRENCY) -> list:
     return results
 
 
-def burst(slack: Slack, channels: list[str], commands: int) -> dict:
+def burst(slack: Slack, channels: list[str], commands: int, meter: CpuMeter) -> dict:
     before = slack.counts()
+    meter.start()
     started = time.time()
 
     def command(n: int) -> tuple[str, float, float]:
@@ -285,6 +311,7 @@ def burst(slack: Slack, channels: list[str], commands: int) -> dict:
         lambda: len(reactions_by_ts(slack).keys() & {s[0] for s in sent}) == commands, 600, 0.5
     )
     finished = settle(slack)
+    cpu = meter.stop()
     reacted = reactions_by_ts(slack)
     delays = [(reacted[ts] - acked) * 1000 for ts, _, acked in sent]
     calls = {m: n for m, n in slack_counts_since(slack, before).items() if m != "users.info"}
@@ -297,6 +324,7 @@ def burst(slack: Slack, channels: list[str], commands: int) -> dict:
         "first_reaction_max": max(delays),
         "calls": calls,
         "calls_per_command": sum(calls.values()) / commands,
+        "cpu": cpu,
     }
 
 
@@ -304,12 +332,13 @@ def slack_counts_since(slack: Slack, before: dict[str, int]) -> dict[str, int]:
     return slack.control("calls/counts", {"since": before})["counts"]
 
 
-def plain_messages(slack: Slack, channels: list[str], count: int, database: str) -> dict:
+def plain_messages(slack: Slack, channels: list[str], count: int, meter: CpuMeter) -> dict:
     from django.db.models import Max, Min
 
     from response.engine.models import Job
 
     first_id = (Job.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+    meter.start()
     started = time.time()
 
     def post(n: int) -> None:
@@ -321,6 +350,7 @@ def plain_messages(slack: Slack, channels: list[str], count: int, database: str)
     wait_for(lambda: events.count() >= count and not events.filter(state="pending").exists(), 600)
     span = events.aggregate(first=Min("created_at"), last=Max("done_at"))
     return {
+        "cpu": meter.stop(),
         "messages": count,
         "ack_rate": count / (acked_all - started),
         "drain_rate": count / (span["last"].timestamp() - started),
@@ -368,7 +398,8 @@ def outage(slack: Slack, channel: str, *, seconds: float, updates: int = 20) -> 
     restored = time.time()
 
     def posted() -> list[str] | None:
-        messages = slack.state()["channels"][channel]["messages"]
+        [state] = [c for c in slack.state()["channels"] if c["id"] == channel]
+        messages = state["messages"]
         found = [text for m in messages for text in texts if text in (m.get("text") or "")]
         return found if len(found) >= updates else None
 
@@ -423,7 +454,8 @@ def main() -> None:
 
             django.setup()
             BOT = bot_id(slack)
-            run(args, only, slack, database_url)
+            meter = CpuMeter(response=response.process.pid, fakeslack=slack.process.pid)
+            run(args, only, slack, database_url, meter)
         finally:
             response.stop()
             slack.stop()
@@ -431,7 +463,15 @@ def main() -> None:
                 drop()
 
 
-def run(args, only: set[str], slack: Slack, database_url: str) -> None:
+def cpu_text(cpu: dict[str, float], count: int, what: str) -> str:
+    per = ", ".join(
+        f"{name} {cpu[name] / count * 1000:.1f} ms" for name in ("response", "fakeslack", "bench")
+    )
+    busy = sum(cpu[name] for name in ("response", "fakeslack", "bench")) / cpu["wall"]
+    return f"CPU per {what}: {per} (the three together kept {busy:.2f} of 2 cores busy)"
+
+
+def run(args, only: set[str], slack: Slack, database_url: str, meter: CpuMeter) -> None:
     database = "PostgreSQL" if database_url else "SQLite"
     load = os.getloadavg()[0]
     print(f"# Slack engine bench: {database}, `response run`, load average {load:.1f}\n")
@@ -447,7 +487,7 @@ def run(args, only: set[str], slack: Slack, database_url: str) -> None:
             f"baseline (ack + one reactions.add) p50 {statistics.median(result['baseline']):.1f} ms"
         )
     if "burst" in only:
-        result = burst(slack, channels, args.commands)
+        result = burst(slack, channels, args.commands, meter)
         print(
             f"burst: {result['commands']} `severity` mentions over {INCIDENTS} incidents, "
             f"{CONCURRENCY} at a time: acknowledged at {result['ack_rate']:.0f}/s (baseline), "
@@ -456,13 +496,15 @@ def run(args, only: set[str], slack: Slack, database_url: str) -> None:
             f" max {result['first_reaction_max']:.0f} ms; "
             f"{result['calls_per_command']:.2f} Slack calls per command {result['calls']}"
         )
+        print("  " + cpu_text(result["cpu"], result["commands"], "command"))
         settle(slack)
     if "plain" in only:
-        result = plain_messages(slack, channels, args.messages, database)
+        result = plain_messages(slack, channels, args.messages, meter)
         print(
             f"plain messages: {result['messages']}, {CONCURRENCY} at a time: acknowledged at "
             f"{result['ack_rate']:.0f}/s (baseline), drained at {result['drain_rate']:.1f}/s"
         )
+        print("  " + cpu_text(result["cpu"], result["messages"], "message"))
         settle(slack)
     if "slash" in only:
         result = slash_commands(slack, args.slash)

@@ -136,7 +136,9 @@ DATABASES = {
 _db = DATABASES["default"]
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while the worker writes; IMMEDIATE transactions take the write lock
-    # up front, so two writers queue on busy_timeout instead of failing with "database is locked".
+    # up front, so two writers queue instead of failing with "database is locked"; the threads of
+    # one process take turns on a lock of their own (response/db/sqlite3).
+    _db["ENGINE"] = "response.db.sqlite3"
     _db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

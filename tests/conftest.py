@@ -34,6 +34,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def fresh_process_caches():
+    """What a process remembers about its database (which channel is which incident's, who the
+    bot is, which services are down) belongs to the database of one test."""
+    from response.engine import health
+    from response.slack.outbound.identity import forget_identity
+    from response.slack.people import forget_people
+    from response.slack.selectors import forget_channels
+
+    forget_channels()
+    forget_people()
+    forget_identity()
+    health.forget()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def default_severities(request):
     """Transactional tests empty the tables, the seeded severities with them: put them back."""
     marker = request.node.get_closest_marker("django_db")

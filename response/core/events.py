@@ -10,6 +10,7 @@ they queue starts after the commit (the engine is woken then).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -28,6 +29,9 @@ class IncidentChanged:
     actor_id: int | None = None  # ExternalUser id, when a chat user did it
     object_id: int | None = None  # the Action or TimelineEvent concerned
     extra: dict = field(default_factory=dict)
+    # The incident as the verb just wrote it (its severity and lead loaded): receivers run in the
+    # same transaction, so they may use it instead of reading it again.
+    incident: Any = field(default=None, compare=False, repr=False)
 
 
 def announce(event: IncidentChanged) -> None:

@@ -32,6 +32,13 @@ _lock = threading.Lock()
 _last_probe: dict[str, float] = {}
 
 
+def forget() -> None:
+    """Tests start each time with every service up."""
+    with _lock:
+        _down.clear()
+        _last_probe.clear()
+
+
 def failed(remote: str) -> None:
     """A call to `remote` failed because it is unavailable."""
     if remote:

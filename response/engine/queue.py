@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from response.engine import sql
 from response.engine.kinds import Priority, kind_of
 from response.engine.models import Job
 
@@ -46,13 +47,8 @@ def enqueue(
         if moved:
             _wake_after_commit(lane, kind.priority, due)
             return
-    job = Job(kind=kind.name, lane=lane, key=key, payload=data, priority=kind.priority)
-    job.not_before = due
-    if key:
-        # One statement either way: a pending job with this key already exists, or this one is it.
-        Job.objects.bulk_create([job], ignore_conflicts=True)
-    else:
-        job.save(force_insert=True)
+    # One statement either way: a pending job with this key already exists, or this one is it.
+    sql.insert(kind=kind.name, lane=lane, key=key, payload=data, priority=kind.priority, due=due)
     _wake_after_commit(lane, kind.priority, due)
 
 

@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
-from response.engine import health
+from response.engine import health, sql
 from response.engine.kinds import KINDS, Failed, Incomplete, JobContext, Kind, Retry
 from response.engine.models import Job
 
@@ -61,7 +61,7 @@ def run_slice(lane: str, *, seconds: float = SLICE_SECONDS) -> SliceResult:
     deadline = time.monotonic() + seconds
     done = 0
     while True:
-        head = pending(lane).first()
+        head = sql.head(lane)
         if head is None:
             return SliceResult(done)
         now = timezone.now()
@@ -105,7 +105,7 @@ def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None
     blocked: datetime | None = None
     with transaction.atomic(durable=True):
         now = timezone.now()
-        rows = list(pending(lane).select_for_update()[:BATCH])
+        rows = sql.lock_heads(lane, BATCH)
         batch = []
         for job in rows:
             kind = KINDS.find(job.kind)
@@ -114,9 +114,8 @@ def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None
             if job.claimed_until and job.claimed_until > now:
                 break
             batch.append((job, kind))
-        if keyed := [job.pk for job, _ in batch if job.key]:
-            # Release the keys first: a job may enqueue its own successor under the same key.
-            Job.objects.filter(pk__in=keyed).update(key=None)
+        # Release the keys first: a job may enqueue its own successor under the same key.
+        sql.release_keys(job.pk for job, _ in batch if job.key)
         for job, kind in batch:
             attempts = job.attempts + 1
             savepoint = transaction.savepoint_create()
@@ -145,11 +144,7 @@ def _mark_done(jobs: list[Job], *, now: datetime) -> None:
     if not jobs:
         return
     with_result = [job for job in jobs if job.result]
-    plain = [job.pk for job in jobs if not job.result]
-    if plain:
-        Job.objects.filter(pk__in=plain).update(
-            state=State.DONE, done_at=now, attempts=F("attempts") + 1, last_error="", failures=0
-        )
+    sql.mark_done((job.pk for job in jobs if not job.result), now=now)
     if with_result:
         for job in with_result:
             job.state, job.done_at, job.last_error, job.failures = State.DONE, now, "", 0
@@ -223,41 +218,28 @@ class ClaimLost(Exception):
 def _run_remote(head: Job, kind: Kind) -> tuple[int, datetime | None]:
     now = timezone.now()
     token = uuid.uuid4().hex
-    unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-    # A conditional UPDATE: of two workers racing for the job, exactly one wins. The key is
-    # released, so changes made from now on queue a fresh job instead of joining this one.
-    won = Job.objects.filter(unclaimed, pk=head.pk, state=State.PENDING).update(
-        claimed_until=now + lease(), claimed_by=token, key=None, attempts=F("attempts") + 1
-    )
-    if not won:
+    if not sql.claim(head.pk, token=token, until=now + lease(), now=now):
         return 0, None
     attempts = head.attempts + 1
-    mine = Job.objects.filter(pk=head.pk, claimed_by=token, state=State.PENDING)
     job_context = _context(head, attempts=attempts)
     try:
         payload = kind.load(head.payload)
         result = payload.perform(job_context) or {}
-        with transaction.atomic(durable=True):
-            if hasattr(payload, "record"):
+        if hasattr(payload, "record"):
+            # What the job learned is stored with its being done, or not at all.
+            with transaction.atomic(durable=True):
                 payload.record(job_context, result)
-            if not mine.update(
-                state=State.DONE,
-                done_at=timezone.now(),
-                result=result,
-                claimed_until=None,
-                claimed_by="",
-                failures=0,
-                waiting_on="",
-                last_error="",
-            ):
-                raise ClaimLost
+                if not sql.finish(head.pk, token=token, result=result, now=timezone.now()):
+                    raise ClaimLost
+        elif not sql.finish(head.pk, token=token, result=result, now=timezone.now()):
+            raise ClaimLost
     except ClaimLost:
         logger.warning("Job %s (%s) was taken over by another worker", head.pk, head.kind)
         return 0, None
     except Exception as error:
-        released = mine.filter()  # the same rows; the update below also ends our claim
+        mine = Job.objects.filter(pk=head.pk, claimed_by=token, state=State.PENDING)
         with transaction.atomic(durable=True):
-            return 0, _failed(head, error, attempts, target=_releasing(released))
+            return 0, _failed(head, error, attempts, target=_releasing(mine))
     return 1, None
 
 

@@ -16,6 +16,8 @@ from response.slack.inbound.validation import malformed_reason
 from response.slack.inbox import RefusedDelivery
 from response.slack.middleware import record
 from response.slack.outbound.identity import forget_identity
+from response.slack.people import forget_people
+from response.slack.selectors import forget_channels
 
 
 @csrf_exempt
@@ -62,3 +64,5 @@ def reset() -> None:
     """Forget what was built from the current settings (tests change them)."""
     forget()
     forget_identity()
+    forget_channels()
+    forget_people()

@@ -9,7 +9,7 @@ from response.core.events import IncidentChanged, incident_changed
 from response.core.models import Incident
 from response.slack.blocks.messages import render_resolved, render_status_update
 from response.slack.outbound import outbox
-from response.slack.selectors import incident_data
+from response.slack.selectors import comms_channel_id, incident_data
 
 # Changes that show on the headline post and the channel topic.
 SHOWN = {"declared", "updated", "lead", "severity", "status", "resolved", "reopened"}
@@ -22,12 +22,12 @@ def connect() -> None:
 def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     if not settings.SLACK_BOT_TOKEN:
         return  # Slack is not set up: the web UI and API work alone
-    incident = Incident.objects.select_related("severity", "lead", "reporter").get(
+    incident = event.incident or Incident.objects.select_related("severity", "lead").get(
         pk=event.incident_id
     )
     if event.kind == "declared":
         return on_declared(incident)
-    if event.kind == "reopened" and not hasattr(incident, "comms_channel"):
+    if event.kind == "reopened" and comms_channel_id(incident.pk) is None:
         # A report-only incident that turns out to be live gets its channel now.
         on_declared(incident)
         return announce_in_channel(incident, event)
@@ -45,7 +45,7 @@ def on_declared(incident: Incident) -> None:
 
 def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     post = outbox.post_to_incident_channel
-    has_channel = hasattr(incident, "comms_channel")
+    has_channel = comms_channel_id(incident.pk) is not None
     kind = event.kind
     if kind == "status_update":
         entry = incident.timeline_events.filter(pk=event.object_id).select_related("author").first()

@@ -20,14 +20,53 @@ def incidents_for_display():
     return Incident.objects.select_related("severity", "lead", "reporter", "comms_channel")
 
 
-def incident_for_channel(channel_id: str | None) -> Incident | None:
+# A comms channel belongs to one incident for good: remember which (per process), so that the
+# events of a busy channel don't each ask the database. The incident itself is always read.
+_incident_of_channel: dict[str, int] = {}
+_channel_of_incident: dict[int, str] = {}
+
+
+def forget_channels() -> None:
+    """Tests start each time from an empty database."""
+    _incident_of_channel.clear()
+    _channel_of_incident.clear()
+
+
+def incident_for_channel(channel_id: str | None, *, for_display: bool = True) -> Incident | None:
+    """The incident whose comms channel this is (with what the renderers show, unless
+    `for_display=False`: the incident alone, cheaper)."""
     if not channel_id:
         return None
-    return incidents_for_display().filter(comms_channel__channel_id=channel_id).first()
+    incidents = incidents_for_display() if for_display else Incident.objects.all()
+    known = _incident_of_channel.get(channel_id)
+    if known is not None:
+        found = incidents.filter(pk=known, comms_channel__channel_id=channel_id).first()
+        if found is not None:
+            return found
+        del _incident_of_channel[channel_id]  # another database (a test's)
+    found = incidents.filter(comms_channel__channel_id=channel_id).first()
+    if found is not None:
+        _incident_of_channel[channel_id] = found.pk
+    return found
 
 
 def comms_channel_of(incident_id: int) -> CommsChannel | None:
     return CommsChannel.objects.filter(incident_id=incident_id).first()
+
+
+def comms_channel_id(incident_id: int) -> str | None:
+    """The id of the incident's comms channel, if it has one yet (remembered once it does)."""
+    known = _channel_of_incident.get(incident_id)
+    if known is not None:
+        return known
+    found = (
+        CommsChannel.objects.filter(incident_id=incident_id)
+        .values_list("channel_id", flat=True)
+        .first()
+    )
+    if found is not None:
+        _channel_of_incident[incident_id] = found
+    return found
 
 
 def severity_choices() -> list[SeverityChoice]:

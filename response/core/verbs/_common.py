@@ -111,6 +111,7 @@ def changed(
             actor_id=by.pk if isinstance(by, ExternalUser) else None,
             object_id=object_id,
             extra=extra or {},
+            incident=incident,
         )
     )
 

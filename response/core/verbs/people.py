@@ -65,21 +65,24 @@ def note_participant(
 
     from response.core.models import Participant
 
-    participant, created = Participant.objects.get_or_create(
-        incident=incident,
-        user=user,
-        defaults={
-            "message_count": messages,
-            "is_member": True if is_member is None else is_member,
-            "joined_at": timezone.now(),
-        },
-    )
-    if created:
-        return
     changes: dict = {}
     if messages:
         changes["message_count"] = F("message_count") + messages
     if is_member is not None:
         changes["is_member"] = is_member
-    if changes:
-        Participant.objects.filter(pk=participant.pk).update(**changes)
+    known = Participant.objects.filter(incident=incident, user=user)
+    # Someone who writes has usually written before: one UPDATE, and an INSERT only the first time.
+    if changes and known.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            Participant.objects.create(
+                incident=incident,
+                user=user,
+                message_count=messages,
+                is_member=True if is_member is None else is_member,
+                joined_at=timezone.now(),
+            )
+    except IntegrityError:  # they wrote twice at once; the other one created them
+        if changes:
+            known.update(**changes)

@@ -38,7 +38,7 @@ class SlackEvent:
         if problem := event_problem(event):
             raise Failed(f"not an event Slack sends: {problem}")
         channel = event_channel(event)
-        incident = incident_for_channel(channel) if isinstance(channel, str) else None
+        incident = incident_for_channel(channel, for_display=False) if channel else None
         done = list(job.progress)
         failure: BaseException | None = None
         for route in event_routes(event):

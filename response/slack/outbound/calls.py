@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from response.core.models import ExternalUser, Incident
@@ -21,7 +22,8 @@ from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.outbound import client
 from response.slack.outbound.client import Permanent
 from response.slack.outbound.identity import remember_identity
-from response.slack.selectors import incident_data
+from response.slack.people import forget_people
+from response.slack.selectors import comms_channel_id, incident_data
 
 
 def load_incident(incident_id: int) -> Incident:
@@ -35,11 +37,12 @@ def load_incident(incident_id: int) -> Incident:
     return incident
 
 
-def channel_or_fail(incident_id: int) -> CommsChannel:
-    channel = CommsChannel.objects.filter(incident_id=incident_id).first()
-    if channel is None:
+def channel_or_fail(incident_id: int) -> str:
+    """The id of the incident's comms channel."""
+    channel_id = comms_channel_id(incident_id)
+    if channel_id is None:
         raise Failed(f"incident {incident_id} has no comms channel")
-    return channel
+    return channel_id
 
 
 def message_args(channel: str, text: str, blocks: list | None, **more) -> dict:
@@ -153,8 +156,7 @@ class CommsMessage:
     blocks: list | None = None
 
     def perform(self, job: JobContext) -> dict:
-        channel = channel_or_fail(self.incident_id)
-        args = message_args(channel.channel_id, self.text, self.blocks)
+        args = message_args(channel_or_fail(self.incident_id), self.text, self.blocks)
         return {"ts": post_once(job, **args).get("ts")}
 
 
@@ -266,6 +268,7 @@ class FetchProfile:
         user = ExternalUser.objects.filter(external_id=self.user_id, app="slack").first()
         if user is not None:
             update_external_user_profile(user, **result)
+            transaction.on_commit(forget_people)
 
 
 @job_kind("slack.auth_test", priority=Priority.BACKGROUND)

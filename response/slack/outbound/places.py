@@ -161,7 +161,7 @@ class Invite:
     user_ids: list[str]
 
     def perform(self, job: JobContext) -> dict:
-        channel = channel_or_fail(self.incident_id)
+        channel_id = channel_or_fail(self.incident_id)
         bot_id = bot_user_id()
         users = [u for u in self.user_ids if u and u != bot_id]
         if users:
@@ -169,7 +169,7 @@ class Invite:
                 # force: invite everyone who can be invited, even if someone cannot (deactivated).
                 client.call(
                     "conversations.invite",
-                    channel=channel.channel_id,
+                    channel=channel_id,
                     users=",".join(users),
                     force=True,
                 )
@@ -229,21 +229,21 @@ class RenameChannel:
     requested_by: str
 
     def perform(self, job: JobContext) -> dict:
-        channel = channel_or_fail(self.incident_id)
+        channel_id = channel_or_fail(self.incident_id)
         try:
-            answer = client.call("conversations.rename", channel=channel.channel_id, name=self.name)
+            answer = client.call("conversations.rename", channel=channel_id, name=self.name)
         except Permanent as error:
             if error.error not in RENAME_REFUSALS:
                 raise
             reason = RENAME_REFUSALS[error.error].format(name=self.name)
             client.call(
                 "chat.postEphemeral",
-                channel=channel.channel_id,
+                channel=channel_id,
                 user=self.requested_by,
                 text=f"⚠️ I couldn't rename the channel: {reason}.",
             )
             return {"refused": error.error}
-        return {"renamed": answer["channel"]["name"], "channel": channel.channel_id}
+        return {"renamed": answer["channel"]["name"], "channel": channel_id}
 
     def record(self, job: JobContext, result: dict) -> None:
         if "renamed" in result:
