@@ -43,6 +43,9 @@ _STATUS_ERRORS = {
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5: a burst of new connections overflows it and the
+    # kernel drops their SYNs, which cost the clients a one-second retransmit each.
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], fake: FakeSlack) -> None:
         super().__init__(address, Handler)

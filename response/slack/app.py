@@ -5,23 +5,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from functools import cache
 
 from django.conf import settings
 from slack_bolt import App
 from slack_bolt.authorization import AuthorizeResult
-from slack_sdk import WebClient
 
 from response import registry
 from response.slack import routes
-from response.slack.outbound.client import KeepAliveWebClient
+from response.slack.outbound.client import request_path_client
 from response.slack.outbound.identity import identity
 from response.slack.outbound.outbox import learn_identity
 
 logger = logging.getLogger(__name__)
-
-# views.open must finish before Slack's 3-second deadline; never wait longer than this for it.
-REQUEST_PATH_TIMEOUT = 2.5
 
 
 def authorize(enterprise_id, team_id, logger) -> AuthorizeResult:
@@ -66,19 +61,6 @@ def build_app() -> App:
     )
     routes.register_listeners(app)
     return app
-
-
-def request_path_client() -> WebClient:
-    """For the one Slack call allowed before answering (views.open): short timeout, no retry,
-    over a kept-alive connection."""
-    return _request_path_client(settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL)
-
-
-@cache
-def _request_path_client(token: str, base_url: str) -> WebClient:
-    return KeepAliveWebClient(
-        token=token, base_url=base_url, timeout=REQUEST_PATH_TIMEOUT, retry_handlers=[]
-    )
 
 
 _built: dict[tuple, App] = {}

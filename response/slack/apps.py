@@ -13,5 +13,12 @@ class SlackConfig(AppConfig):
 
         reactions.connect()
         plugins.load()
+        from django.db.models.signals import post_delete, post_save
+
+        from response.core.models import Severity
+        from response.slack.selectors import forget_severities
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_severities, sender=Severity, dispatch_uid="slack-severities")
         if client.SLACK not in health.PROBES:
             health.PROBES.register(client.SLACK, client.probe)

@@ -49,20 +49,16 @@ class HeadlinePost(models.Model):
 
 
 class InboundDelivery(models.Model):
-    """Every request Slack delivered, under a key unique to the delivery, so that a redelivery
-    (Slack's retries, a double click) is recognised and does nothing the second time."""
+    """Every command and interaction Slack delivered, under a key unique to the delivery, so that
+    a redelivery (a double click, a retried request) is recognised and does nothing the second
+    time. (Delivered events are recorded as jobs: response.engine.)"""
 
     key = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=64)
-    payload = models.JSONField(default=dict)
     received_at = models.DateTimeField(default=timezone.now)
-    processed_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
 
     class Meta:
         verbose_name_plural = "inbound deliveries"
-        indexes = [models.Index(fields=["processed_at", "received_at"], name="inbound_pending")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ def forget_channels() -> None:
     """Tests start each time from an empty database."""
     _incident_of_channel.clear()
     _channel_of_incident.clear()
+    forget_severities()
 
 
 def incident_for_channel(channel_id: str | None, *, for_display: bool = True) -> Incident | None:
@@ -44,10 +46,16 @@ def incident_for_channel(channel_id: str | None, *, for_display: bool = True) ->
         if found is not None:
             return found
         del _incident_of_channel[channel_id]  # another database (a test's)
-    found = incidents.filter(comms_channel__channel_id=channel_id).first()
-    if found is not None:
-        _incident_of_channel[channel_id] = found.pk
-    return found
+    # Most channels are no incident's: find out with the cheapest query there is.
+    incident_id = (
+        CommsChannel.objects.filter(channel_id=channel_id)
+        .values_list("incident_id", flat=True)
+        .first()
+    )
+    if incident_id is None:
+        return None
+    _incident_of_channel[channel_id] = incident_id
+    return incidents.filter(pk=incident_id).first()
 
 
 def comms_channel_of(incident_id: int) -> CommsChannel | None:
@@ -69,11 +77,28 @@ def comms_channel_id(incident_id: int) -> str | None:
     return found
 
 
+# Severities change in the admin, rarely; every modal and picker shows them.
+SEVERITIES_FOR_SECONDS = 10.0
+_severities: tuple[float, list[SeverityChoice]] | None = None
+
+
 def severity_choices() -> list[SeverityChoice]:
-    return [
+    """The severities to offer, read at most every few seconds (and again after a change in
+    this process)."""
+    global _severities
+    if _severities is not None and time.monotonic() - _severities[0] < SEVERITIES_FOR_SECONDS:
+        return list(_severities[1])
+    choices = [
         SeverityChoice(slug=s.slug, name=s.name, emoji=s.emoji, rank=s.rank)
         for s in Severity.objects.order_by("rank")
     ]
+    _severities = (time.monotonic(), choices)
+    return list(choices)
+
+
+def forget_severities(**kwargs) -> None:
+    global _severities
+    _severities = None
 
 
 def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> IncidentData:

@@ -15,7 +15,7 @@ def list_queries() -> tuple[int, str]:
     answers = []
     command = {"text": "list", "user_id": "U1", "channel_id": "C0GENERAL", "trigger_id": "t"}
     with CaptureQueriesContext(connection) as queries:
-        handle_slash_command(ack=lambda **kw: answers.append(kw), command=command, client=None)
+        handle_slash_command(ack=lambda **kw: answers.append(kw), command=command)
     return len(queries), answers[0]["text"]
 
 

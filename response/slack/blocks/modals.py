@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
@@ -120,40 +121,53 @@ def render_declare_modal(
     report_only_allowed: bool,
     metadata: dict,
 ) -> dict:
-    return View(
-        type="modal",
-        callback_id=ids.DECLARE_MODAL,
-        title="Declare an incident",
-        submit="Declare",
-        close="Cancel",
-        private_metadata=json.dumps(metadata),
-        blocks=[
-            _text_input(
-                ids.TITLE,
-                "Title",
-                initial=title,
-                max_length=TITLE_MAX,
-                placeholder="What is happening?",
-            ),
-            _text_input(
-                ids.SUMMARY,
-                "Summary",
-                multiline=True,
-                optional=True,
-                placeholder="What do we know so far?",
-            ),
-            _text_input(
-                ids.IMPACT,
-                "Impact",
-                multiline=True,
-                optional=True,
-                placeholder="Who or what is affected, and how?",
-            ),
-            *([_severity_input(severities, None)] if severities else []),
-            _lead_input(None),
-            _options_input(private=False, report_only_allowed=report_only_allowed),
-        ],
-    ).to_dict()
+    view = json.loads(_declare_modal(tuple(severities), report_only_allowed))
+    view["private_metadata"] = json.dumps(metadata)
+    if title:
+        [title_block] = [b for b in view["blocks"] if b.get("block_id") == ids.TITLE]
+        title_block["element"]["initial_value"] = truncate(title, TITLE_MAX)
+    return view
+
+
+@lru_cache(maxsize=8)
+def _declare_modal(severities: tuple[SeverityChoice, ...], report_only_allowed: bool) -> str:
+    """The declare modal without its title and metadata: the same for every `/incident`, so
+    built (and checked by slack_sdk) once per set of severities, not once per request."""
+    return json.dumps(
+        View(
+            type="modal",
+            callback_id=ids.DECLARE_MODAL,
+            title="Declare an incident",
+            submit="Declare",
+            close="Cancel",
+            private_metadata="{}",
+            blocks=[
+                _text_input(
+                    ids.TITLE,
+                    "Title",
+                    max_length=TITLE_MAX,
+                    placeholder="What is happening?",
+                ),
+                _text_input(
+                    ids.SUMMARY,
+                    "Summary",
+                    multiline=True,
+                    optional=True,
+                    placeholder="What do we know so far?",
+                ),
+                _text_input(
+                    ids.IMPACT,
+                    "Impact",
+                    multiline=True,
+                    optional=True,
+                    placeholder="Who or what is affected, and how?",
+                ),
+                *([_severity_input(list(severities), None)] if severities else []),
+                _lead_input(None),
+                _options_input(private=False, report_only_allowed=report_only_allowed),
+            ],
+        ).to_dict()
+    )
 
 
 def render_edit_modal(data: IncidentData, *, severities: list[SeverityChoice]) -> dict:

@@ -13,6 +13,7 @@ from response.slack.inbound.modals import (
     open_field_modal,
     open_update_modal,
 )
+from response.slack.outbound.client import request_path_client
 from response.slack.outbound.outbox import create_comms_channel
 from response.slack.people import slack_user
 
@@ -24,8 +25,6 @@ def _incident(context: ActionContext):
 
 
 def _client():
-    from response.slack.app import request_path_client
-
     return request_path_client()
 
 

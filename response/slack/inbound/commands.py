@@ -15,6 +15,7 @@ from response.slack.blocks.messages import render_help, render_open_incidents
 from response.slack.decorators import INCIDENT_COMMANDS
 from response.slack.inbound.context import APOLOGY, split_command
 from response.slack.inbound.modals import open_declare_modal
+from response.slack.outbound.client import request_path_client
 from response.slack.selectors import incident_data, incident_for_channel
 
 logger = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def run_incident_command(incident: Incident, user_id: str, text: str) -> Command
     return CommandOutcome(True, bool(handled), reply)
 
 
-def handle_slash_command(ack, command, client):
+def handle_slash_command(ack, command):
     text = command.get("text") or ""
     user_id = command["user_id"]
     channel_id = command.get("channel_id")
@@ -87,7 +88,10 @@ def handle_slash_command(ack, command, client):
         )
     title = rest if name == "declare" else text.strip()
     problem = open_declare_modal(
-        client, trigger_id=command["trigger_id"], title=title, channel_id=channel_id
+        request_path_client(),
+        trigger_id=command["trigger_id"],
+        title=title,
+        channel_id=channel_id,
     )
     if problem:
         return ack(text=problem, response_type="ephemeral")

@@ -7,14 +7,15 @@ from response.core.models import TimelineEvent
 from response.slack.inbound.context import tell
 from response.slack.inbound.modals import open_declare_modal
 from response.slack.inbound.timeline import message_entry
+from response.slack.outbound.client import request_path_client
 from response.slack.people import slack_user
 from response.slack.selectors import incident_for_channel
 
 
-def declare(ack, body, client):
+def declare(ack, body):
     ack()
     problem = open_declare_modal(
-        client, trigger_id=body.get("trigger_id"), title="", channel_id=None
+        request_path_client(), trigger_id=body.get("trigger_id"), title="", channel_id=None
     )
     if problem:
         tell(body["user"]["id"], problem)

@@ -116,6 +116,17 @@ def _client(token: str, base_url: str, timeout: float) -> WebClient:
     return KeepAliveWebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[])
 
 
+# views.open must finish before Slack's 3-second deadline; never wait longer than this for it.
+REQUEST_PATH_TIMEOUT = 2.5
+
+
+def request_path_client() -> WebClient:
+    """For the one Slack call allowed before answering (views.open): a short timeout, no retry,
+    a kept-alive connection. (Not the client Bolt hands its listeners: it makes a new one, and
+    a new connection, for each request.)"""
+    return _client(settings.SLACK_BOT_TOKEN, settings.SLACK_API_URL, REQUEST_PATH_TIMEOUT)
+
+
 def web_client(*, timeout: float | None = None) -> WebClient:
     return _client(
         settings.SLACK_BOT_TOKEN,
