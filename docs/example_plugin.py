@@ -12,7 +12,7 @@ from slack_sdk.models.views import View
 
 from response.core import verbs
 from response.core.models import Incident
-from response.slack.app import request_path_client
+from response.slack.outbound.client import request_path_client
 from response.slack.decorators import (
     ActionContext,
     action_handler,
