@@ -12,7 +12,6 @@ from slack_sdk.models.views import View
 
 from response.core import verbs
 from response.core.models import Incident
-from response.slack.outbound.client import request_path_client
 from response.slack.decorators import (
     ActionContext,
     action_handler,
@@ -25,6 +24,7 @@ from response.slack.decorators import (
     single_notification,
 )
 from response.slack.models import CommsChannel, HeadlinePost
+from response.slack.outbound.client import request_path_client
 from response.slack.people import slack_user
 
 PAGE_DATABASE_TEAM = "example-page-database-team"
