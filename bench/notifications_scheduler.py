@@ -1,14 +1,15 @@
-"""One reminder-scheduler pass with 10, 1 000 and 10 000 open incidents: none due, then 100 due.
+"""Reminders on the work engine with 10, 1 000 and 10 000 open incidents: none due, then 100 due.
 
     .venv/bin/python bench/notifications_scheduler.py              # SQLite, throwaway data dir
     .venv/bin/python bench/notifications_scheduler.py --database-url postgres://postgres@127.0.0.1:5432/postgres
 
 With --database-url, a throwaway database is created next to the one named (and dropped after).
 Each open incident has the built-in reminders' rows a declaration writes (no lead, no severity,
-update cadence, long-running), due later. A pass is `run_due_notifications()`, as the worker runs
-it every minute and at each precise wake-up. "100 due" makes 100 lead nudges due (10 with ten
-incidents; each has a comms channel): the pass sends them, which writes 100 Slack jobs and
-schedules the next wake-ups.
+update cadence, long-running), due later, each with its `reminder` job. "None due" is what the
+engine's sweep asks every few seconds (`runner.lanes_due()`: which lanes have due work?). "100
+due" makes 100 lead nudges due (10 with ten incidents; each has a comms channel) and runs their
+lanes as the engine's threads do (`runner.run_slice`): each sends its nudge, which writes a Slack
+job and the reminder's next job, in the transaction that marks it done.
 Queries are counted with Django's CaptureQueriesContext; times are medians over many passes.
 Data is made with bulk_create: this measures the pass, not declaring.
 """
@@ -45,6 +46,7 @@ def add_open_incidents(count: int, start: int) -> None:
     from django.utils import timezone
 
     from response.core.models import Incident
+    from response.engine.models import Job
     from response.notifications.models import ScheduledNotification
     from response.notifications.registry import Phase, enabled_notifications
     from response.slack.models import CommsChannel
@@ -65,7 +67,7 @@ def add_open_incidents(count: int, start: int) -> None:
                 for i in incidents
             ]
         )
-        ScheduledNotification.objects.bulk_create(
+        rows = ScheduledNotification.objects.bulk_create(
             [
                 ScheduledNotification(
                     incident=incident,
@@ -79,59 +81,91 @@ def add_open_incidents(count: int, start: int) -> None:
                 for n, spec in enumerate(specs)
             ]
         )
+        Job.objects.bulk_create(
+            [reminder_job(row.pk, row.incident_id, row.next_due_at) for row in rows]
+        )
 
 
 def make_due(count: int) -> None:
-    """Make `count` lead nudges due (fresh, never sent), as if their moment just came."""
-    from django.db.models import Subquery
+    """Make `count` lead nudges due (fresh, never sent), as if their moment just came: their rows
+    scheduled, and one due job each (the jobs of earlier passes forgotten)."""
     from django.utils import timezone
 
+    from response.engine.models import Job
     from response.notifications.models import ScheduledNotification
 
-    rows = ScheduledNotification.objects.filter(key__endswith=".no_lead")
-    chosen = rows.order_by("pk").values("pk")[:count]
-    rows.filter(pk__in=Subquery(chosen)).update(
-        state="scheduled",
-        sent_count=0,
-        next_due_at=timezone.now() - timedelta(seconds=30),
-        claimed_until=None,
-        claim_token="",
+    due = timezone.now() - timedelta(seconds=30)
+    rows = list(
+        ScheduledNotification.objects.filter(key__endswith=".no_lead")
+        .order_by("pk")
+        .values_list("pk", "incident_id")[:count]
+    )
+    ScheduledNotification.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+        state="scheduled", sent_count=0, next_due_at=due
+    )
+    lanes = [f"reminder:{incident}:{pk}" for pk, incident in rows]
+    Job.objects.filter(lane__in=lanes).delete()
+    Job.objects.filter(kind="slack.comms_message").delete()
+    Job.objects.bulk_create([reminder_job(pk, incident, due) for pk, incident in rows])
+
+
+def reminder_job(row_id: int, incident_id: int, due):
+    from response.engine.models import Job
+
+    return Job(
+        kind="reminder",
+        lane=f"reminder:{incident_id}:{row_id}",
+        key=f"reminder:{row_id}",
+        payload={"notification_id": row_id},
+        priority=2,
+        not_before=due,
     )
 
 
 def measure(passes: int, before=None) -> tuple[float, float, int, int]:
-    """Median and max milliseconds per pass, queries in the last pass, rows sent by it."""
+    """Median and max milliseconds per pass, queries in the last pass, reminders it sent."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from response.notifications.scheduler import run_due_notifications
 
     times = []
     queries = sent = 0
     if before:
         before()
-    run_due_notifications()  # warm-up: imports, prepared statements, caches
+    run_pass()  # warm-up: imports, prepared statements, caches
     for _ in range(passes):
         if before:
             before()
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            result = run_due_notifications()
+            sent = run_pass()
             times.append((time.perf_counter() - started) * 1000)
-        queries, sent = len(captured.captured_queries), result.sent
+        queries = len(captured.captured_queries)
     return statistics.median(times), max(times), queries, sent
 
 
-def claim_plan() -> str:
+def run_pass() -> int:
+    """What the engine does: find the due lanes, run each (here in one thread)."""
+    from response.engine import runner
+
+    return sum(runner.run_slice(lane, seconds=60).done for lane in runner.lanes_due())
+
+
+def due_plan() -> str:
     from django.db import connection
+    from django.db.models import Min, Q
     from django.utils import timezone
 
-    from response.notifications.scheduler import due_rows
+    from response.engine.models import Job
 
-    sql, params = (
-        due_rows(timezone.now()).order_by("next_due_at").values("pk")[:100].query.sql_with_params()
+    now = timezone.now()
+    query = (
+        Job.objects.filter(state="pending", not_before__lte=now)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+        .values_list("lane")
+        .annotate(priority=Min("priority"))[:500]
     )
+    sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
@@ -163,8 +197,8 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         print(
-            f"database: {connection.vendor}; median (max) of {args.passes} passes with none "
-            f"due, {args.due_passes} with some due\n"
+            f"database: {connection.vendor}; median (max) of {args.passes} looks with none "
+            f"due, {args.due_passes} passes with some due\n"
         )
         print(f"{'open incidents':>15} {'rows':>7} {'due':>4} {'queries':>8} {'ms/pass':>16}")
         made = 0
@@ -175,15 +209,15 @@ def main() -> None:
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             rows = ScheduledNotification.objects.count()
-            median, worst, queries, _ = measure(args.passes)
+            median, worst, queries, _ = measure(args.passes)  # nothing due: the sweep's look
             print(f"{size:>15,} {rows:>7,} {0:>4} {queries:>8} {median:>8.2f} ({worst:.2f})")
             due = min(DUE, size)  # ten incidents have ten lead nudges
             median, worst, queries, sent = measure(
-                args.passes, before=lambda due=due: make_due(due)
+                args.due_passes, before=lambda due=due: make_due(due)
             )
             assert sent == due, sent
             print(f"{size:>15,} {rows:>7,} {sent:>4} {queries:>8} {median:>8.2f} ({worst:.2f})")
-        print(f"\nclaim query plan: {claim_plan()}")
+        print(f"\nquery plan of looking for due work: {due_plan()}")
     finally:
         if drop:
             drop()

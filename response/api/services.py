@@ -8,18 +8,13 @@ from typing import Any
 from response.api.queries import check_user
 from response.core import verbs
 from response.core.errors import InvalidTransition
-from response.core.models import Action, ExternalUser, Incident, Status
-from response.core.selectors import visible_incidents
+from response.core.models import Action, Incident, Status
+from response.core.selectors import chat_account_of, visible_incidents
 from response.core.verbs import UNSET
 from response.core.verbs.incident import TRANSITIONS
 
 INCIDENT_DETAILS = ("title", "summary", "impact", "started_at", "is_private")
 ACTION_DETAILS = ("text", "due_date", "priority", "external_url")
-
-
-def chat_user_of(user) -> ExternalUser | None:
-    """The chat account linked to a Response account, shown as the reporter of what it declares."""
-    return ExternalUser.objects.filter(user=user).order_by("id").first()
 
 
 def declare_from_api(
@@ -38,7 +33,7 @@ def declare_from_api(
     replay = bool(dedup_key) and Incident.objects.filter(dedup_key=dedup_key).exists()
     lead = check_user(fields.pop("lead_id", None), field="lead_id")
     incident = verbs.declare_incident(
-        **fields, lead=lead, reporter=chat_user_of(user), dedup_key=dedup_key, by=user
+        **fields, lead=lead, reporter=chat_account_of(user), dedup_key=dedup_key, by=user
     )
     if replay and not visible_incidents(user).filter(pk=incident.pk).exists():
         raise InvalidTransition(

@@ -8,6 +8,14 @@ from response.core.models import AuditEvent, ExternalUser, Incident, Participant
 from response.core.models.incident import OPEN_STATUSES
 
 
+def chat_account_of(user) -> ExternalUser | None:
+    """The chat account linked to a Django user (the oldest, if several are), or None: the one
+    place that answers "who is this person in chat?" for the web UI, the API and the verbs."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return ExternalUser.objects.filter(user=user).order_by("id").first()
+
+
 def visible_incidents(user) -> QuerySet[Incident]:
     """Incidents this Django user may see. Private ones only for staff and the people involved:
     reporter, lead or participant through the chat accounts linked to the user, or whoever

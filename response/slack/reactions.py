@@ -8,8 +8,12 @@ from django.conf import settings
 from response.core.events import IncidentChanged, incident_changed
 from response.core.models import Incident
 from response.slack.blocks.messages import render_resolved, render_status_update
+from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
 from response.slack.selectors import comms_channel_id, incident_data
+
+# Changes a command typed in the channel shows well enough by itself.
+SEEN_WHEN_SAID = {"severity", "status"}
 
 # Changes that show on the headline post and the channel topic.
 SHOWN = {"declared", "updated", "lead", "severity", "status", "resolved", "reopened"}
@@ -45,8 +49,11 @@ def on_declared(incident: Incident) -> None:
 
 def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     post = outbox.post_to_incident_channel
-    has_channel = comms_channel_id(incident.pk) is not None
+    channel_id = comms_channel_id(incident.pk)
+    has_channel = channel_id is not None
     kind = event.kind
+    if kind in SEEN_WHEN_SAID and channel_id is not None and SAID_IN_CHANNEL.get() == channel_id:
+        return  # typed in the channel for all to see, and answered with a ✅
     if kind == "status_update":
         entry = incident.timeline_events.filter(pk=event.object_id).select_related("author").first()
         if entry is None:

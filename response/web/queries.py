@@ -229,8 +229,3 @@ def leads_for_filter() -> QuerySet[ExternalUser]:
         .only("display_name", "full_name", "external_id")
         .order_by("display_name", "external_id")
     )
-
-
-def external_user_for(user) -> ExternalUser | None:
-    """The chat account linked to a Django user, if any (to credit them as reporter)."""
-    return ExternalUser.objects.filter(user=user).first()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from response.core.errors import InvalidInput
 from response.core.events import IncidentChanged, announce
 from response.core.models import AuditEvent, ExternalUser, Incident, TimelineEvent
+from response.core.selectors import chat_account_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -46,7 +47,7 @@ def author_for(by: Actor) -> ExternalUser | None:
     """The chat user to show as the author of a timeline entry, when there is one."""
     if by is None or isinstance(by, ExternalUser):
         return by
-    return ExternalUser.objects.filter(user=by).first()
+    return chat_account_of(by)
 
 
 def snapshot_value(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextvars import ContextVar
 
 from response.core.models import Incident
 from response.slack.models import HeadlinePost
@@ -11,6 +12,11 @@ from response.slack.outbound.outbox import post_ephemeral, send_dm
 from response.slack.selectors import incident_for_channel
 
 logger = logging.getLogger(__name__)
+
+# The channel a command is being run from, when someone typed it there for all to see
+# (`@Response severity critical`): its ✅ says it was done, so a change it makes needs no second
+# message there ("Severity is now Critical"). A slash command is seen by nobody else.
+SAID_IN_CHANNEL: ContextVar[str | None] = ContextVar("said_in_channel", default=None)
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 APOLOGY = "😵 Sorry, something went wrong there. It has been logged; please try again."

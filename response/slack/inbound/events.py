@@ -18,7 +18,7 @@ from response.core.models import Incident, TimelineEvent
 from response.engine.kinds import JobContext, Priority, job_kind
 from response.engine.queue import enqueue
 from response.slack.inbound.commands import run_incident_command
-from response.slack.inbound.context import USER_MENTION, tell
+from response.slack.inbound.context import SAID_IN_CHANNEL, USER_MENTION, tell
 from response.slack.inbound.timeline import message_entry, source_of
 from response.slack.models import CommsChannel
 from response.slack.outbound import client
@@ -49,7 +49,11 @@ def run_mentioned_command(incident: Incident | None, event: dict) -> None:
             channel_id=channel_id,
         )
         return
-    outcome = run_incident_command(incident, user_id, command_text(event.get("text") or ""))
+    said = SAID_IN_CHANNEL.set(channel_id)
+    try:
+        outcome = run_incident_command(incident, user_id, command_text(event.get("text") or ""))
+    finally:
+        SAID_IN_CHANNEL.reset(said)
     if outcome.handled:
         add_reaction(channel_id, ts, "white_check_mark")
     elif not outcome.known:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from response.core import verbs
 from response.core.errors import ResponseError
 from response.core.models import Action, Status
+from response.core.selectors import chat_account_of
 from response.web import queries
 from response.web.decorators import is_htmx, page
 from response.web.forms import (
@@ -291,7 +292,7 @@ def declare(request: HttpRequest) -> HttpResponse:
 
         def call(data):
             declared["incident"] = verbs.declare_incident(
-                **data, reporter=queries.external_user_for(request.user), by=request.user
+                **data, reporter=chat_account_of(request.user), by=request.user
             )
 
         if _apply(form, call):
