@@ -10,6 +10,7 @@ from django.db import models
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from response.api.types import Id, InputSchema, IsoDate, Text, UtcDatetime
+from response.core.chat import ChatPlace, place_of
 from response.core.models import (
     Action,
     AuditEvent,
@@ -203,11 +204,15 @@ class IncidentDetailOut(IncidentOut):
 
     @classmethod
     def from_model(cls, obj: Incident, *, staff: bool) -> dict[str, Any]:
-        from response.api.links import links_for
-
+        place = place_of(obj) or ChatPlace()
         return {
             **super().from_model(obj, staff=staff),
-            "links": links_for(obj),
+            "links": {
+                "channel_id": place.channel_id,
+                "channel_name": place.channel_name,
+                "channel_url": place.channel_url,
+                "headline_post_url": place.headline_url,
+            },
             "actions": list(obj.actions.all()),
         }
 

@@ -13,6 +13,10 @@ class SlackConfig(AppConfig):
 
         reactions.connect()
         plugins.load()
+        from response.core.chat import use_directory
+        from response.slack.directory import SlackDirectory
+
+        use_directory(SlackDirectory())
         from django.db.models.signals import post_delete, post_save
 
         from response.core.models import Severity

@@ -21,7 +21,6 @@ from response.core.models import (
 )
 from response.core.models.incident import CLOSED_STATUSES, OPEN_STATUSES
 from response.core.selectors import visible_incidents
-from response.web.channels import with_channel
 
 # The same text the PostgreSQL expression indexes in migration web/0001 cover; keep them equal.
 INCIDENT_TSVECTOR = (
@@ -45,7 +44,7 @@ class IncidentFilters:
 
 def incident_or_404(user, pk: int) -> Incident:
     """The incident, if this user may see it; private ones are a 404 for everyone else."""
-    queryset = with_channel(visible_incidents(user).select_related("severity", "lead", "reporter"))
+    queryset = visible_incidents(user).select_related("severity", "lead", "reporter")
     incident = queryset.filter(pk=pk).first()
     if incident is None:
         raise Http404("No such incident.")
@@ -139,9 +138,7 @@ class OpenFirst:
     """
 
     def __init__(self, queryset: QuerySet[Incident]):
-        ordered = with_channel(
-            queryset.select_related("severity", "lead").order_by("-reported_at", "-id")
-        )
+        ordered = queryset.select_related("severity", "lead").order_by("-reported_at", "-id")
         self.open = ordered.filter(status__in=OPEN_STATUSES)
         self.closed = ordered.filter(status__in=CLOSED_STATUSES)
         self._open_count: int | None = None

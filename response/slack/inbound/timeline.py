@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from response.slack.outbound.identity import identity
+from response.slack.directory import message_url
 from response.slack.people import slack_user_or_none
 
 
@@ -17,10 +17,7 @@ def ts_to_datetime(ts: str) -> datetime:
 
 
 def permalink(channel_id: str, ts: str, message: dict) -> str:
-    if message.get("permalink"):
-        return message["permalink"]
-    base = identity().get("url") or "https://slack.com/"
-    return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
+    return message.get("permalink") or message_url(channel_id, ts)
 
 
 def message_text(message: dict) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 from django.conf import settings
 from django.utils import timezone
@@ -18,6 +19,9 @@ from response.slack.outbound import client
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 
 _identity: dict[str, dict] = {}  # by bot token
+# Not (fully) known yet: what is stored, until when to answer with it instead of looking again.
+_unknown_until: dict[str, tuple[float, dict]] = {}
+UNKNOWN_SECONDS = 5.0
 _lock = threading.Lock()
 
 
@@ -39,10 +43,15 @@ def identity() -> dict:
     known = _identity.get(token)
     if known:
         return known
+    until, partial = _unknown_until.get(token, (0.0, {}))
+    if time.monotonic() < until:
+        return partial
     stored = cache_get("auth") or {}
-    if stored.get("user_id"):
-        with _lock:
+    with _lock:
+        if stored.get("user_id"):
             _identity[token] = stored
+        else:
+            _unknown_until[token] = (time.monotonic() + UNKNOWN_SECONDS, stored)
     return stored
 
 
@@ -51,6 +60,7 @@ def remember_identity(answer: dict) -> dict:
     cache_set("auth", found)
     with _lock:
         _identity[settings.SLACK_BOT_TOKEN] = found
+        _unknown_until.pop(settings.SLACK_BOT_TOKEN, None)
     return found
 
 
@@ -58,6 +68,7 @@ def forget_identity() -> None:
     """Tests switch workspaces."""
     with _lock:
         _identity.clear()
+        _unknown_until.clear()
 
 
 def bot_user_id() -> str | None:

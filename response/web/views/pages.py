@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from response.core.chat import place_of, places_of
 from response.core.models import Action, Severity
 from response.web import queries
-from response.web.channels import channel_of
 from response.web.decorators import page
 from response.web.forms import (
     ActionForm,
@@ -56,7 +56,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     page_obj = queries.page_of(incidents, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
-    rows = [(incident, channel_of(incident)) for incident in page_obj.rows]
+    places = places_of(page_obj.rows)
+    rows = [(incident, channel(places.get(incident.pk))) for incident in page_obj.rows]
     return render(
         request,
         "web/incident_list.html",
@@ -72,12 +73,17 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def channel(place):
+    """The incident's chat channel, to link to (None when it has none)."""
+    return place if place is not None and place.channel_id else None
+
+
 def incident_context(request: HttpRequest, incident, **forms) -> dict:
     """Everything the incident document shows; `forms` replaces a form (bound, with errors)."""
     tz_now = timezone.localtime()
     context = {
         "incident": incident,
-        "channel": channel_of(incident),
+        "channel": channel(place_of(incident)),
         "severities": list(Severity.objects.all()),
         "key_times": key_times(incident),
         "participants": queries.participants_of(incident),
@@ -128,7 +134,7 @@ def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 def writeup_context(incident) -> dict:
     return {
         "incident": incident,
-        "channel": channel_of(incident),
+        "channel": channel(place_of(incident)),
         "key_times": key_times(incident),
         "durations": durations(incident),
         "days": timeline_days(incident, queries.timeline_of(incident)),
