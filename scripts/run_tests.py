@@ -5,7 +5,9 @@
 3. pytest again on a fresh PostgreSQL database when one is reachable. Under CI (CI=true) a missing
    PostgreSQL is a failure, never a silent skip.
 
-Extra arguments are passed to pytest, e.g. `make test ARGS="-k headline -x"`.
+Every pass runs, even after one failed, and a summary of them all ends the output; the exit
+status is the first failure's. Extra arguments are passed to pytest, e.g.
+`make test ARGS="-k headline -x"`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,12 +28,23 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+RESULTS: list[tuple[str, int, float]] = []
+
+
 def run(title: str, command: list[str], env: dict[str, str] | None = None) -> None:
     print(f"\n=== {title} ===", flush=True)
+    started = time.monotonic()
     result = subprocess.run(command, cwd=ROOT, env=env)
+    RESULTS.append((title, result.returncode, time.monotonic() - started))
     if result.returncode != 0:
         print(f"\n=== FAILED: {title} (exit {result.returncode}) ===", flush=True)
-        sys.exit(result.returncode)
+
+
+def summary() -> int:
+    print("\n=== summary ===", flush=True)
+    for title, code, seconds in RESULTS:
+        print(f"{'ok    ' if code == 0 else 'FAILED'}  {title}  ({seconds:.0f} s)", flush=True)
+    return next((code for _, code, _ in RESULTS if code != 0), 0)
 
 
 def postgres_reachable(url: str) -> bool:
@@ -64,9 +78,10 @@ def main() -> None:
             )
     elif os.environ.get("CI"):
         print(f"PostgreSQL is not reachable at {POSTGRES_URL}, and CI requires it.", flush=True)
-        sys.exit(1)
+        RESULTS.append(("PostgreSQL reachable (CI requires it)", 1, 0.0))
     else:
         print(f"\n(PostgreSQL not reachable at {POSTGRES_URL}: PostgreSQL pass skipped.)")
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

@@ -96,6 +96,22 @@ def schedule_job(row: ScheduledNotification, *, reschedule: bool = True) -> None
     )
 
 
+def lock_jobs(rows) -> None:
+    """Lock the pending jobs of these rows (or row ids) before touching the rows themselves.
+
+    A reminder's job locks its job, then its row; whatever changes the schedule takes the same
+    locks in the same order, so the two never wait for each other in a circle (PostgreSQL would
+    end one of them with a deadlock). SQLite has one writer at a time: nothing to lock."""
+    ids = [row if isinstance(row, int) else row.pk for row in rows]
+    if ids:
+        list(
+            Job.objects.select_for_update()
+            .filter(state=Job.State.PENDING, key__in=[reminder_key(pk) for pk in ids])
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+
+
 def cancel_jobs(row_ids: list[int]) -> None:
     Job.objects.filter(
         state=Job.State.PENDING, claimed_by="", key__in=[reminder_key(pk) for pk in row_ids]
@@ -203,13 +219,12 @@ def start_phase(incident_id: int, phase: str, *, anchor: datetime, restart: bool
     if not specs:
         return 0
     scheduled: list[ScheduledNotification] = []
+    rows = ScheduledNotification.objects.filter(
+        incident_id=incident_id, subject="", key__in=[s.key for s in specs]
+    )
     with transaction.atomic():
-        existing = {
-            row.key: row
-            for row in ScheduledNotification.objects.select_for_update().filter(
-                incident_id=incident_id, subject="", key__in=[s.key for s in specs]
-            )
-        }
+        lock_jobs(rows.values_list("pk", flat=True))
+        existing = {row.key: row for row in rows.select_for_update()}
         for spec in specs:
             row = existing.get(spec.key)
             if row is None:
@@ -243,8 +258,8 @@ def stop_phase(incident_id: int, phase: str) -> int:
                 incident_id=incident_id, phase=phase, state=State.SCHEDULED
             ).values_list("pk", flat=True)
         )
+        cancel_jobs(rows)  # the jobs first (see lock_jobs)
         ScheduledNotification.objects.filter(pk__in=rows).update(state=State.CANCELLED)
-        cancel_jobs(rows)
     return len(rows)
 
 
@@ -259,10 +274,16 @@ def wake_now(incident_id: int, kind: str) -> int:
             incident_id=incident_id, key__in=keys, state=State.SCHEDULED
         )
     )
-    for row in rows:
-        row.next_due_at = now
-        ScheduledNotification.objects.filter(pk=row.pk).update(next_due_at=now)
-        schedule_job(row)
+    if not rows:
+        return 0
+    with transaction.atomic():
+        lock_jobs(rows)
+        for row in rows:
+            row.next_due_at = now
+            schedule_job(row)
+        ScheduledNotification.objects.filter(
+            pk__in=[row.pk for row in rows], state=State.SCHEDULED
+        ).update(next_due_at=now)
     return len(rows)
 
 
@@ -283,12 +304,13 @@ def schedule_action(action_id: int) -> int:
     if action.done or action.due_date is None or action.owner is None:
         with transaction.atomic():
             stopped = list(rows.filter(state=State.SCHEDULED).values_list("pk", flat=True))
+            cancel_jobs(stopped)  # the jobs first (see lock_jobs)
             rows.filter(pk__in=stopped).update(state=State.CANCELLED)
-            cancel_jobs(stopped)
         return 0
     anchor = action_due_time(action)
     scheduled = 0
     with transaction.atomic():
+        lock_jobs(rows.values_list("pk", flat=True))
         existing = {row.key: row for row in rows.select_for_update()}
         for spec in enabled_notifications(Phase.ACTION):
             row = existing.get(spec.key)
