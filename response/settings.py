@@ -42,11 +42,19 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _generated_secret_key() -> str:
-    """A secret generated once into the data directory, so sessions survive restarts."""
+    """A secret generated once into the data directory, so sessions survive restarts. Written
+    to a new file and moved into place, so two processes starting at once agree on one."""
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        fresh = DATA_DIR / f".secret_key.{os.getpid()}"
+        fresh.write_text(secrets.token_urlsafe(50))
+        fresh.chmod(0o600)
+        try:
+            os.link(fresh, path)  # fails if another process got there first: keep theirs
+        except FileExistsError:
+            pass
+        finally:
+            fresh.unlink()
     return path.read_text().strip()
 
 

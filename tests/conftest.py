@@ -34,6 +34,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def no_process_left_running():
+    """A test never leaves a process running, even when it fails half-way."""
+    from tests.processes import stop_leftovers
+
+    yield
+    left = stop_leftovers()
+    assert not left, f"the test left these running (now stopped): {left}"
+
+
+@pytest.fixture(autouse=True)
 def fresh_process_caches():
     """What a process remembers about its database (which channel is which incident's, who the
     bot is, which services are down) belongs to the database of one test."""

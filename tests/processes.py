@@ -25,6 +25,9 @@ STOP_SECONDS = 30.0
 
 
 class Running:
+    # Every process started and not yet seen to end: a safety net stops them after each test.
+    alive: set[Running] = set()
+
     def __init__(self, args: list[str], *, env: dict[str, str], cwd: Path = ROOT) -> None:
         self.args = args
         self.env = env
@@ -43,6 +46,7 @@ class Running:
         )
         self._reader = threading.Thread(target=self._read, name="subprocess-output", daemon=True)
         self._reader.start()
+        Running.alive.add(self)
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -92,6 +96,7 @@ class Running:
 
     def stop(self) -> None:
         """However the test went: Ctrl-C, then SIGKILL if it will not stop."""
+        Running.alive.discard(self)
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGINT)
@@ -104,6 +109,14 @@ class Running:
         assert self.process is not None
         self.process.kill()
         self.process.wait(timeout=10)
+
+
+def stop_leftovers() -> list[str]:
+    """Stop whatever a test started and left running; returns what it was."""
+    left = [" ".join(running.args) for running in list(Running.alive) if running.returncode is None]
+    for running in list(Running.alive):
+        Running.stop(running)
+    return left
 
 
 def clean_environment(**extra: str) -> dict[str, str]:

@@ -4,11 +4,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.processes import Running
 
 RESPONSE = str(Path(sys.executable).parent / "response")
 
@@ -88,25 +89,10 @@ def test_run_serves_the_home_page_and_admin_and_explains_slack(tmp_path):
     """With no Slack credentials, `response run` says what is missing for real Slack and starts
     the demo instead: the web UI and admin, and a local Slack sandbox wired to them."""
     env = clean_env(tmp_path)
-    process = subprocess.Popen(
-        [RESPONSE, "run", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    try:
-        url, lines = None, []
-        deadline = time.monotonic() + 60
-        while url is None and time.monotonic() < deadline:
-            line = process.stdout.readline()
-            lines.append(line)
-            if match := re.search(r"running at (http://\S+?)/?$", line):
-                url = match.group(1)
-        assert url, "".join(lines)
-        while "Ctrl-C" not in lines[-1]:
-            lines.append(process.stdout.readline())
-        output = "".join(lines)
+    with Running([RESPONSE, "run", "--port", "0"], env=env) as run:
+        url = run.wait_for_line(r"running at (http://\S+?)/?$").group(1)
+        run.wait_for_line("Ctrl-C")
+        output = run.output
         # Says what is missing for real Slack, where to read how, and what it does instead.
         assert "SLACK_BOT_TOKEN" in output and "SLACK_SIGNING_SECRET" in output
         assert "docs/slack.md" in output
@@ -118,7 +104,5 @@ def test_run_serves_the_home_page_and_admin_and_explains_slack(tmp_path):
             assert b"Response administration" in response.read()
         with urllib.request.urlopen(f"{sandbox}/", timeout=10) as response:
             assert b"Slack sandbox" in response.read()
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        assert run.interrupt() == 0, run.output
     assert (tmp_path / "demo" / "response.sqlite3").exists()

@@ -1,7 +1,6 @@
 """The worker: `response worker` does queued Slack work; every supported queue storage works."""
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from huey.utils import load_class
 
 from fakeslack import FakeSlack
 from response.settings import huey_settings
+from tests.processes import Running
 
 RESPONSE = str(Path(sys.executable).parent / "response")
 
@@ -40,15 +40,9 @@ def test_response_worker_does_the_queued_slack_work_and_stops_cleanly(tmp_path):
             [RESPONSE, "shell", "--no-imports", "-c", queue], env=env, check=True, timeout=60
         )
         assert slack.calls("auth.test") == []
-        worker = subprocess.Popen(
-            [RESPONSE, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-        )
-        try:
+        with Running([RESPONSE, "worker"], env=env) as worker:
             slack.wait_for(lambda: slack.calls("auth.test"), timeout=60)
-        finally:
-            worker.send_signal(signal.SIGINT)
-            output = worker.communicate(timeout=30)[0].decode()
-        assert worker.returncode == 0, output
+            assert worker.interrupt() == 0, worker.output
     finally:
         slack.stop()
 

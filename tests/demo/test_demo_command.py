@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import signal
-import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 
-from tests.demo.helpers import ROOT, demo_env, start_demo
+from tests.demo.helpers import demo_env, start_demo
+from tests.processes import Running
 
 pytestmark = pytest.mark.slow
 
@@ -81,24 +79,10 @@ def test_run_with_slack_credentials_is_not_the_demo(tmp_path):
     """Any Slack credential means real Slack: `response run` says what else is missing."""
     env = demo_env(tmp_path)
     env["SLACK_BOT_TOKEN"] = "xoxb-real-looking-token"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "response", "run", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not (lines and "Ctrl-C" in lines[-1]):
-            lines.append(process.stdout.readline())
-        output = "".join(lines)
-        assert "running at" in output
-        assert "Slack sandbox" not in output and "demo" not in output
-        assert "SLACK_SIGNING_SECRET" in output
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+    with Running([sys.executable, "-m", "response", "run", "--port", "0"], env=env) as run:
+        run.wait_for_line("Ctrl-C")
+        assert "running at" in run.output
+        assert "Slack sandbox" not in run.output and "demo" not in run.output
+        assert "SLACK_SIGNING_SECRET" in run.output
+        assert run.interrupt() == 0, run.output
     assert not (tmp_path / "demo").exists()

@@ -1,13 +1,13 @@
 """`response run` with Slack credentials (Socket Mode): web, worker and Slack in one process."""
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from fakeslack import FakeSlack
+from tests.processes import Running
 
 RESPONSE = str(Path(sys.executable).parent / "response")
 
@@ -25,24 +25,21 @@ def test_response_run_over_socket_mode_declares_and_posts_the_headline(tmp_path)
         SLACK_API_URL=slack.api_url,
         RESPONSE_LOG_LEVEL="WARNING",
     )
-    process = subprocess.Popen(
-        [RESPONSE, "run", "--port", "0"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     try:
-        assert slack.wait_for_socket(timeout=60), "Response did not connect over Socket Mode"
-        alice = slack.actor("alice")
-        assert alice.slash_command("/incident", "Declared over a socket", channel="general").ok
-        view = slack.open_views(slack.user_id("alice"))[-1]
-        assert alice.submit_view(view["id"]).ok
-        slack.wait_for(lambda: slack.messages("incidents"), timeout=30)
-        assert "Declared over a socket" in slack.messages("incidents")[-1]["text"]
-        assert all(d.transport == "socket" for d in slack.deliveries())
+        with Running([RESPONSE, "run", "--port", "0"], env=env) as run:
+            _declare_over_a_socket(slack)
+            assert run.interrupt() == 0, run.output
     finally:
-        process.terminate()
-        output = process.communicate(timeout=60)[0]
         slack.stop()
-    assert "Socket Mode (SLACK_APP_TOKEN is set)" in output
+    assert "Socket Mode (SLACK_APP_TOKEN is set)" in run.output
+
+
+def _declare_over_a_socket(slack) -> None:
+    assert slack.wait_for_socket(timeout=60), "Response did not connect over Socket Mode"
+    alice = slack.actor("alice")
+    assert alice.slash_command("/incident", "Declared over a socket", channel="general").ok
+    view = slack.open_views(slack.user_id("alice"))[-1]
+    assert alice.submit_view(view["id"]).ok
+    slack.wait_for(lambda: slack.messages("incidents"), timeout=30)
+    assert "Declared over a socket" in slack.messages("incidents")[-1]["text"]
+    assert all(d.transport == "socket" for d in slack.deliveries())
