@@ -28,6 +28,9 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+# Two test processes: the machines this runs on have two cores, and many tests wait on servers.
+PYTEST = [str(BIN / "python"), "-m", "pytest", "-n", os.environ.get("RESPONSE_TEST_PROCESSES", "2")]
+
 RESULTS: list[tuple[str, int, float]] = []
 
 
@@ -66,16 +69,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="response-test-") as data_dir:
         sqlite_env = {**base_env, "RESPONSE_DATA_DIR": data_dir}
-        run("pytest on SQLite", [str(BIN / "python"), "-m", "pytest", *pytest_args], sqlite_env)
+        run("pytest on SQLite", [*PYTEST, *pytest_args], sqlite_env)
 
     if postgres_reachable(POSTGRES_URL):
         with tempfile.TemporaryDirectory(prefix="response-test-") as data_dir:
             pg_env = {**base_env, "DATABASE_URL": POSTGRES_URL, "RESPONSE_DATA_DIR": data_dir}
-            run(
-                "pytest on PostgreSQL",
-                [str(BIN / "python"), "-m", "pytest", "--create-db", *pytest_args],
-                pg_env,
-            )
+            run("pytest on PostgreSQL", [*PYTEST, "--create-db", *pytest_args], pg_env)
     elif os.environ.get("CI"):
         print(f"PostgreSQL is not reachable at {POSTGRES_URL}, and CI requires it.", flush=True)
         RESULTS.append(("PostgreSQL reachable (CI requires it)", 1, 0.0))
