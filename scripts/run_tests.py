@@ -1,6 +1,7 @@
 """The whole test suite, as `make test` runs it.
 
-1. ruff (lint and format check);
+1. ruff (lint and format check), and import-linter (the layers, `[tool.importlinter]` in
+   pyproject.toml);
 2. pytest on SQLite (the embedded default);
 3. pytest again on a fresh PostgreSQL database when one is reachable. Under CI (CI=true) a missing
    PostgreSQL is a failure, never a silent skip.
@@ -66,6 +67,7 @@ def main() -> None:
 
     run("ruff check", [str(BIN / "ruff"), "check", "."])
     run("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."])
+    run("import-linter: the layers", [str(BIN / "lint-imports"), "--no-cache"])
 
     with tempfile.TemporaryDirectory(prefix="response-test-") as data_dir:
         sqlite_env = {**base_env, "RESPONSE_DATA_DIR": data_dir}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
@@ -33,3 +34,12 @@ def prune_jobs_task() -> int:
     """Forget finished work after a week (Slack redelivers within minutes, not days). Dead jobs
     stay until someone retries or discards them."""
     return runner.prune(older_than=timedelta(days=7))
+
+
+@db_periodic_task(crontab(minute="41", hour="*/6"))
+def optimize_database_task() -> None:
+    """SQLite plans queries well only with fresh statistics (PostgreSQL's autovacuum keeps its
+    own); `PRAGMA optimize` refreshes the ones that need it and is cheap when none do."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA optimize")
