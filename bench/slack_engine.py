@@ -144,9 +144,11 @@ class Slack:
 
 
 class Response:
-    """`response run` on a fresh data directory (and database)."""
+    """`response run` on a fresh data directory (and database); with `split`, production's
+    shape instead: `response web` and `response worker`, the worker woken through the queue."""
 
-    def __init__(self, data_dir: str, database_url: str) -> None:
+    def __init__(self, data_dir: str, database_url: str, *, split: str = "") -> None:
+        self.split = split  # the queue between them: a RESPONSE_QUEUE_URL
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
@@ -163,23 +165,40 @@ class Response:
         )
         if database_url:
             self.env["DATABASE_URL"] = database_url
+        if split:
+            self.env["RESPONSE_QUEUE_URL"] = split
+        self.processes: list[subprocess.Popen] = []
 
     def start(self, slack: Slack) -> None:
         self.env.update(slack.env)
         self.env.pop("SLACK_APP_TOKEN", None)  # HTTP deliveries, not Socket Mode
         subprocess.run([RESPONSE, "migrate", "-v", "0"], env=self.env, check=True, cwd=ROOT)
-        self.process = subprocess.Popen(
-            [RESPONSE, "run", "--port", str(self.port), "--no-migrate"],
-            env=self.env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        commands = (
+            [["web", "--port", str(self.port)], ["worker"]]
+            if self.split
+            else [["run", "--port", str(self.port), "--no-migrate"]]
         )
+        for command in commands:
+            self.processes.append(
+                subprocess.Popen(
+                    [RESPONSE, *command],
+                    env=self.env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
         wait_until_serving(f"{self.url}/health")
 
+    @property
+    def pids(self) -> list[int]:
+        return [process.pid for process in self.processes]
+
     def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=60)
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=60)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -192,19 +211,23 @@ def cpu_seconds(pid: int) -> float:
 
 
 class CpuMeter:
-    """CPU used by Response, fakeslack and this script between start() and stop()."""
+    """CPU used by Response (all its processes), fakeslack and this script between start() and
+    stop()."""
 
-    def __init__(self, **pids: int) -> None:
-        self.pids = {**pids, "bench": os.getpid()}
+    def __init__(self, **pids: list[int]) -> None:
+        self.pids = {**pids, "bench": [os.getpid()]}
+
+    def _used(self) -> dict[str, float]:
+        return {name: sum(cpu_seconds(pid) for pid in pids) for name, pids in self.pids.items()}
 
     def start(self) -> None:
-        self.began = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self.began = self._used()
         self.wall = time.monotonic()
 
     def stop(self) -> dict[str, float]:
         wall = time.monotonic() - self.wall
-        used = {name: cpu_seconds(pid) - self.began[name] for name, pid in self.pids.items()}
-        return {**used, "wall": wall}
+        used = self._used()
+        return {**{name: used[name] - self.began[name] for name in used}, "wall": wall}
 
 
 def wait_for(predicate, timeout: float, every: float = 0.05):
@@ -459,6 +482,12 @@ def main() -> None:
     parser.add_argument("--outage-seconds", type=float, default=300)
     parser.add_argument("--quick", action="store_true", help="small numbers, a 20 s outage")
     parser.add_argument("--only", default="idle,burst,plain,slash,outage")
+    parser.add_argument(
+        "--split",
+        default="",
+        metavar="QUEUE_URL",
+        help="run `response web` and `response worker` (production's shape) with this queue",
+    )
     args = parser.parse_args()
     if args.quick:
         args.commands, args.messages, args.slash = 200, 200, 50
@@ -468,7 +497,7 @@ def main() -> None:
     if args.database_url:
         database_url, drop = throwaway_postgres(args.database_url, "engine")
     with tempfile.TemporaryDirectory(prefix="response-bench-") as data_dir:
-        response = Response(data_dir, database_url)
+        response = Response(data_dir, database_url, split=args.split)
         slack = Slack(f"{response.url}/slack/events", keep_calls=200_000)
         try:
             response.start(slack)
@@ -482,7 +511,7 @@ def main() -> None:
 
             django.setup()
             BOT = bot_id(slack)
-            meter = CpuMeter(response=response.process.pid, fakeslack=slack.process.pid)
+            meter = CpuMeter(response=response.pids, fakeslack=[slack.process.pid])
             run(args, only, slack, database_url, meter)
         finally:
             response.stop()
@@ -502,7 +531,12 @@ def cpu_text(cpu: dict[str, float], count: int, what: str) -> str:
 def run(args, only: set[str], slack: Slack, database_url: str, meter: CpuMeter) -> None:
     database = "PostgreSQL" if database_url else "SQLite"
     load = os.getloadavg()[0]
-    print(f"# Slack engine bench: {database}, `response run`, load average {load:.1f}\n")
+    shape = (
+        f"`response web` + `response worker`, queue {args.split}"
+        if args.split
+        else "`response run`"
+    )
+    print(f"# Slack engine bench: {database}, {shape}, load average {load:.1f}\n")
     channels = declare_incidents(slack, INCIDENTS)
     settle(slack)
     if "idle" in only:

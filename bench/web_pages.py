@@ -187,7 +187,7 @@ Reading the figures: they were taken on 2 CPUs shared with other engineers' test
 average 3-5), so absolute times are inflated; the ratio to the signed-in form page is the steadier
 comparison. Every page's query count is constant (the tests pin it). The list counts only open
 incidents and reads one row more than it shows instead of counting everything; "open first, then
-newest" is two index-ordered slices (the `web_incident_recent` index from migration web/0002).
+newest" is two index-ordered slices (the `incident_recent` index from migration core/0004).
 A deep page (`?page=2000`) pays for its OFFSET. Search on PostgreSQL uses GIN indexes on the
 `to_tsvector` of incident text and of timeline text (migration web/0001); on SQLite it is a
 `LIKE` scan, linear in the number of incidents and entries. The incident page renders 200

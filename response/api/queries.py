@@ -14,7 +14,8 @@ from django.utils import timezone
 from response.api.errors import Forbidden
 from response.core.errors import InvalidInput, NotFound
 from response.core.models import Action, AuditEvent, ExternalUser, Incident, TimelineEvent
-from response.core.selectors import visible_incidents
+from response.core.search import search_incidents
+from response.core.selectors import timeline_of, visible_incidents
 
 INCIDENT_RELATED = ("severity", "lead", "reporter")
 ACTION_RELATED = ("owner", "created_by")
@@ -63,9 +64,7 @@ def filter_incidents(
     if reported_before is not None:
         incidents = incidents.filter(reported_at__lt=reported_before)
     if q:
-        incidents = incidents.filter(
-            Q(title__icontains=q) | Q(summary__icontains=q) | Q(impact__icontains=q)
-        )
+        incidents = search_incidents(incidents, q)
     return incidents
 
 
@@ -141,12 +140,8 @@ def check_action(user, action_id: int) -> Action:
     return action
 
 
-def timeline_for(incident: Incident) -> QuerySet[TimelineEvent]:
-    return incident.timeline_events.select_related("author").order_by("timestamp", "id")
-
-
 def check_timeline_event(incident: Incident, event_id: int) -> TimelineEvent:
-    entry = timeline_for(incident).filter(pk=event_id).first()
+    entry = timeline_of(incident).filter(pk=event_id).first()
     if entry is None:
         raise NotFound(
             f"Incident #{incident.pk} has no timeline entry #{event_id}.", field="event_id"

@@ -299,7 +299,7 @@ class TimelineEventOut(OutputSchema):
             "incident_id": obj.incident_id,
             "timestamp": obj.timestamp,
             "kind": obj.kind,
-            "text": obj.text,
+            "text": obj.display_text,
             "author": obj.author,
             "source": obj.source,
             "url": obj.url,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from response.api.queries import check_user
 from response.core import verbs
 from response.core.errors import InvalidTransition
-from response.core.models import Action, Incident, Status
+from response.core.models import Action, Incident
 from response.core.selectors import chat_account_of, visible_incidents
 from response.core.verbs import UNSET
-from response.core.verbs.incident import TRANSITIONS
 
 INCIDENT_DETAILS = ("title", "summary", "impact", "started_at", "is_private")
 ACTION_DETAILS = ("text", "due_date", "priority", "external_url")
@@ -43,28 +44,23 @@ def declare_from_api(
 
 
 def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incident:
-    """Apply a partial update: details, severity, lead, then status, each through its verb."""
+    """Apply a partial update: details, severity, lead, then status, each through its verb, in
+    one transaction: a change refused (an impossible status, say) leaves nothing changed."""
     severity = verbs.check_severity(changes["severity"]) if "severity" in changes else UNSET
     lead = check_user(changes["lead_id"], field="lead_id") if "lead_id" in changes else UNSET
     status = verbs.check_status(changes["status"]) if changes.get("status") else None
     if status == incident.status:
         status = None  # asking for the state it is already in changes nothing
-    if status is not None and status not in TRANSITIONS[incident.status]:
-        hint = " Reopen it first." if incident.is_closed() else ""
-        raise InvalidTransition(
-            f"Incident #{incident.pk} is {Status(incident.status).label.lower()}; it cannot "
-            f"become {status.label.lower()}.{hint}",
-            field="status",
-        )
     details = {k: changes[k] for k in INCIDENT_DETAILS if k in changes}
-    if details:
-        verbs.update_incident(incident, **details, by=by)
-    if severity is not UNSET:
-        verbs.set_severity(incident, severity, by=by)
-    if lead is not UNSET:
-        verbs.set_lead(incident, lead, by=by)
-    if status is not None:
-        verbs.set_status(incident, status, by=by)
+    with transaction.atomic():
+        if details:
+            verbs.update_incident(incident, **details, by=by)
+        if severity is not UNSET:
+            verbs.set_severity(incident, severity, by=by)
+        if lead is not UNSET:
+            verbs.set_lead(incident, lead, by=by)
+        if status is not None:
+            verbs.move_incident(incident, status, by=by)
     return incident
 
 

@@ -10,21 +10,38 @@ they queue starts after the commit (the engine is woken then).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with `event=IncidentChanged(...)` after the transaction that made the change commits.
+# Sent with `event=IncidentChanged(...)` inside the transaction that makes the change.
 incident_changed = Signal()
+
+
+class Change(StrEnum):
+    """What happened to an incident."""
+
+    DECLARED = "declared"
+    UPDATED = "updated"  # title, summary, impact, start time, privacy
+    LEAD = "lead"
+    SEVERITY = "severity"
+    STATUS = "status"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    STATUS_UPDATE = "status_update"
+    ACTION_ADDED = "action_added"
+    ACTION_UPDATED = "action_updated"
+    TIMELINE_ADDED = "timeline_added"
+    TIMELINE_EDITED = "timeline_edited"
+    TIMELINE_REMOVED = "timeline_removed"
 
 
 @dataclass(frozen=True)
 class IncidentChanged:
     incident_id: int
-    # declared, updated, lead, severity, status, resolved, reopened, status_update,
-    # action_added, action_updated, timeline_added, timeline_edited, timeline_removed
-    kind: str
+    kind: Change
     fields: tuple[str, ...] = ()
     actor_id: int | None = None  # ExternalUser id, when a chat user did it
     object_id: int | None = None  # the Action or TimelineEvent concerned

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from response.core.models import AuditEvent, ExternalUser, Incident, Participant
+from response.core.models import (
+    AuditEvent,
+    AuditVerb,
+    ExternalUser,
+    Incident,
+    Participant,
+    TimelineEvent,
+)
 from response.core.models.incident import OPEN_STATUSES
 
 
@@ -33,7 +40,7 @@ def visible_incidents(user) -> QuerySet[Incident]:
     reported = private.filter(reporter__in=accounts).values("pk")
     led = private.filter(lead__in=accounts).values("pk")
     joined = Participant.objects.filter(user__in=accounts).values("incident_id")
-    declared = AuditEvent.objects.filter(verb="incident.declared", actor_user=user).values(
+    declared = AuditEvent.objects.filter(verb=AuditVerb.INCIDENT_DECLARED, actor_user=user).values(
         "incident_id"
     )
     return incidents.filter(
@@ -43,3 +50,9 @@ def visible_incidents(user) -> QuerySet[Incident]:
 
 def open_incidents() -> QuerySet[Incident]:
     return Incident.objects.filter(status__in=OPEN_STATUSES).select_related("severity", "lead")
+
+
+def timeline_of(incident: Incident) -> QuerySet[TimelineEvent]:
+    """An incident's timeline, oldest first, with each entry's author: the web page, the
+    write-up and the API read it from here."""
+    return incident.timeline_events.select_related("author", "subject").order_by("timestamp", "id")

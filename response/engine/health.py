@@ -17,6 +17,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from response.engine.models import Job
+from response.engine.queue import wake
 from response.registry import Registry
 
 logger = logging.getLogger(__name__)
@@ -59,8 +60,6 @@ def answered(remote: str) -> None:
 
 def release(remote: str) -> int:
     """Make every job waiting for `remote` due now, and wake their lanes."""
-    from response.engine.queue import wake
-
     now = timezone.now()
     waiting = Job.objects.filter(state=Job.State.PENDING, waiting_on=remote)
     lanes = dict(waiting.values_list("lane").annotate(priority=Min("priority")))

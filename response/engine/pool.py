@@ -26,20 +26,13 @@ from django.utils import timezone
 
 from response.engine import health, runner
 from response.engine.kinds import Priority
+from response.engine.local import local_engine, set_local_engine
 
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 5.0
 AGING_SECONDS = 1.0
 ERROR_PAUSE_SECONDS = 1.0
-
-_local_engine: Engine | None = None
-
-
-def local_engine() -> Engine | None:
-    """The engine running in this process, if any."""
-    engine = _local_engine
-    return engine if engine is not None and engine.running else None
 
 
 class Engine:
@@ -60,7 +53,6 @@ class Engine:
     # --- Lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> Engine:
-        global _local_engine
         self.running = True
         for number in range(self.threads):
             thread = threading.Thread(
@@ -71,15 +63,14 @@ class Engine:
         sweeper = threading.Thread(target=self._sweep_loop, name="response-sweep", daemon=True)
         sweeper.start()
         self._workers.append(sweeper)
-        _local_engine = self
+        set_local_engine(self)
         self.sweep()  # work left by the previous run
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
         """Finish the slices being run, then stop (pending work stays in the database)."""
-        global _local_engine
-        if _local_engine is self:
-            _local_engine = None
+        if local_engine() is self:
+            set_local_engine(None)
         with self._cond:
             self.running = False
             self._cond.notify_all()

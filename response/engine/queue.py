@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from response.engine import sql
 from response.engine.kinds import Priority, kind_of
+from response.engine.local import local_engine
 from response.engine.models import Job
+from response.engine.tasks import wake_lanes_task
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +93,6 @@ def _flush() -> None:
 
 def wake(lanes: dict[str, tuple[int, datetime]]) -> None:
     """Tell a worker these lanes have work (due at the given moments)."""
-    from response.engine.pool import local_engine
-
     engine = local_engine()
     if engine is not None:
         for lane, (priority, at) in lanes.items():
@@ -105,8 +105,6 @@ def wake(lanes: dict[str, tuple[int, datetime]]) -> None:
 
 
 def _nudge_other_process(lanes: dict[str, tuple[int, datetime]]) -> None:
-    from response.engine.tasks import wake_lanes_task
-
     now = timezone.now()
     due_now = [(lane, priority) for lane, (priority, at) in lanes.items() if at <= now]
     if due_now:

@@ -61,6 +61,19 @@ def run_slice(lane: str, *, seconds: float = SLICE_SECONDS) -> SliceResult:
     deadline = time.monotonic() + seconds
     done = 0
     while True:
+        # Most lanes are a person's replies and edits: claim such a head in one statement.
+        now, token = timezone.now(), uuid.uuid4().hex
+        claimed = sql.claim_head(
+            lane, kinds=remote_kinds(), token=token, until=now + lease(), now=now
+        )
+        if claimed is not None:
+            count, blocked = _perform_remote(claimed, KINDS.get(claimed.kind), token)
+            done += count
+            if blocked:
+                return SliceResult(done, wait_until=blocked)
+            if time.monotonic() >= deadline:
+                return SliceResult(done, more=True)
+            continue
         head = sql.head(lane)
         if head is None:
             return SliceResult(done)
@@ -215,12 +228,22 @@ class ClaimLost(Exception):
     """Another worker took the job over (our lease ran out): our outcome must not count."""
 
 
+def remote_kinds() -> list[str]:
+    return [kind.name for kind in KINDS.values() if not kind.transactional]
+
+
 def _run_remote(head: Job, kind: Kind) -> tuple[int, datetime | None]:
     now = timezone.now()
     token = uuid.uuid4().hex
     if not sql.claim(head.pk, token=token, until=now + lease(), now=now):
         return 0, None
-    attempts = head.attempts + 1
+    head.attempts += 1
+    return _perform_remote(head, kind, token)
+
+
+def _perform_remote(head: Job, kind: Kind, token: str) -> tuple[int, datetime | None]:
+    """Do a claimed remote job (its attempts already counted) and record the outcome."""
+    attempts = head.attempts
     job_context = _context(head, attempts=attempts)
     try:
         payload = kind.load(head.payload)
@@ -271,11 +294,3 @@ def lanes_due(*, limit: int = 500) -> dict[str, int]:
 
 def next_due() -> datetime | None:
     return Job.objects.filter(state=State.PENDING).aggregate(at=Min("not_before"))["at"]
-
-
-def prune(*, older_than: timedelta) -> int:
-    cutoff = timezone.now() - older_than
-    deleted, _ = Job.objects.filter(
-        state__in=[State.DONE, State.CANCELLED], done_at__lt=cutoff
-    ).delete()
-    return deleted

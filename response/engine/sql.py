@@ -102,6 +102,27 @@ def claim(job_id: int, *, token: str, until: datetime, now: datetime) -> bool:
         return cursor.rowcount == 1
 
 
+def claim_head(
+    lane: str, *, kinds: list[str], token: str, until: datetime, now: datetime
+) -> Job | None:
+    """The lane's head, claimed for a lease in one statement, if it is a remote job (of `kinds`)
+    that is due and that nobody holds; else None (the caller then looks at the head itself).
+    The job comes back as claimed: its attempts counted, its key released."""
+    if not kinds:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET claimed_until = %s, claimed_by = %s, key = NULL, "
+            f"attempts = attempts + 1 WHERE id = (SELECT id FROM {TABLE} "
+            "WHERE lane = %s AND state = 'pending' ORDER BY id LIMIT 1) "
+            "AND not_before <= %s AND (claimed_until IS NULL OR claimed_until <= %s) "
+            f"AND kind IN ({', '.join(['%s'] * len(kinds))}) RETURNING {', '.join(COLUMNS)}",
+            [_db_time(until), token, lane, _db_time(now), _db_time(now), *kinds],
+        )
+        row = cursor.fetchone()
+    return _job(row) if row else None
+
+
 def finish(job_id: int, *, token: str, result: dict, now: datetime) -> bool:
     """Mark a claimed job done; False if it is no longer ours (its lease ran out)."""
     with connection.cursor() as cursor:

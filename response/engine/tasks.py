@@ -3,27 +3,27 @@ in the database (`response.engine.models.Job`), so a lost message costs only a s
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import connection
+from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from response.engine import runner
 from response.engine.kinds import Priority
+from response.engine.local import local_engine
+from response.engine.models import Job
+
+logger = logging.getLogger(__name__)
 
 
 @db_task()
 def wake_lanes_task(lanes: list[tuple[str, int]]) -> None:
     """Lanes another process gave work to (`response web`, say): run them here."""
-    from response.engine.pool import local_engine
-
     engine = local_engine()
-    if engine is None:
-        # A consumer without the engine (it should not happen): do the work in this thread.
-        for lane, _ in lanes:
-            while runner.run_slice(lane, seconds=60).more:
-                pass
+    if engine is None:  # a Huey consumer started without the engine: the work waits for one
+        logger.warning("No work engine runs in this process; %s lanes wait", len(lanes))
         return
     for lane, priority in lanes:
         engine.wake(lane, Priority(priority))
@@ -33,7 +33,11 @@ def wake_lanes_task(lanes: list[tuple[str, int]]) -> None:
 def prune_jobs_task() -> int:
     """Forget finished work after a week (Slack redelivers within minutes, not days). Dead jobs
     stay until someone retries or discards them."""
-    return runner.prune(older_than=timedelta(days=7))
+    cutoff = timezone.now() - timedelta(days=7)
+    finished = Job.objects.filter(
+        state__in=[Job.State.DONE, Job.State.CANCELLED], done_at__lt=cutoff
+    )
+    return finished.delete()[0]
 
 
 @db_periodic_task(crontab(minute="41", hour="*/6"))

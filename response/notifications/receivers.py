@@ -3,7 +3,7 @@ transaction of the change, so the schedule commits with it)."""
 
 from __future__ import annotations
 
-from response.core.events import IncidentChanged, incident_changed
+from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import Incident
 from response.notifications import scheduler
 from response.notifications.registry import Phase
@@ -15,27 +15,27 @@ def connect() -> None:
 
 def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     kind = event.kind
-    if kind in ("declared", "reopened", "resolved"):
+    if kind in (Change.DECLARED, Change.REOPENED, Change.RESOLVED):
         incident = Incident.objects.filter(pk=event.incident_id).only(
             "status", "reported_at", "updated_at"
         )
         incident = incident.first()
         if incident is None:
             return
-        if kind == "declared" and incident.is_open():
+        if kind == Change.DECLARED and incident.is_open():
             scheduler.start_phase(
                 incident.pk, Phase.OPEN, anchor=incident.reported_at, restart=False
             )
-        elif kind == "reopened":
+        elif kind == Change.REOPENED:
             scheduler.stop_phase(incident.pk, Phase.RESOLVED)
             scheduler.start_phase(
                 incident.pk, Phase.OPEN, anchor=incident.updated_at, restart=False
             )
-        elif kind == "resolved":
+        elif kind == Change.RESOLVED:
             scheduler.stop_phase(incident.pk, Phase.OPEN)
             scheduler.start_phase(
                 incident.pk, Phase.RESOLVED, anchor=incident.updated_at, restart=True
             )
-    elif kind in ("action_added", "action_updated") and event.object_id:
+    elif kind in (Change.ACTION_ADDED, Change.ACTION_UPDATED) and event.object_id:
         scheduler.schedule_action(event.object_id)
     scheduler.wake_now(event.incident_id, kind)

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from response.core.events import Change
 from response.registry import Registry
 
 
@@ -69,7 +70,7 @@ class NotificationSpec:
     phase: str = Phase.OPEN
     # Event kinds (response.core.events) after which the notification is asked again at once,
     # e.g. the update cadence after a severity change.
-    wake_on: frozenset[str] = frozenset()
+    wake_on: frozenset[Change] = frozenset()
 
     @property
     def name(self) -> str:
@@ -116,7 +117,7 @@ def single_notification(initial_delay_mins: int = 0) -> Callable:
     return register
 
 
-def notification_options(*, phase: str | None = None, wake_on: tuple[str, ...] = ()) -> Callable:
+def notification_options(*, phase: str | None = None, wake_on: tuple[Change, ...] = ()) -> Callable:
     """Refine a notification registered by the decorator just below this one (built-ins use it):
 
     @notification_options(phase=Phase.RESOLVED)

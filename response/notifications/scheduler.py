@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from response.core.events import Change
 from response.core.models import Action, Status
 from response.engine.kinds import JobContext, Priority, job_kind
 from response.engine.models import Job
@@ -222,7 +223,7 @@ def start_phase(incident_id: int, phase: str, *, anchor: datetime, restart: bool
     rows = ScheduledNotification.objects.filter(
         incident_id=incident_id, subject="", key__in=[s.key for s in specs]
     )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_jobs(rows.values_list("pk", flat=True))
         existing = {row.key: row for row in rows.select_for_update()}
         for spec in specs:
@@ -252,7 +253,7 @@ def start_phase(incident_id: int, phase: str, *, anchor: datetime, restart: bool
 
 def stop_phase(incident_id: int, phase: str) -> int:
     """Cancel the phase's pending notifications (one being sent right now finishes first)."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         rows = list(
             ScheduledNotification.objects.filter(
                 incident_id=incident_id, phase=phase, state=State.SCHEDULED
@@ -263,9 +264,9 @@ def stop_phase(incident_id: int, phase: str) -> int:
     return len(rows)
 
 
-def wake_now(incident_id: int, kind: str) -> int:
+def wake_now(incident_id: int, kind: Change) -> int:
     """Ask notifications that follow this kind of change again at once (they decide)."""
-    keys = [s.key for s in NOTIFICATIONS.values() if kind in s.wake_on]
+    keys = [s.key for s in NOTIFICATIONS.values() if kind in s.wake_on and is_enabled(s)]
     if not keys:
         return 0
     now = timezone.now()
@@ -276,7 +277,7 @@ def wake_now(incident_id: int, kind: str) -> int:
     )
     if not rows:
         return 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_jobs(rows)
         for row in rows:
             row.next_due_at = now
@@ -302,14 +303,14 @@ def schedule_action(action_id: int) -> int:
     subject = f"action:{action.pk}"
     rows = ScheduledNotification.objects.filter(incident_id=action.incident_id, subject=subject)
     if action.done or action.due_date is None or action.owner is None:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             stopped = list(rows.filter(state=State.SCHEDULED).values_list("pk", flat=True))
             cancel_jobs(stopped)  # the jobs first (see lock_jobs)
             rows.filter(pk__in=stopped).update(state=State.CANCELLED)
         return 0
     anchor = action_due_time(action)
     scheduled = 0
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         lock_jobs(rows.values_list("pk", flat=True))
         existing = {row.key: row for row in rows.select_for_update()}
         for spec in enabled_notifications(Phase.ACTION):

@@ -7,22 +7,24 @@ class SlackConfig(AppConfig):
     verbose_name = "Slack"
 
     def ready(self) -> None:
-        from response.engine import health
-        from response.slack import plugins, reactions
-        from response.slack.outbound import client
-
-        reactions.connect()
-        plugins.load()
-        from response.core.chat import use_directory
-        from response.slack.directory import SlackDirectory
-
-        use_directory(SlackDirectory())
+        """Wire the Slack adapter to the rest, once, when Django starts (models are loaded)."""
         from django.db.models.signals import post_delete, post_save
 
-        from response.core.models import Severity
+        from response.core.chat import use_directory
+        from response.core.models import ExternalUser, Severity
+        from response.engine import health
+        from response.slack import plugins, reactions
+        from response.slack.directory import SlackDirectory
+        from response.slack.outbound import client
+        from response.slack.people import forget_person
         from response.slack.selectors import forget_severities
 
-        for signal in (post_save, post_delete):
-            signal.connect(forget_severities, sender=Severity, dispatch_uid="slack-severities")
+        reactions.connect()  # follow the incidents' changes
+        plugins.load()  # the built-in handlers and RESPONSE_PLUGINS
+        use_directory(SlackDirectory())  # where incidents live, for the web UI and the API
         if client.SLACK not in health.PROBES:
             health.PROBES.register(client.SLACK, client.probe)
+        # What this process remembers of the database, forgotten when it changes.
+        for signal in (post_save, post_delete):
+            signal.connect(forget_severities, sender=Severity, dispatch_uid="slack-severities")
+        post_save.connect(forget_person, sender=ExternalUser, dispatch_uid="slack-people")

@@ -23,6 +23,7 @@ from typing import Any
 
 from response.notifications.registry import (
     NOT_NOW,
+    NOTIFICATIONS,
     NotNow,
     recurring_notification,
     single_notification,
@@ -166,6 +167,16 @@ def modal_handler(callback_id: str) -> Callable:
     return register
 
 
+def command_help() -> list[tuple[str, str]]:
+    """Each incident command once, with its help: [("severity / sev", "…"), …]."""
+    seen, rows = set(), []
+    for _, spec in INCIDENT_COMMANDS.items():
+        if spec.names not in seen:
+            seen.add(spec.names)
+            rows.append((" / ".join(spec.names), spec.helptext))
+    return rows
+
+
 def event_handlers_for(event_type: str) -> list[EventSpec]:
     return [spec for spec in EVENT_HANDLERS.values() if spec.event_type == event_type]
 
@@ -173,8 +184,6 @@ def event_handlers_for(event_type: str) -> list[EventSpec]:
 @contextmanager
 def isolated_registries() -> Iterator[None]:
     """Load plugins for one test and forget them afterwards."""
-    from response.notifications.registry import NOTIFICATIONS
-
     registries = [
         INCIDENT_COMMANDS,
         KEYWORD_HANDLERS,

@@ -17,6 +17,9 @@ class CommsChannel(models.Model):
     name = models.CharField(max_length=80)
     is_private = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
+    # What Response last set in Slack, so an unchanged topic is not set again.
+    topic = models.CharField(max_length=250, blank=True, default="")
+    bookmark_id = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"#{self.name}"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from response.core.models import ExternalUser
 from response.core.verbs import get_or_create_external_user
+from response.slack.outbound.outbox import fetch_profile
 
 # Profiles (names, time zones) change rarely; refresh them at most this often.
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -33,13 +34,17 @@ def slack_user(user_id: str) -> ExternalUser:
         user.profile_fetched_at is None
         or user.profile_fetched_at < timezone.now() - PROFILE_MAX_AGE
     ):
-        from response.slack.outbound.outbox import fetch_profile
-
         fetch_profile(user_id)
     else:
         with _lock:
             _known[user_id] = (user, time.monotonic())
     return user
+
+
+def forget_person(sender, instance: ExternalUser, **kwargs) -> None:
+    """A chat account changed (its profile arrived): read it afresh next time."""
+    with _lock:
+        _known.pop(instance.external_id, None)
 
 
 def slack_user_or_none(user_id: str | None) -> ExternalUser | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from response.core.events import IncidentChanged, incident_changed
+from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import Incident
 from response.slack.blocks.messages import render_resolved, render_status_update
 from response.slack.inbound.context import SAID_IN_CHANNEL
@@ -13,10 +13,18 @@ from response.slack.outbound import outbox
 from response.slack.selectors import comms_channel_id, incident_data
 
 # Changes a command typed in the channel shows well enough by itself.
-SEEN_WHEN_SAID = {"severity", "status"}
+SEEN_WHEN_SAID = {Change.SEVERITY, Change.STATUS}
 
 # Changes that show on the headline post and the channel topic.
-SHOWN = {"declared", "updated", "lead", "severity", "status", "resolved", "reopened"}
+SHOWN = {
+    Change.DECLARED,
+    Change.UPDATED,
+    Change.LEAD,
+    Change.SEVERITY,
+    Change.STATUS,
+    Change.RESOLVED,
+    Change.REOPENED,
+}
 
 
 def connect() -> None:
@@ -29,14 +37,14 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     incident = event.incident or Incident.objects.select_related("severity", "lead").get(
         pk=event.incident_id
     )
-    if event.kind == "declared":
+    if event.kind == Change.DECLARED:
         return on_declared(incident)
-    if event.kind == "reopened" and comms_channel_id(incident.pk) is None:
+    if event.kind == Change.REOPENED and comms_channel_id(incident.pk) is None:
         # A report-only incident that turns out to be live gets its channel now.
         on_declared(incident)
         return announce_in_channel(incident, event)
     if event.kind in SHOWN:
-        outbox.sync_incident(incident.pk)
+        outbox.sync_incident(incident.pk, debounce=True)
     announce_in_channel(incident, event)
 
 
@@ -54,7 +62,7 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     kind = event.kind
     if kind in SEEN_WHEN_SAID and channel_id is not None and SAID_IN_CHANNEL.get() == channel_id:
         return  # typed in the channel for all to see, and answered with a ✅
-    if kind == "status_update":
+    if kind == Change.STATUS_UPDATE:
         entry = incident.timeline_events.filter(pk=event.object_id).select_related("author").first()
         if entry is None:
             return
@@ -68,10 +76,10 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         return
     if not has_channel:
         return
-    if kind == "lead" and incident.lead:
+    if kind == Change.LEAD and incident.lead:
         outbox.invite_to_incident_channel(incident.pk, [incident.lead.external_id])
         post(incident.pk, text=f"👑 <@{incident.lead.external_id}> is now leading this incident.")
-    elif kind == "severity":
+    elif kind == Change.SEVERITY:
         severity = incident.severity
         post(
             incident.pk,
@@ -79,9 +87,9 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
             if severity
             else "Severity unset.",
         )
-    elif kind == "status":
+    elif kind == Change.STATUS:
         post(incident.pk, text=f"Status is now *{incident.get_status_display()}*.")
-    elif kind == "resolved":
+    elif kind == Change.RESOLVED:
         post(
             incident.pk,
             text=render_resolved(
@@ -89,12 +97,12 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
             ),
         )
         # The lead is asked to write it up by response.slack.reminders.write_up.
-    elif kind == "reopened":
+    elif kind == Change.REOPENED:
         post(
             incident.pk,
             text=f"🔁 Incident #{incident.pk} is open again ({incident.get_status_display()}).",
         )
-    elif kind == "action_added":
+    elif kind == Change.ACTION_ADDED:
         action = incident.actions.filter(pk=event.object_id).first()
         if action is not None:
             post(incident.pk, text=f"📝 Follow-up action recorded: {action.text}")

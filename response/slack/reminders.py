@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from response.core.events import Change
 from response.core.models import Action, Incident
 from response.notifications.registry import NotNow, Phase, notification_options
 from response.notifications.scheduler import current_run
@@ -57,7 +58,7 @@ def _post(incident: Incident, message: tuple[str, list[dict]]) -> None:
     outbox.post_to_incident_channel(incident.pk, text=text, blocks=blocks)
 
 
-@notification_options(wake_on=("lead",))
+@notification_options(wake_on=(Change.LEAD,))
 @recurring_notification(interval_mins=2, max_notifications=5)
 def no_lead(incident: Incident):
     """No lead after 2 minutes: "who is leading?" with an "I'll lead" button (every 2 min, 5x)."""
@@ -67,7 +68,7 @@ def no_lead(incident: Incident):
     _post(incident, render_no_lead(incident.pk))
 
 
-@notification_options(wake_on=("severity",))
+@notification_options(wake_on=(Change.SEVERITY,))
 @recurring_notification(interval_mins=5, max_notifications=5)
 def no_severity(incident: Incident):
     """No severity after 5 minutes: a severity picker (every 5 min, 5x)."""
@@ -77,7 +78,7 @@ def no_severity(incident: Incident):
     _post(incident, render_no_severity(incident.pk, severity_choices()))
 
 
-@notification_options(wake_on=("severity", "status", "status_update", "lead"))
+@notification_options(wake_on=(Change.SEVERITY, Change.STATUS, Change.STATUS_UPDATE, Change.LEAD))
 @recurring_notification(interval_mins=30, max_notifications=100)
 def update_cadence(incident: Incident):
     """No update (`update` command or status change) for the severity's cadence (critical 30 min,

@@ -17,8 +17,11 @@ logger = logging.getLogger(__name__)
 
 
 def incidents_for_display():
-    """Incidents with everything incident_data() reads, in one query."""
-    return Incident.objects.select_related("severity", "lead", "reporter", "comms_channel")
+    """Incidents with everything incident_data() reads, in one query (the headline post too, for
+    plugins' buttons)."""
+    return Incident.objects.select_related(
+        "severity", "lead", "reporter", "comms_channel", "headline_post"
+    )
 
 
 # A comms channel belongs to one incident for good: remember which (per process), so that the
@@ -42,10 +45,7 @@ def incident_for_channel(channel_id: str | None, *, for_display: bool = True) ->
     incidents = incidents_for_display() if for_display else Incident.objects.all()
     known = _incident_of_channel.get(channel_id)
     if known is not None:
-        found = incidents.filter(pk=known, comms_channel__channel_id=channel_id).first()
-        if found is not None:
-            return found
-        del _incident_of_channel[channel_id]  # another database (a test's)
+        return incidents.filter(pk=known).first()
     # Most channels are no incident's: find out with the cheapest query there is.
     incident_id = (
         CommsChannel.objects.filter(channel_id=channel_id)
@@ -135,9 +135,11 @@ def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> In
 
 def plugin_buttons(incident: Incident) -> tuple[tuple[int, dict], ...]:
     """Buttons added with @headline_post_action; a broken plugin loses its button, nothing more."""
-    headline_post = HeadlinePost.objects.filter(incident=incident).first() or HeadlinePost(
-        incident=incident
-    )
+    try:
+        headline_post = incident.headline_post  # loaded with the incident, or read now
+    except HeadlinePost.DoesNotExist:
+        # Not HeadlinePost(incident=incident): that would make it the incident's headline post.
+        headline_post = HeadlinePost(incident_id=incident.pk)
     buttons = []
     for spec in sorted(HEADLINE_POST_ACTIONS.values(), key=lambda s: s.order):
         try:

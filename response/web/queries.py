@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
-from django.db.models import BooleanField, Exists, Max, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,19 +15,11 @@ from response.core.models import (
     ExternalUser,
     Incident,
     Participant,
-    TimelineEvent,
 )
 from response.core.models.incident import CLOSED_STATUSES, OPEN_STATUSES
+from response.core.paging import page_of
+from response.core.search import search_incidents
 from response.core.selectors import visible_incidents
-
-# The same text the PostgreSQL expression indexes in migration web/0001 cover; keep them equal.
-INCIDENT_TSVECTOR = (
-    "to_tsvector('english'::regconfig, "
-    "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(impact, ''))"
-)
-TIMELINE_TSVECTOR = "to_tsvector('english'::regconfig, coalesce(text, ''))"
-# Search: up to this many matching incidents are passed on as a list of ids.
-SEARCH_ID_LIST_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -49,63 +39,6 @@ def incident_or_404(user, pk: int) -> Incident:
     if incident is None:
         raise Http404("No such incident.")
     return incident
-
-
-def search_incidents(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]:
-    """Full-text search over title, summary, impact and timeline text.
-
-    PostgreSQL: `websearch_to_tsquery` (quotes, OR, -word) against GIN expression indexes.
-    SQLite: every word must appear (case-insensitively) in one of those texts.
-    """
-    q = q.strip()
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        return _postgres_search(queryset, q)
-    matches = Incident.objects.all()
-    for word in q.split()[:8]:
-        timeline = TimelineEvent.objects.filter(text__icontains=word).values("incident_id")
-        matches = matches.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(impact__icontains=word)
-            | Q(pk__in=timeline)
-        )
-    # The LIKE scan is the cost: run it once. A few matches (the usual search) become a list of
-    # ids, which the list's count and slices then read by primary key; many matches stay a
-    # subquery (a list that long would be slower to pass than to recompute).
-    ids = list(matches.values_list("pk", flat=True)[: SEARCH_ID_LIST_MAX + 1])
-    if len(ids) <= SEARCH_ID_LIST_MAX:
-        return queryset.filter(pk__in=ids)
-    return queryset.filter(pk__in=matches.values("pk"))
-
-
-def _probe(sql: str, q: str) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} LIMIT %s", [q, SEARCH_ID_LIST_MAX + 1])
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _postgres_search(queryset: QuerySet[Incident], q: str) -> QuerySet[Incident]:
-    """Two cheap probes (GIN index, stopped after a few thousand rows) tell a usual search (a
-    few matches: filter by their ids) from one matching most incidents, where the match is
-    checked row by row as the list walks incidents newest first, stopping at a page."""
-    query = "websearch_to_tsquery('english'::regconfig, %s)"
-    in_incidents = _probe(f"SELECT id FROM core_incident WHERE {INCIDENT_TSVECTOR} @@ {query}", q)
-    in_timeline = _probe(
-        f"SELECT incident_id FROM core_timelineevent WHERE {TIMELINE_TSVECTOR} @@ {query}", q
-    )
-    if len(in_incidents) <= SEARCH_ID_LIST_MAX and len(in_timeline) <= SEARCH_ID_LIST_MAX:
-        return queryset.filter(pk__in=set(in_incidents) | set(in_timeline))
-    incident_text = INCIDENT_TSVECTOR.replace("coalesce(", 'coalesce("core_incident".')
-    matches = RawSQL(
-        f"({incident_text} @@ {query} OR EXISTS (SELECT 1 FROM core_timelineevent t "
-        f'WHERE t.incident_id = "core_incident"."id" AND '
-        f"to_tsvector('english'::regconfig, coalesce(t.text, '')) @@ {query}))",
-        [q, q],
-        output_field=BooleanField(),
-    )
-    return queryset.filter(matches)
 
 
 def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:
@@ -160,7 +93,9 @@ class OpenFirst:
 
 
 @dataclass(frozen=True)
-class Page:
+class ListPage:
+    """A page of the list as the template reads it: by number, newer and older."""
+
     number: int
     rows: list
     has_next: bool
@@ -178,25 +113,19 @@ class Page:
         return self.number + 1
 
 
-def page_of(incidents: OpenFirst, number: str | int | None, size: int) -> Page:
-    """One page, and whether another follows (read by asking for one row more than shown)."""
+def list_page(incidents: OpenFirst, number: str | int | None, size: int) -> ListPage:
     try:
         page = max(int(number or 1), 1)
     except (TypeError, ValueError):
         page = 1
-    start = (page - 1) * size
-    rows = incidents[start : start + size + 1]
-    return Page(number=page, rows=rows[:size], has_next=len(rows) > size)
+    cut = page_of(incidents, offset=(page - 1) * size, limit=size)
+    return ListPage(number=page, rows=cut.items, has_next=cut.has_next)
 
 
 def live_version(incident: Incident) -> int:
     """Changes whenever anything about the incident changes: every verb writes an audit row."""
     latest = AuditEvent.objects.filter(incident=incident).aggregate(latest=Max("id"))["latest"]
     return latest or 0
-
-
-def timeline_of(incident: Incident) -> list[TimelineEvent]:
-    return list(incident.timeline_events.select_related("author").order_by("timestamp", "id"))
 
 
 def actions_of(incident: Incident) -> list[Action]:

@@ -343,15 +343,25 @@ def test_patch_to_the_current_status_changes_nothing(api):
 
 def test_an_invalid_transition_is_a_409_and_changes_nothing(api):
     incident = declare("Before")
-    verbs.resolve_incident(incident)
     response = api.patch(
-        f"/api/incidents/{incident.pk}", {"title": "After", "status": "monitoring"}
+        f"/api/incidents/{incident.pk}",
+        {"title": "After", "severity": "critical", "status": "reported"},
     )
     assert response.status_code == 409
     assert response.json()["field"] == "status"
-    assert "Reopen it first" in response.json()["message"]
+    assert "report-only" in response.json()["message"]
     incident.refresh_from_db()
-    assert incident.title == "Before"
+    assert (incident.title, incident.severity) == ("Before", None)
+
+
+def test_patching_a_closed_incident_to_an_open_status_reopens_it(api):
+    """The same rule as the web UI's status menu (verbs.move_incident)."""
+    incident = declare()
+    verbs.resolve_incident(incident)
+    response = api.patch(f"/api/incidents/{incident.pk}", {"status": "monitoring"})
+    assert response.status_code == 200, response.content
+    assert (response.json()["status"], response.json()["resolved_at"]) == ("monitoring", None)
+    assert AuditEvent.objects.filter(incident=incident, verb="incident.reopened").exists()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from response.core import verbs
 from response.core.errors import InvalidInput, InvalidTransition
 from response.core.events import incident_changed
 from response.core.models import Action, AuditEvent, Incident, Severity, Status, TimelineEvent
+from response.core.selectors import timeline_of
 from tests.factories import ExternalUserFactory, declare
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,8 @@ def audit_verbs(incident):
 
 
 def timeline_texts(incident):
-    return list(incident.timeline_events.values_list("text", flat=True))
+    """What the timeline says, as the web page and the API show it."""
+    return [entry.display_text for entry in timeline_of(incident)]
 
 
 def test_declare_records_incident_timeline_audit_and_announces(
@@ -399,3 +401,16 @@ def test_a_lead_named_before_their_profile_arrived_is_named_once_it_does():
     assert "U0NEWCOMER is now leading the incident" in timeline_texts(incident)
     update_external_user_profile(newcomer, display_name="nina", full_name="Nina N")
     assert "nina is now leading the incident" in timeline_texts(incident)
+    # The stored text is what was written then; what is shown follows the person's name.
+    [entry] = incident.timeline_events.filter(kind="lead")
+    assert entry.text == "U0NEWCOMER is now leading the incident"
+
+
+def test_editing_a_lead_entry_makes_it_the_editors_words():
+    incident = declare()
+    carol = ExternalUserFactory(display_name="carol")
+    verbs.set_lead(incident, carol)
+    [entry] = incident.timeline_events.filter(kind="lead")
+    verbs.edit_timeline_event(entry, text="Carol took over from Bob")
+    verbs.update_external_user_profile(carol, display_name="caroline")
+    assert "Carol took over from Bob" in timeline_texts(incident)

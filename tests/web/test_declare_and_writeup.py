@@ -81,12 +81,14 @@ def test_writeup_markdown_is_not_html_escaped(signed_in):
 def test_search_index_migration_matches_the_query():
     import importlib
 
-    from response.web import queries
+    from response.core import search
 
-    migration = importlib.import_module("response.web.migrations.0001_search_indexes")
-    assert migration.INCIDENT_TSVECTOR == queries.INCIDENT_TSVECTOR
-    assert migration.TIMELINE_TSVECTOR == queries.TIMELINE_TSVECTOR
+    migration = importlib.import_module(
+        "response.core.migrations.0004_indexes_of_the_lists_and_the_search"
+    )
+    assert migration.INCIDENT_TSVECTOR == search.INCIDENT_TSVECTOR
+    assert migration.TIMELINE_TSVECTOR == search.TIMELINE_TSVECTOR
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'web_%%'")
-            assert set(migration.INDEXES) <= {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_search'")
+            assert set(migration.SEARCH_INDEXES) <= {row[0] for row in cursor.fetchall()}

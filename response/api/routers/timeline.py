@@ -11,6 +11,7 @@ from response.api.pagination import PageParams, paginate
 from response.api.schemas import TimelineEventIn, TimelineEventOut, TimelineEventPatch, TimelinePage
 from response.api.types import Id
 from response.core import verbs
+from response.core.selectors import timeline_of
 
 router = Router(tags=["timeline"])
 
@@ -19,7 +20,7 @@ router = Router(tags=["timeline"])
 def list_timeline(request: HttpRequest, incident_id: Id, page: Query[PageParams]):
     """Entries in time order, oldest first."""
     incident = queries.check_incident(request.auth, incident_id)
-    return paginate(queries.timeline_for(incident), page)
+    return paginate(timeline_of(incident), page)
 
 
 @router.post("/incidents/{incident_id}/timeline", response={201: TimelineEventOut, **ERRORS_WRITE})

@@ -1,5 +1,5 @@
 from response.core.models.action import Action
-from response.core.models.audit import AuditEvent
+from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
 from response.core.models.timeline import TimelineEvent
@@ -7,6 +7,7 @@ from response.core.models.timeline import TimelineEvent
 __all__ = [
     "Action",
     "AuditEvent",
+    "AuditVerb",
     "ExternalUser",
     "Incident",
     "Participant",

@@ -8,6 +8,27 @@ from django.utils import timezone
 from response.core.errors import AuditLogIsAppendOnly
 
 
+class AuditVerb(models.TextChoices):
+    """What an audit row records; the values are stored, so they never change."""
+
+    INCIDENT_DECLARED = "incident.declared"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENT_LEAD_CHANGED = "incident.lead_changed"
+    INCIDENT_SEVERITY_CHANGED = "incident.severity_changed"
+    INCIDENT_STATUS_CHANGED = "incident.status_changed"
+    INCIDENT_RESOLVED = "incident.resolved"
+    INCIDENT_REOPENED = "incident.reopened"
+    INCIDENT_UPDATE_POSTED = "incident.update_posted"
+    INCIDENT_IMPORTED = "incident.imported"
+    ACTION_ADDED = "action.added"
+    ACTION_UPDATED = "action.updated"
+    ACTION_COMPLETED = "action.completed"
+    ACTION_REOPENED = "action.reopened"
+    TIMELINE_ADDED = "timeline.added"
+    TIMELINE_EDITED = "timeline.edited"
+    TIMELINE_REMOVED = "timeline.removed"
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AuditLogIsAppendOnly()

@@ -31,6 +31,15 @@ class TimelineEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="timeline_events",
     )
+    # The person an entry of Response's own is about ("Dana is now leading"): its text is
+    # written from their name when read, so it follows their name as Slack tells it.
+    subject = models.ForeignKey(
+        "core.ExternalUser",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Where the entry came from, e.g. "slack:C024BE91L:1764000000.000100" for a pinned message.
     # Unique per incident, so a redelivered pin adds nothing twice.
     source = models.CharField(max_length=200, null=True, blank=True)
@@ -66,4 +75,11 @@ class TimelineEvent(models.Model):
         indexes = [models.Index(fields=["incident", "timestamp"], name="timeline_by_time")]
 
     def __str__(self) -> str:
-        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.text[:60]}"
+        return f"{self.timestamp:%Y-%m-%d %H:%M} {self.display_text[:60]}"
+
+    @property
+    def display_text(self) -> str:
+        """What the entry says now (read it with `select_related("subject")`)."""
+        if self.kind == self.Kind.LEAD and self.subject_id is not None:
+            return f"{self.subject.name} is now leading the incident"
+        return self.text

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils import timezone
 
 from response.core.errors import InvalidInput
-from response.core.events import IncidentChanged, announce
-from response.core.models import AuditEvent, ExternalUser, Incident, TimelineEvent
+from response.core.events import Change, IncidentChanged, announce
+from response.core.models import AuditEvent, AuditVerb, ExternalUser, Incident, TimelineEvent
 from response.core.selectors import chat_account_of
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def snapshot_value(value: Any) -> Any:
 
 def audit(
     *,
-    verb: str,
+    verb: AuditVerb,
     obj: models.Model,
     incident: Incident | None,
     by: Actor,
@@ -84,20 +84,27 @@ def audit(
 
 
 def add_change_to_timeline(
-    incident: Incident, *, kind: str, text: str, by: Actor, metadata: dict | None = None
+    incident: Incident,
+    *,
+    kind: str,
+    text: str,
+    by: Actor,
+    metadata: dict | None = None,
+    subject: ExternalUser | None = None,
 ) -> TimelineEvent:
     return TimelineEvent.objects.create(
         incident=incident,
         kind=kind,
         text=text,
         author=author_for(by),
+        subject=subject,
         metadata=metadata or {},
     )
 
 
 def changed(
     incident: Incident,
-    kind: str,
+    kind: Change,
     *,
     by: Actor,
     fields: tuple[str, ...] = (),

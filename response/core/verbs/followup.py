@@ -8,7 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from response.core.errors import InvalidInput
-from response.core.models import Action, ExternalUser, Incident, TimelineEvent
+from response.core.events import Change
+from response.core.models import Action, AuditVerb, ExternalUser, Incident, TimelineEvent
 from response.core.verbs._common import (
     UNSET,
     Actor,
@@ -72,13 +73,13 @@ def add_action(
             metadata={"action_id": action.pk},
         )
         audit(
-            verb="action.added",
+            verb=AuditVerb.ACTION_ADDED,
             obj=action,
             incident=locked,
             by=by,
             after={k: getattr(action, k) for k in ACTION_FIELDS},
         )
-        changed(locked, "action_added", by=by, object_id=action.pk)
+        changed(locked, Change.ACTION_ADDED, by=by, object_id=action.pk)
     return action
 
 
@@ -109,14 +110,14 @@ def update_action(
         before, after = apply_changes(current, wanted)
         if after:
             audit(
-                verb="action.updated",
+                verb=AuditVerb.ACTION_UPDATED,
                 obj=current,
                 incident=current.incident,
                 by=by,
                 before=before,
                 after=after,
             )
-            changed(current.incident, "action_updated", by=by, object_id=current.pk)
+            changed(current.incident, Change.ACTION_UPDATED, by=by, object_id=current.pk)
     for name, value in after.items():
         setattr(action, name, value)
     return action
@@ -134,14 +135,14 @@ def complete_action(action: Action, *, by: Actor = None, done: bool = True) -> A
         current.done_at = timezone.now() if done else None
         current.save(update_fields=["done", "done_at"])
         audit(
-            verb="action.completed" if done else "action.reopened",
+            verb=AuditVerb.ACTION_COMPLETED if done else AuditVerb.ACTION_REOPENED,
             obj=current,
             incident=current.incident,
             by=by,
             before={"done": not done},
             after={"done": done},
         )
-        changed(current.incident, "action_updated", by=by, object_id=current.pk)
+        changed(current.incident, Change.ACTION_UPDATED, by=by, object_id=current.pk)
     action.done, action.done_at = current.done, current.done_at
     return action
 
@@ -182,13 +183,13 @@ def add_timeline_event(
                 metadata=metadata or {},
             )
             audit(
-                verb="timeline.added",
+                verb=AuditVerb.TIMELINE_ADDED,
                 obj=entry,
                 incident=locked,
                 by=by,
                 after={"text": text, "timestamp": entry.timestamp, "source": source},
             )
-            changed(locked, "timeline_added", by=by, object_id=entry.pk)
+            changed(locked, Change.TIMELINE_ADDED, by=by, object_id=entry.pk)
     except IntegrityError:
         if source and (
             existing := TimelineEvent.objects.filter(incident=incident, source=source).first()
@@ -218,17 +219,19 @@ def edit_timeline_event(
     with transaction.atomic():
         locked = lock_incident(entry.incident_id)
         current = TimelineEvent.objects.get(pk=entry.pk)
+        if "text" in wanted and current.subject_id is not None and wanted["text"] != current.text:
+            wanted["subject_id"] = None  # someone's own words now, not Response's
         before, after = apply_changes(current, wanted)
         if after:
             audit(
-                verb="timeline.edited",
+                verb=AuditVerb.TIMELINE_EDITED,
                 obj=current,
                 incident=locked,
                 by=by,
                 before=before,
                 after=after,
             )
-            changed(locked, "timeline_edited", by=by, object_id=current.pk)
+            changed(locked, Change.TIMELINE_EDITED, by=by, object_id=current.pk)
     for name, value in after.items():
         setattr(entry, name, value)
     return entry
@@ -241,14 +244,14 @@ def remove_timeline_event(entry: TimelineEvent, *, by: Actor = None) -> None:
         if current is None:
             return
         audit(
-            verb="timeline.removed",
+            verb=AuditVerb.TIMELINE_REMOVED,
             obj=current,
             incident=locked,
             by=by,
             before={"text": current.text, "timestamp": current.timestamp, "source": current.source},
         )
         current.delete()
-        changed(locked, "timeline_removed", by=by, object_id=entry.pk)
+        changed(locked, Change.TIMELINE_REMOVED, by=by, object_id=entry.pk)
 
 
 def remove_timeline_event_by_source(incident: Incident, source: str, *, by: Actor = None) -> bool:

@@ -8,7 +8,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from response.core.errors import InvalidInput, InvalidTransition
-from response.core.models import ExternalUser, Incident, Severity, Status, TimelineEvent
+from response.core.events import Change
+from response.core.models import (
+    AuditVerb,
+    ExternalUser,
+    Incident,
+    Severity,
+    Status,
+    TimelineEvent,
+)
 from response.core.models.incident import OPEN_STATUSES, TITLE_MAX_LENGTH
 from response.core.verbs._common import (
     UNSET,
@@ -123,7 +131,7 @@ def declare_incident(
                 author=reporter,
             )
             audit(
-                verb="incident.declared",
+                verb=AuditVerb.INCIDENT_DECLARED,
                 obj=incident,
                 incident=incident,
                 by=by,
@@ -139,7 +147,7 @@ def declare_incident(
                     "started_at": started_at,
                 },
             )
-            changed(incident, "declared", by=by)
+            changed(incident, Change.DECLARED, by=by)
     except IntegrityError:
         # Two submissions of the same declaration raced; the other one won.
         if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
@@ -203,14 +211,14 @@ def update_incident(
                     metadata={"field": name},
                 )
             audit(
-                verb="incident.updated",
+                verb=AuditVerb.INCIDENT_UPDATED,
                 obj=locked,
                 incident=locked,
                 by=by,
                 before=before,
                 after=after,
             )
-            changed(locked, "updated", by=by, fields=tuple(after))
+            changed(locked, Change.UPDATED, by=by, fields=tuple(after))
     copy_state(incident, locked)
     return incident
 
@@ -226,16 +234,16 @@ def set_lead(incident: Incident, lead: ExternalUser | None, *, by: Actor = None)
         locked.updated_at = timezone.now()
         locked.save(update_fields=["lead", "updated_at"])
         text = f"{lead.name} is now leading the incident" if lead else "The lead was removed"
-        add_change_to_timeline(locked, kind=TimelineEvent.Kind.LEAD, text=text, by=by)
+        add_change_to_timeline(locked, kind=TimelineEvent.Kind.LEAD, text=text, by=by, subject=lead)
         audit(
-            verb="incident.lead_changed",
+            verb=AuditVerb.INCIDENT_LEAD_CHANGED,
             obj=locked,
             incident=locked,
             by=by,
             before={"lead": before},
             after={"lead": lead},
         )
-        changed(locked, "lead", by=by, fields=("lead",))
+        changed(locked, Change.LEAD, by=by, fields=("lead",))
     copy_state(incident, locked)
     return incident
 
@@ -262,14 +270,14 @@ def set_severity(
             by=by,
         )
         audit(
-            verb="incident.severity_changed",
+            verb=AuditVerb.INCIDENT_SEVERITY_CHANGED,
             obj=locked,
             incident=locked,
             by=by,
             before={"severity": old.slug if old else None},
             after={"severity": new.slug if new else None},
         )
-        changed(locked, "severity", by=by, fields=("severity",))
+        changed(locked, Change.SEVERITY, by=by, fields=("severity",))
     copy_state(incident, locked)
     return incident
 
@@ -308,20 +316,34 @@ def set_status(
             setattr(locked, milestone, at)
             update_fields.append(milestone)
         locked.save(update_fields=update_fields)
-        verb = "resolved" if new == Status.RESOLVED else "status"
+        change = Change.RESOLVED if new == Status.RESOLVED else Change.STATUS
         text = "Resolved" if new == Status.RESOLVED else f"Status changed to {new.label}"
         add_change_to_timeline(locked, kind=TimelineEvent.Kind.STATUS, text=text, by=by)
         audit(
-            verb="incident.resolved" if verb == "resolved" else "incident.status_changed",
+            verb=AuditVerb.INCIDENT_RESOLVED
+            if change == Change.RESOLVED
+            else AuditVerb.INCIDENT_STATUS_CHANGED,
             obj=locked,
             incident=locked,
             by=by,
             before={"status": old.value},
             after={"status": new.value, **({milestone: at} if milestone else {})},
         )
-        changed(locked, verb, by=by, fields=tuple(update_fields))
+        changed(locked, change, by=by, fields=tuple(update_fields))
     copy_state(incident, locked)
     return incident
+
+
+def move_incident(incident: Incident, status: Status | str, *, by: Actor = None) -> Incident:
+    """Bring the incident to `status` with whichever verb that takes: resolving it, reopening
+    it when it is closed, or moving it along while open. The web UI's status menu and the API's
+    PATCH say where they want the incident; this is the one place that says how."""
+    new = check_status(status)
+    if new == Status.RESOLVED:
+        return resolve_incident(incident, by=by)
+    if incident.is_closed() and new in OPEN_STATUSES:
+        return reopen_incident(incident, status=new, by=by)
+    return set_status(incident, new, by=by)
 
 
 def resolve_incident(
@@ -360,14 +382,14 @@ def reopen_incident(
             locked, kind=TimelineEvent.Kind.STATUS, text=f"Reopened ({new.label})", by=by
         )
         audit(
-            verb="incident.reopened",
+            verb=AuditVerb.INCIDENT_REOPENED,
             obj=locked,
             incident=locked,
             by=by,
             before=before,
             after={"status": new.value, "resolved_at": None},
         )
-        changed(locked, "reopened", by=by, fields=("status", "resolved_at"))
+        changed(locked, Change.REOPENED, by=by, fields=("status", "resolved_at"))
     copy_state(incident, locked)
     return incident
 
@@ -382,8 +404,12 @@ def post_status_update(incident: Incident, text: str, *, by: Actor = None) -> Ti
         locked.save(update_fields=["last_update_at"])
         entry = add_change_to_timeline(locked, kind=TimelineEvent.Kind.UPDATE, text=text, by=by)
         audit(
-            verb="incident.update_posted", obj=entry, incident=locked, by=by, after={"text": text}
+            verb=AuditVerb.INCIDENT_UPDATE_POSTED,
+            obj=entry,
+            incident=locked,
+            by=by,
+            after={"text": text},
         )
-        changed(locked, "status_update", by=by, object_id=entry.pk)
+        changed(locked, Change.STATUS_UPDATE, by=by, object_id=entry.pk)
     copy_state(incident, locked)
     return entry

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from response.core.models import ExternalUser
+from response.core.models import ExternalUser, Participant
 
 PROFILE_FIELDS = ("display_name", "full_name", "email", "time_zone", "is_bot", "is_deleted")
 
@@ -38,22 +39,7 @@ def update_external_user_profile(
         setattr(user, name, value if value is not None else "")
     user.profile_fetched_at = fetched_at or timezone.now()
     user.save(update_fields=[*profile, "profile_fetched_at"])
-    if user.name != user.external_id:
-        name_people_known_by_id(user)
     return user
-
-
-def name_people_known_by_id(user: ExternalUser) -> int:
-    """Timeline entries written before a person's profile arrived ("U024BE7LH is now leading")
-    name them by id; name them properly now. Only Response's own entries, never people's words."""
-    from django.db.models import Value
-    from django.db.models.functions import Replace
-
-    from response.core.models import TimelineEvent
-
-    return TimelineEvent.objects.filter(
-        kind=TimelineEvent.Kind.LEAD, text__contains=user.external_id
-    ).update(text=Replace("text", Value(user.external_id), Value(user.name)))
 
 
 def note_participant(
@@ -61,10 +47,6 @@ def note_participant(
 ) -> None:
     """Count someone's messages in the incident's channel, or note them joining or leaving.
     Not audited: it is bookkeeping about the conversation, not a change to the incident."""
-    from django.db.models import F
-
-    from response.core.models import Participant
-
     changes: dict = {}
     if messages:
         changes["message_count"] = F("message_count") + messages

@@ -18,14 +18,14 @@ from datetime import UTC, tzinfo
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
-from response.core.models import AuditEvent, ExternalUser, Incident, Severity
+from response.core.models import AuditEvent, AuditVerb, ExternalUser, Incident, Severity
 from response.importers.models import ImportedRecord
 from response.importers.monzo import mapping
 from response.importers.monzo.children import ChildImport
 from response.importers.monzo.report import Report
 from response.importers.monzo.source import SourceDatabase
 
-AUDIT_VERB = "incident.imported"
+AUDIT_VERB = AuditVerb.INCIDENT_IMPORTED
 AUDIT_ACTOR = "import-monzo"
 SLACK_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{6,}")
 

@@ -6,7 +6,7 @@ from response.core import verbs
 from response.core.models import Incident
 from response.slack.blocks.messages import render_field, render_help
 from response.slack.blocks.text import human_duration
-from response.slack.decorators import incident_command
+from response.slack.decorators import command_help, incident_command
 from response.slack.inbound.context import mentioned_users
 from response.slack.models import CommsChannel
 from response.slack.outbound.naming import clean_channel_name
@@ -25,8 +25,6 @@ def _channel_id(incident: Incident) -> str | None:
 
 @incident_command(["help"], helptext="List the commands I understand.")
 def show_help(incident: Incident, user_id: str, message: str):
-    from response.slack.inbound.commands import command_help
-
     return True, render_help(command_help())
 
 

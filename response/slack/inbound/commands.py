@@ -12,7 +12,7 @@ from response.core.errors import ResponseError
 from response.core.models import Incident
 from response.core.selectors import open_incidents
 from response.slack.blocks.messages import render_help, render_open_incidents
-from response.slack.decorators import INCIDENT_COMMANDS
+from response.slack.decorators import INCIDENT_COMMANDS, command_help
 from response.slack.inbound.context import APOLOGY, split_command
 from response.slack.inbound.modals import open_declare_modal
 from response.slack.outbound.client import request_path_client
@@ -30,15 +30,6 @@ class CommandOutcome:
     reply: str | None
 
 
-def command_help() -> list[tuple[str, str]]:
-    seen, rows = set(), []
-    for _, spec in INCIDENT_COMMANDS.items():
-        if spec.names not in seen:
-            seen.add(spec.names)
-            rows.append((" / ".join(spec.names), spec.helptext))
-    return rows
-
-
 def run_incident_command(incident: Incident, user_id: str, text: str) -> CommandOutcome:
     """Run `<command> <rest>` for the incident; a failure is an answer, never an exception."""
     name, rest = split_command(text)
@@ -49,7 +40,7 @@ def run_incident_command(incident: Incident, user_id: str, text: str) -> Command
     try:
         # A savepoint: a command that fails leaves nothing half-done behind it.
         with transaction.atomic():
-            handled, reply = spec.func(Incident.objects.get(pk=incident.pk), user_id, rest)
+            handled, reply = spec.func(incident, user_id, rest)
     except ResponseError as error:
         return CommandOutcome(True, False, f"⚠️ {error.message}")
     except Exception:

@@ -122,15 +122,16 @@ def submit_edit(ack, body, view):
     values = view_values(view)
     user = slack_user(body["user"]["id"])
     try:
-        verbs.update_incident(
-            incident,
-            title=values.get(ids.TITLE) or "",
-            summary=values.get(ids.SUMMARY) or "",
-            impact=values.get(ids.IMPACT) or "",
-            by=user,
-        )
-        verbs.set_severity(incident, values.get(ids.SEVERITY), by=user)
-        verbs.set_lead(incident, slack_user_or_none(values.get(ids.LEAD)), by=user)
+        with transaction.atomic():  # all of the form, or none of it
+            verbs.update_incident(
+                incident,
+                title=values.get(ids.TITLE) or "",
+                summary=values.get(ids.SUMMARY) or "",
+                impact=values.get(ids.IMPACT) or "",
+                by=user,
+            )
+            verbs.set_severity(incident, values.get(ids.SEVERITY), by=user)
+            verbs.set_lead(incident, slack_user_or_none(values.get(ids.LEAD)), by=user)
     except ResponseError as error:
         return ack(**modal_errors(error))
     ack()
@@ -164,10 +165,11 @@ def submit_update(ack, body, view):
     if not text:
         return ack(response_action="errors", errors={ids.UPDATE_TEXT: "Write what changed."})
     try:
-        status = values.get(ids.STATUS)
-        if status and status != incident.status and incident.status != Status.RESOLVED:
-            verbs.set_status(incident, status, by=user)
-        verbs.post_status_update(incident, text, by=user)
+        with transaction.atomic():
+            status = values.get(ids.STATUS)
+            if status and status != incident.status and incident.status != Status.RESOLVED:
+                verbs.set_status(incident, status, by=user)
+            verbs.post_status_update(incident, text, by=user)
     except ResponseError as error:
         return ack(**modal_errors(error))
     ack()

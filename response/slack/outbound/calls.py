@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from response.core.models import ExternalUser, Incident
@@ -22,16 +21,12 @@ from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.outbound import client
 from response.slack.outbound.client import Permanent
 from response.slack.outbound.identity import remember_identity
-from response.slack.people import forget_people
-from response.slack.selectors import comms_channel_id, incident_data
+from response.slack.selectors import comms_channel_id, incident_data, incidents_for_display
 
 
 def load_incident(incident_id: int) -> Incident:
-    incident = (
-        Incident.objects.select_related("severity", "lead", "reporter")
-        .filter(pk=incident_id)
-        .first()
-    )
+    """The incident with everything the renderers show, in one query."""
+    incident = incidents_for_display().filter(pk=incident_id).first()
     if incident is None:
         raise Failed(f"incident {incident_id} does not exist")
     return incident
@@ -268,7 +263,6 @@ class FetchProfile:
         user = ExternalUser.objects.filter(external_id=self.user_id, app="slack").first()
         if user is not None:
             update_external_user_profile(user, **result)
-            transaction.on_commit(forget_people)
 
 
 @job_kind("slack.auth_test", priority=Priority.BACKGROUND)

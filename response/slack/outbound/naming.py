@@ -6,7 +6,6 @@ import re
 import unicodedata
 
 MAX_LENGTH = 80
-DEFAULT_TEMPLATE = "inc-{id}-{slug}"
 
 
 def slugify(text: str) -> str:
@@ -21,9 +20,7 @@ def clean_channel_name(name: str) -> str:
     return re.sub(r"-{2,}", "-", name).strip("-")[:MAX_LENGTH]
 
 
-def channel_name(
-    incident_id: int, title: str, *, template: str = DEFAULT_TEMPLATE, attempt: int = 0
-) -> str:
+def channel_name(incident_id: int, title: str, *, template: str, attempt: int = 0) -> str:
     """`inc-42-payments-are-failing`; on later attempts (name taken) `…-2`, `…-3`."""
     suffix = f"-{attempt + 1}" if attempt else ""
     base = template.format(id=incident_id, slug="")

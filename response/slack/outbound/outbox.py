@@ -26,13 +26,9 @@ from response.slack.outbound.places import (
     CreateChannel,
     Invite,
     RenameChannel,
-    SyncChannel,
-    SyncHeadline,
+    incident_lane,
 )
-
-
-def incident_lane(incident_id: int) -> str:
-    return f"incident:{incident_id}"
+from response.slack.outbound.places import sync_incident as sync_incident  # part of this API
 
 
 def channel_lane(channel_id: str) -> str:
@@ -81,13 +77,6 @@ def send_dm(user_id: str, *, text: str, blocks: list | None = None, lane: str | 
 
 def add_reaction(channel_id: str, ts: str, name: str):
     enqueue(AddReaction(channel=channel_id, ts=ts, name=name), lane=channel_lane(channel_id))
-
-
-def sync_incident(incident_id: int) -> None:
-    """Bring the headline post, and the channel topic and bookmark, up to date (coalesced)."""
-    lane = incident_lane(incident_id)
-    enqueue(SyncHeadline(incident_id=incident_id), lane=lane, key=f"headline:{incident_id}")
-    enqueue(SyncChannel(incident_id=incident_id), lane=lane, key=f"channel:{incident_id}")
 
 
 def create_comms_channel(incident_id: int, *, requested_by: str | None = None):

@@ -5,29 +5,28 @@ people invited)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError
+from django.utils import timezone
 
 from response.engine.kinds import Failed, JobContext, job_kind
+from response.engine.queue import enqueue
 from response.slack.blocks.headline import headline_text, incident_url, render_headline
 from response.slack.blocks.messages import render_welcome, topic_text
+from response.slack.decorators import command_help
 from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.outbound import client
 from response.slack.outbound.calls import (
     LOOK_BACK_SECONDS,
+    CommsMessage,
     channel_or_fail,
     load_incident,
     post_once,
 )
 from response.slack.outbound.client import Permanent
-from response.slack.outbound.identity import (
-    bot_user_id,
-    cache_get,
-    cache_set,
-    find_channel_id,
-    incidents_channel_id,
-)
+from response.slack.outbound.identity import bot_user_id, find_channel_id, incidents_channel_id
 from response.slack.outbound.naming import channel_name
 from response.slack.selectors import incident_data
 
@@ -40,21 +39,52 @@ RENAME_REFUSALS = {
 }
 
 
-@job_kind("slack.sync_headline")
+def incident_lane(incident_id: int) -> str:
+    """An incident's Slack work runs in this lane, in order: its channel, headline, messages."""
+    return f"incident:{incident_id}"
+
+
+# A change shows on the headline and the topic this much later, so that the changes of a busy
+# moment share one edit (Slack allows an app about one chat.update per second per channel).
+SYNC_DEBOUNCE = timedelta(milliseconds=250)
+
+
+def sync_incident(incident_id: int, *, debounce: bool = False) -> None:
+    """Bring the headline post, and the channel topic and bookmark, up to date: once for all
+    the changes made until it runs (a pending sync takes them all)."""
+    at = timezone.now() + SYNC_DEBOUNCE if debounce else None
+    enqueue(
+        SyncIncident(incident_id=incident_id),
+        lane=incident_lane(incident_id),
+        key=f"sync:{incident_id}",
+        at=at,
+    )
+
+
+@job_kind("slack.sync_incident")
 @dataclass(frozen=True)
-class SyncHeadline:
-    """Post the headline post, or bring it up to date (coalesced: one edit for many changes)."""
+class SyncIncident:
+    """Bring what Slack shows of the incident up to date, from its state when this runs: the
+    headline post (posted the first time), and the comms channel's topic and bookmark. Keyed:
+    one sync takes all the changes made before it runs."""
 
     incident_id: int
 
     def perform(self, job: JobContext) -> dict:
         incident = load_incident(self.incident_id)
-        if incident.is_private:
-            return {}  # private incidents are not announced
         data = incident_data(incident)
+        done: dict = {}
+        if not incident.is_private:  # private incidents are not announced
+            done.update(self._headline(job, incident, data))
+        channel = getattr(incident, "comms_channel", None)
+        if channel is not None:
+            done.update(self._channel(job, incident, channel, data))
+        return done
+
+    def _headline(self, job: JobContext, incident, data) -> dict:
         blocks = render_headline(data, site_url=settings.SITE_URL)
         text = headline_text(data)
-        post = HeadlinePost.objects.filter(incident=incident).first()
+        post = getattr(incident, "headline_post", None)
         if post is not None:
             client.call(
                 "chat.update", channel=post.channel_id, ts=post.message_ts, text=text, blocks=blocks
@@ -62,14 +92,40 @@ class SyncHeadline:
             return {"updated": post.message_ts}
         channel_id = incidents_channel_id(report_only=incident.is_report_only)
         answer = post_once(job, channel=channel_id, text=text, blocks=blocks, unfurl_links=False)
-        return {"posted": answer["ts"], "channel": channel_id}
+        return {"posted": answer["ts"], "headline_channel": channel_id}
+
+    def _channel(self, job: JobContext, incident, channel: CommsChannel, data) -> dict:
+        url = incident_url(incident.pk, site_url=settings.SITE_URL)
+        done: dict = {"channel": channel.channel_id}
+        topic = topic_text(data, url=url)
+        if channel.topic != topic:
+            client.call("conversations.setTopic", channel=channel.channel_id, topic=topic)
+            done["topic"] = topic
+        bookmark = channel.bookmark_id
+        if not bookmark and job.attempts > 1:
+            bookmark = _bookmark_to(channel.channel_id, url)  # added before, its answer lost?
+        if not bookmark:
+            answer = client.call(
+                "bookmarks.add",
+                channel_id=channel.channel_id,
+                title="Incident page",
+                type="link",
+                link=url,
+            )
+            bookmark = (answer.get("bookmark") or {}).get("id", "added")
+        if bookmark != channel.bookmark_id:
+            done["bookmark_id"] = bookmark
+        return done
 
     def record(self, job: JobContext, result: dict) -> None:
         if "posted" in result:
             HeadlinePost.objects.get_or_create(
                 incident_id=self.incident_id,
-                defaults={"channel_id": result["channel"], "message_ts": result["posted"]},
+                defaults={"channel_id": result["headline_channel"], "message_ts": result["posted"]},
             )
+        changes = {k: result[k] for k in ("topic", "bookmark_id") if k in result}
+        if changes:
+            CommsChannel.objects.filter(channel_id=result["channel"]).update(**changes)
 
 
 @job_kind("slack.create_channel")
@@ -117,8 +173,6 @@ class CreateChannel:
         return None
 
     def record(self, job: JobContext, result: dict) -> None:
-        from response.slack.outbound import outbox
-
         if "created" not in result:
             return
         incident = load_incident(self.incident_id)
@@ -135,23 +189,13 @@ class CreateChannel:
         people = [u.external_id for u in (incident.reporter, incident.lead) if u and not u.is_bot]
         if self.requested_by:
             people.append(self.requested_by)
+        lane = incident_lane(incident.pk)
         if people:
-            outbox.invite_to_incident_channel(incident.pk, sorted(set(people)))
-        outbox.sync_incident(incident.pk)
+            enqueue(Invite(incident_id=incident.pk, user_ids=sorted(set(people))), lane=lane)
+        sync_incident(incident.pk)
         data = incident_data(incident, with_plugin_buttons=False)
         text, blocks = render_welcome(data, site_url=settings.SITE_URL, commands=command_help())
-        outbox.post_to_incident_channel(incident.pk, text=text, blocks=blocks)
-
-
-def command_help() -> list[tuple[str, str]]:
-    from response.slack.decorators import INCIDENT_COMMANDS
-
-    seen, rows = set(), []
-    for _, spec in INCIDENT_COMMANDS.items():
-        if spec.names not in seen:
-            seen.add(spec.names)
-            rows.append((" / ".join(spec.names), spec.helptext))
-    return rows
+        enqueue(CommsMessage(incident_id=incident.pk, text=text, blocks=blocks), lane=lane)
 
 
 @job_kind("slack.invite")
@@ -177,43 +221,6 @@ class Invite:
                 if error.error not in {"already_in_channel", "cant_invite_self"}:
                     raise
         return {"invited": users}
-
-
-@job_kind("slack.sync_channel")
-@dataclass(frozen=True)
-class SyncChannel:
-    """Bring the comms channel's topic and bookmark up to date (coalesced)."""
-
-    incident_id: int
-
-    def perform(self, job: JobContext) -> dict:
-        channel = CommsChannel.objects.filter(incident_id=self.incident_id).first()
-        if channel is None:
-            return {}
-        incident = load_incident(self.incident_id)
-        data = incident_data(incident, with_plugin_buttons=False)
-        url = incident_url(incident.pk, site_url=settings.SITE_URL)
-        state = cache_get(f"channel-state:{channel.channel_id}") or {}
-        topic = topic_text(data, url=url)
-        if state.get("topic") != topic:
-            client.call("conversations.setTopic", channel=channel.channel_id, topic=topic)
-            state["topic"] = topic
-        if not state.get("bookmark_id") and job.attempts > 1:
-            state["bookmark_id"] = _bookmark_to(channel.channel_id, url)  # added, answer lost?
-        if not state.get("bookmark_id"):
-            answer = client.call(
-                "bookmarks.add",
-                channel_id=channel.channel_id,
-                title="Incident page",
-                type="link",
-                link=url,
-            )
-            state["bookmark_id"] = (answer.get("bookmark") or {}).get("id", "added")
-        return {"channel": channel.channel_id, "state": state}
-
-    def record(self, job: JobContext, result: dict) -> None:
-        if result.get("channel"):
-            cache_set(f"channel-state:{result['channel']}", result["state"])
 
 
 def _bookmark_to(channel_id: str, url: str) -> str | None:

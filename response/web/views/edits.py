@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from response.core import verbs
 from response.core.errors import ResponseError
-from response.core.models import Action, Status
+from response.core.models import Action
 from response.core.selectors import chat_account_of
 from response.web import queries
 from response.web.decorators import is_htmx, page
@@ -99,15 +99,6 @@ def change_severity(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _move_to(incident, status: str, *, by):
-    """One verb per move: resolving, reopening a closed incident, or any other change."""
-    if status == Status.RESOLVED:
-        return verbs.resolve_incident(incident, by=by)
-    if incident.is_closed():
-        return verbs.reopen_incident(incident, status=status, by=by)
-    return verbs.set_status(incident, status, by=by)
-
-
 @page
 @require_POST
 def change_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -116,7 +107,9 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         StatusForm,
         "status_form",
-        lambda incident, form: _move_to(incident, form.cleaned_data["status"], by=request.user),
+        lambda incident, form: verbs.move_incident(
+            incident, form.cleaned_data["status"], by=request.user
+        ),
         "Status changed.",
     )
 

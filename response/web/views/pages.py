@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from response.core.chat import place_of, places_of
 from response.core.models import Action, Severity
+from response.core.selectors import timeline_of
 from response.web import queries
 from response.web.decorators import page
 from response.web.forms import (
@@ -53,7 +54,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             until=data["until"],
         )
     incidents = queries.OpenFirst(queries.filtered_incidents(request.user, filters))
-    page_obj = queries.page_of(incidents, request.GET.get("page"), PAGE_SIZE)
+    page_obj = queries.list_page(incidents, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     places = places_of(page_obj.rows)
@@ -106,7 +107,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
 def timeline_context(incident) -> dict:
     return {
         "incident": incident,
-        "days": timeline_days(incident, queries.timeline_of(incident)),
+        "days": timeline_days(incident, list(timeline_of(incident))),
         "version": queries.live_version(incident),
         "time_zone": timezone.get_current_timezone_name(),
     }
@@ -137,7 +138,7 @@ def writeup_context(incident) -> dict:
         "channel": channel(place_of(incident)),
         "key_times": key_times(incident),
         "durations": durations(incident),
-        "days": timeline_days(incident, queries.timeline_of(incident)),
+        "days": timeline_days(incident, list(timeline_of(incident))),
         "actions": queries.actions_of(incident),
         "participants": queries.participants_of(incident),
         "time_zone": timezone.get_current_timezone_name(),
