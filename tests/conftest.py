@@ -47,13 +47,16 @@ def no_process_left_running():
 def fresh_process_caches():
     """What a process remembers about its database (which channel is which incident's, who the
     bot is, which services are down) belongs to the database of one test."""
-    from response.engine import health
+    from response.core.selectors import forget_severities
+    from response.engine import health, runner
     from response.slack.outbound.identity import forget_identity
     from response.slack.people import forget_people
     from response.slack.selectors import forget_channels
 
     forget_channels()
     forget_people()
+    forget_severities()
+    runner.forget_lanes()
     forget_identity()
     health.forget()
     yield

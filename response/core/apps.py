@@ -5,3 +5,12 @@ class CoreConfig(AppConfig):
     name = "response.core"
     label = "core"
     verbose_name = "Incidents"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from response.core.models import Severity
+        from response.core.selectors import forget_severities
+
+        for signal in (post_save, post_delete):  # what this process remembers of them
+            signal.connect(forget_severities, sender=Severity, dispatch_uid="core-severities")

@@ -10,9 +10,26 @@ from response.core.models import (
     ExternalUser,
     Incident,
     Participant,
+    Severity,
     TimelineEvent,
 )
 from response.core.models.incident import OPEN_STATUSES
+
+# Severities change in the admin, rarely, and every change of severity reads them all.
+_severities: list[Severity] | None = None
+
+
+def severities() -> list[Severity]:
+    """Every severity, most severe first (remembered by this process until one changes)."""
+    global _severities
+    if _severities is None:
+        _severities = list(Severity.objects.order_by("rank"))
+    return _severities
+
+
+def forget_severities(**kwargs) -> None:
+    global _severities
+    _severities = None
 
 
 def chat_account_of(user) -> ExternalUser | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 from typing import Any, Protocol
@@ -69,6 +69,9 @@ class JobContext:
     attempts: int  # this attempt included
     created_at: datetime
     progress: tuple[str, ...] = ()  # the parts done by earlier attempts (see Incomplete)
+    # Shared by the transactional jobs done in one transaction (a lane's batch): what one read,
+    # the next may reuse. Emptied when a job fails (its savepoint undid what it saw).
+    batch: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 class Payload(Protocol):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -50,6 +51,16 @@ def remote_backoff(attempts: int) -> float:
     return float(min(2 ** max(attempts - 1, 0), ceiling))
 
 
+# Lanes whose head was a transactional job when last seen (most recent last, bounded).
+_transactional_lanes: OrderedDict[str, None] = OrderedDict()
+TRANSACTIONAL_LANES_REMEMBERED = 10_000
+
+
+def forget_lanes() -> None:
+    """Tests start each time from an empty database."""
+    _transactional_lanes.clear()
+
+
 @dataclass(frozen=True)
 class SliceResult:
     done: int
@@ -61,11 +72,14 @@ def run_slice(lane: str, *, seconds: float = SLICE_SECONDS) -> SliceResult:
     deadline = time.monotonic() + seconds
     done = 0
     while True:
-        # Most lanes are a person's replies and edits: claim such a head in one statement.
+        # A lane of replies and edits: claim its head in one statement. (A lane whose head was
+        # a transactional job last time, a channel's events, say, goes straight to its head.)
         now, token = timezone.now(), uuid.uuid4().hex
-        claimed = sql.claim_head(
-            lane, kinds=remote_kinds(), token=token, until=now + lease(), now=now
-        )
+        claimed = None
+        if lane not in _transactional_lanes:
+            claimed = sql.claim_head(
+                lane, kinds=remote_kinds(), token=token, until=now + lease(), now=now
+            )
         if claimed is not None:
             count, blocked = _perform_remote(claimed, KINDS.get(claimed.kind), token)
             done += count
@@ -87,8 +101,12 @@ def run_slice(lane: str, *, seconds: float = SLICE_SECONDS) -> SliceResult:
             _park(head, f"no job kind named {head.kind!r} is registered")
             continue
         if kind.transactional:
+            _transactional_lanes[lane] = None
+            if len(_transactional_lanes) > TRANSACTIONAL_LANES_REMEMBERED:
+                _transactional_lanes.popitem(last=False)
             count, blocked = _run_transactional(lane, deadline)
         else:
+            _transactional_lanes.pop(lane, None)
             count, blocked = _run_remote(head, kind)
         done += count
         if blocked:
@@ -101,10 +119,15 @@ def pending(lane: str):
     return Job.objects.filter(lane=lane, state=State.PENDING).order_by("id")
 
 
-def _context(job: Job, *, attempts: int) -> JobContext:
+def _context(job: Job, *, attempts: int, batch: dict | None = None) -> JobContext:
     progress = tuple(job.result.get("progress", ())) if isinstance(job.result, dict) else ()
     return JobContext(
-        id=job.pk, lane=job.lane, attempts=attempts, created_at=job.created_at, progress=progress
+        id=job.pk,
+        lane=job.lane,
+        attempts=attempts,
+        created_at=job.created_at,
+        progress=progress,
+        batch=batch if batch is not None else {},
     )
 
 
@@ -129,16 +152,20 @@ def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None
             batch.append((job, kind))
         # Release the keys first: a job may enqueue its own successor under the same key.
         sql.release_keys(job.pk for job, _ in batch if job.key)
+        shared: dict = {}
         for job, kind in batch:
             attempts = job.attempts + 1
             savepoint = transaction.savepoint_create()
+            context = _context(job, attempts=attempts, batch=shared)
             try:
-                result = kind.load(job.payload).perform(_context(job, attempts=attempts))
+                result = kind.load(job.payload).perform(context)
             except Incomplete as incomplete:
                 transaction.savepoint_commit(savepoint)  # keep the parts that were done
+                shared.clear()
                 blocked = _failed(job, incomplete.cause, attempts, progress=incomplete.progress)
             except Exception as error:
                 transaction.savepoint_rollback(savepoint)
+                shared.clear()
                 blocked = _failed(job, error, attempts)
             else:
                 transaction.savepoint_commit(savepoint)

@@ -235,8 +235,8 @@ def test_a_batch_of_transactional_jobs_commits_once(kinds, django_assert_max_num
         add(kinds, "local", n)
     # A try at claiming the head as a remote job, the head; the transaction (a savepoint, in a
     # test), the batch (locked), a savepoint per job (create and release), one UPDATE for every
-    # job done, the commit; then the next try and head.
-    with django_assert_max_num_queries(2 + 1 + 1 + 20 * 2 + 1 + 1 + 2):
+    # job done, the commit; then the next head.
+    with django_assert_max_num_queries(2 + 1 + 1 + 20 * 2 + 1 + 1 + 1):
         assert runner.run_slice("lane-a", seconds=30).done == 20
 
 

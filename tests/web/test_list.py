@@ -150,9 +150,9 @@ def test_the_slack_channel_is_linked_when_there_is_one(signed_in):
 
 
 def test_search_with_many_matches(signed_in, monkeypatch):
-    from response.web import queries
+    from response.core import search
 
-    monkeypatch.setattr(queries, "SEARCH_ID_LIST_MAX", 1)  # more matches: the other path
+    monkeypatch.setattr(search, "SEARCH_ID_LIST_MAX", 1)  # more matches: the other path
     declare("Payments failing")
     declare("Payments slow")
     declare("Login broken")

@@ -18,6 +18,7 @@ from response.core.models import (
     TimelineEvent,
 )
 from response.core.models.incident import OPEN_STATUSES, TITLE_MAX_LENGTH
+from response.core.selectors import severities
 from response.core.verbs._common import (
     UNSET,
     Actor,
@@ -57,12 +58,10 @@ def check_severity(value: Severity | str | int | None) -> Severity | None:
     text = str(value).strip().lower()
     if text.startswith("sev") and text[3:].strip().isdigit():
         text = text[3:].strip()
-    for severity in Severity.objects.all():
+    for severity in severities():
         if text in {severity.slug.lower(), severity.name.lower(), str(severity.rank)}:
             return severity
-    choices = (
-        ", ".join(f"{s.slug} ({s.rank})" for s in Severity.objects.all()) or "none are configured"
-    )
+    choices = ", ".join(f"{s.slug} ({s.rank})" for s in severities()) or "none are configured"
     raise InvalidInput(f"Unknown severity “{value}”. Choose one of: {choices}.", field="severity")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,6 +31,10 @@ class CommandOutcome:
     reply: str | None
 
 
+def is_builtin(func) -> bool:
+    return func.__module__ == "response.slack.inbound.builtin_commands"
+
+
 def run_incident_command(incident: Incident, user_id: str, text: str) -> CommandOutcome:
     """Run `<command> <rest>` for the incident; a failure is an answer, never an exception."""
     name, rest = split_command(text)
@@ -38,8 +43,9 @@ def run_incident_command(incident: Incident, user_id: str, text: str) -> Command
         hint = f"I don't know how to help with `{name}`." if name else "What can I do for you?"
         return CommandOutcome(False, False, f"❓ {hint} Try `help` to see what I can do.")
     try:
-        # A savepoint: a command that fails leaves nothing half-done behind it.
-        with transaction.atomic():
+        # A savepoint: a plugin's command that fails leaves nothing half-done behind it. (The
+        # built-in ones change things through verbs only, each of which is a savepoint itself.)
+        with transaction.atomic() if not is_builtin(spec.func) else nullcontext():
             handled, reply = spec.func(incident, user_id, rest)
     except ResponseError as error:
         return CommandOutcome(True, False, f"⚠️ {error.message}")

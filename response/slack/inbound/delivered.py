@@ -38,7 +38,12 @@ class SlackEvent:
         if problem := event_problem(event):
             raise Failed(f"not an event Slack sends: {problem}")
         channel = event_channel(event)
-        incident = incident_for_channel(channel, for_display=False) if channel else None
+        # The events of a channel come in batches, each about the same incident: read it once.
+        if ("incident", channel) not in job.batch:
+            job.batch["incident", channel] = (
+                incident_for_channel(channel, for_display=False) if channel else None
+            )
+        incident = job.batch["incident", channel]
         done = list(job.progress)
         failure: BaseException | None = None
         for route in event_routes(event):

@@ -46,7 +46,7 @@ def incident_lane(incident_id: int) -> str:
 
 # A change shows on the headline and the topic this much later, so that the changes of a busy
 # moment share one edit (Slack allows an app about one chat.update per second per channel).
-SYNC_DEBOUNCE = timedelta(milliseconds=250)
+SYNC_DEBOUNCE = timedelta(seconds=1)
 
 
 def sync_incident(incident_id: int, *, debounce: bool = False) -> None:
