@@ -155,24 +155,16 @@ def run_pass() -> int:
 
 def due_plan() -> str:
     from django.db import connection
-    from django.db.models import Min, Q
     from django.utils import timezone
 
-    from response.engine.models import Job
+    from response.engine import sql
 
-    now = timezone.now()
-    query = (
-        Job.objects.filter(state="pending", not_before__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-        .values_list("lane")
-        .annotate(priority=Min("priority"))[:500]
-    )
-    sql, params = query.query.sql_with_params()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql.lanes_due_statement()}", [now, now, 500])
             return "; ".join(row[-1] for row in cursor.fetchall())
-        cursor.execute(f"EXPLAIN {sql}", params)
+        cursor.execute(f"EXPLAIN {sql.lanes_due_statement()}", [now, now, 500])
         return "; ".join(row[0].strip() for row in cursor.fetchall())
 
 

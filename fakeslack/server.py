@@ -282,8 +282,11 @@ class Handler(BaseHTTPRequestHandler):
         time.sleep(fault.delay)
         if fault.lose_answer == "drop":
             self._drop()
-        else:
+            return
+        try:
             self._send(status, response)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the client gave up, as the fault meant it to
 
     def _send_answer(self, answer: authorize.Answer) -> None:
         self.send_response(answer.status)

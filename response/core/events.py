@@ -25,6 +25,7 @@ class Change(StrEnum):
 
     DECLARED = "declared"
     UPDATED = "updated"  # title, summary, impact, start time, privacy
+    MADE_PRIVATE = "made_private"  # besides UPDATED: a public incident became private
     LEAD = "lead"
     SEVERITY = "severity"
     STATUS = "status"

@@ -69,7 +69,13 @@ class Job(models.Model):
                 condition=models.Q(state="pending"),
                 name="engine_pending_due",
             ),
-            models.Index(fields=["state", "done_at"], name="engine_finished"),
+            # Finished jobs, for pruning and the list of dead ones (pending jobs have no done_at,
+            # and leaving them out keeps SQLite from reading them all through this index).
+            models.Index(
+                fields=["state", "done_at"],
+                condition=models.Q(done_at__isnull=False),
+                name="engine_finished",
+            ),
         ]
 
     def __str__(self) -> str:

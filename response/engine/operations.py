@@ -32,7 +32,11 @@ def overview(*, dead_limit: int = 50) -> Overview:
         oldest_due=pending.filter(not_before__lte=timezone.now()).aggregate(at=Min("not_before"))[
             "at"
         ],
-        dead=list(Job.objects.filter(state=Job.State.DEAD).order_by("-done_at")[:dead_limit]),
+        dead=list(
+            Job.objects.filter(state=Job.State.DEAD, done_at__isnull=False).order_by("-done_at")[
+                :dead_limit
+            ]
+        ),
     )
 
 

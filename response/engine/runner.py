@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Min, Q
 from django.utils import timezone
 
 from response.engine import health, sql
@@ -309,15 +308,8 @@ class _releasing:
 def lanes_due(*, limit: int = 500) -> dict[str, int]:
     """Lanes whose head may be due and that nobody holds: their wake-up was lost, their worker
     died, or their time has come. {lane: priority}."""
-    now = timezone.now()
-    rows = (
-        Job.objects.filter(state=State.PENDING, not_before__lte=now)
-        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
-        .values_list("lane")
-        .annotate(priority=Min("priority"))[:limit]
-    )
-    return dict(rows)
+    return sql.lanes_due(timezone.now(), limit=limit)
 
 
 def next_due() -> datetime | None:
-    return Job.objects.filter(state=State.PENDING).aggregate(at=Min("not_before"))["at"]
+    return sql.next_due()

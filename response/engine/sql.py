@@ -168,3 +168,35 @@ def insert(
         sql += " ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+# The sweep's looks. `state = 'pending'` is written as a literal on purpose: SQLite uses a
+# partial index (engine_pending_due) only when the query's WHERE names its condition, and a
+# bound parameter does not (through the ORM, it read every pending row: 8 ms at 40 000).
+_LANES_DUE = (
+    f"SELECT lane, MIN(priority) FROM {TABLE} WHERE state = 'pending' AND {{due}} "
+    "AND (claimed_until IS NULL OR claimed_until <= %s) GROUP BY lane LIMIT %s"
+)
+
+
+def lanes_due_statement() -> str:
+    # SQLite keeps no histogram, so it guesses that `not_before <= now` matches most rows and
+    # reads all pending jobs in lane order to save a sort; told that few are due, it reads the
+    # not_before index instead (0.2 ms instead of 7 ms with 40 000 reminders waiting).
+    if connection.vendor == "sqlite":
+        return _LANES_DUE.format(due="likelihood(not_before <= %s, 0.01)")
+    return _LANES_DUE.format(due="not_before <= %s")
+
+
+def lanes_due(now: datetime, *, limit: int) -> dict[str, int]:
+    """Lanes whose head may be due and that nobody holds: {lane: priority}."""
+    with connection.cursor() as cursor:
+        cursor.execute(lanes_due_statement(), [_db_time(now), _db_time(now), limit])
+        return dict(cursor.fetchall())
+
+
+def next_due() -> datetime | None:
+    """When the soonest pending job is due."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MIN(not_before) FROM {TABLE} WHERE state = 'pending'")
+        return _datetime(cursor.fetchone()[0])

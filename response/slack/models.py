@@ -46,6 +46,8 @@ class HeadlinePost(models.Model):
     channel_id = models.CharField(max_length=32)
     message_ts = models.CharField(max_length=32)
     posted_at = models.DateTimeField(default=timezone.now)
+    # The incident was made private: the post says only that now.
+    hidden = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"Headline of incident #{self.incident_id}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from response.core.events import Change, IncidentChanged, incident_changed
-from response.core.models import Incident
+from response.core.models import ExternalUser, Incident
 from response.slack.blocks.messages import render_resolved, render_status_update
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
@@ -39,6 +39,8 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     )
     if event.kind == Change.DECLARED:
         return on_declared(incident)
+    if event.kind == Change.MADE_PRIVATE:
+        return on_made_private(incident, event)
     if event.kind == Change.REOPENED and comms_channel_id(incident.pk) is None:
         # A report-only incident that turns out to be live gets its channel now.
         on_declared(incident)
@@ -53,6 +55,26 @@ def on_declared(incident: Incident) -> None:
     if incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL:
         outbox.create_comms_channel(incident.pk)
     outbox.sync_incident(incident.pk)
+
+
+def on_made_private(incident: Incident, event: IncidentChanged) -> None:
+    """Nothing new about it where others can read: the headline says only that it is private,
+    its people move to a private channel (the public one is archived), and whoever did it is
+    told what happened."""
+    actor = ExternalUser.objects.filter(pk=event.actor_id).first() if event.actor_id else None
+    requested_by = actor.external_id if actor else None
+    if comms_channel_id(incident.pk) is not None:
+        outbox.move_to_private_channel(incident.pk, requested_by=requested_by)
+    outbox.sync_incident(incident.pk)
+    if requested_by:
+        outbox.send_dm(
+            requested_by,
+            text=(
+                f"🔒 Incident #{incident.pk} is private now. Its headline post in the incidents "
+                "channel says only that, and its conversation moves to a private channel "
+                "(everyone in the old one is invited; the old one is archived)."
+            ),
+        )
 
 
 def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
@@ -72,7 +94,8 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         )
         if has_channel:
             post(incident.pk, text=text)
-        outbox.reply_in_headline_thread(incident.pk, text=text)
+        if not incident.is_private:  # the headline's thread is in a channel anyone can read
+            outbox.reply_in_headline_thread(incident.pk, text=text)
         return
     if not has_channel:
         return

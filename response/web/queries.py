@@ -147,9 +147,11 @@ def people() -> QuerySet[ExternalUser]:
     )
 
 
-def leads_for_filter() -> QuerySet[ExternalUser]:
-    # One index probe per person (EXISTS), rather than reading every incident's lead.
-    led = Incident.objects.filter(lead=OuterRef("pk"))
+def leads_for_filter(user) -> QuerySet[ExternalUser]:
+    """The people who lead an incident this user may see (someone who leads only private
+    incidents is not named to others). One index probe per person (EXISTS), rather than
+    reading every incident's lead."""
+    led = visible_incidents(user).filter(lead=OuterRef("pk"))
     return (
         ExternalUser.objects.filter(Exists(led))
         .only("display_name", "full_name", "external_id")

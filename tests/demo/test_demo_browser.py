@@ -22,6 +22,7 @@ pytestmark = browser_test
 def demo(tmp_path):
     demo = start_demo(tmp_path, "--reset")
     yield demo
+    print(demo.output)  # shown when the test failed
     assert demo.stop() == 0, demo.output
     assert "Stopped" in demo.output
 
@@ -223,4 +224,7 @@ def _wait_for_headline(page, *texts: str) -> None:
 def _expect():
     from playwright.sync_api import expect
 
+    # As long as the page's own timeout: on a loaded 2-core machine the sandbox, the demo's
+    # worker and the browser share the cores, and 5 s (Playwright's default) has run out.
+    expect.set_options(timeout=15_000)
     return expect

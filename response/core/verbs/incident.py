@@ -218,6 +218,9 @@ def update_incident(
                 after=after,
             )
             changed(locked, Change.UPDATED, by=by, fields=tuple(after))
+            if after.get("is_private") is True:
+                # What others could read must stop showing it: adapters act on this.
+                changed(locked, Change.MADE_PRIVATE, by=by, fields=("is_private",))
     copy_state(incident, locked)
     return incident
 

@@ -51,6 +51,18 @@ def headline_text(data: IncidentData) -> str:
     )
 
 
+def render_private_headline(incident_id: int) -> tuple[str, list[dict]]:
+    """What the headline post of an incident made private says from then on: only that."""
+    text = f"🔒 Incident #{incident_id} is private now."
+    return text, [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=f"{text} Only the people involved can see it, in its own channel."
+            )
+        ).to_dict()
+    ]
+
+
 def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
     url = incident_url(data.id, site_url=site_url)
     private = "🔒 " if data.is_private else ""

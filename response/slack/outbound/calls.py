@@ -162,9 +162,11 @@ class HeadlineReply:
     text: str
 
     def perform(self, job: JobContext) -> dict:
-        post = HeadlinePost.objects.filter(incident_id=self.incident_id).first()
+        post = HeadlinePost.objects.filter(
+            incident_id=self.incident_id, hidden=False, incident__is_private=False
+        ).first()
         if post is None:
-            return {}  # private, or never posted: nothing to reply to
+            return {}  # private (now), or never posted: nothing to reply to
         answer = post_once(job, channel=post.channel_id, thread_ts=post.message_ts, text=self.text)
         return {"ts": answer.get("ts")}
 
@@ -223,7 +225,8 @@ class ConfirmDeclaration:
         return {"confirmed": self.user_id}
 
 
-@job_kind("slack.publish_home", priority=Priority.BACKGROUND)
+# Someone opened their Home tab and is looking at it.
+@job_kind("slack.publish_home", priority=Priority.VISIBLE)
 @dataclass(frozen=True)
 class PublishHome:
     user_id: str

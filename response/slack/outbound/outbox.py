@@ -25,6 +25,7 @@ from response.slack.outbound.calls import (
 from response.slack.outbound.places import (
     CreateChannel,
     Invite,
+    MoveToPrivateChannel,
     RenameChannel,
     incident_lane,
 )
@@ -84,6 +85,14 @@ def create_comms_channel(incident_id: int, *, requested_by: str | None = None):
         CreateChannel(incident_id=incident_id, requested_by=requested_by),
         lane=incident_lane(incident_id),
         key=f"create-channel:{incident_id}",
+    )
+
+
+def move_to_private_channel(incident_id: int, *, requested_by: str | None = None):
+    enqueue(
+        MoveToPrivateChannel(incident_id=incident_id, requested_by=requested_by),
+        lane=incident_lane(incident_id),
+        key=f"private-channel:{incident_id}",
     )
 
 

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from response.engine.kinds import Failed, JobContext, job_kind
 from response.engine.queue import enqueue
-from response.slack.blocks.headline import headline_text, incident_url, render_headline
+from response.slack.blocks.headline import (
+    headline_text,
+    incident_url,
+    render_headline,
+    render_private_headline,
+)
 from response.slack.blocks.messages import render_welcome, topic_text
 from response.slack.decorators import command_help
 from response.slack.models import CommsChannel, HeadlinePost
@@ -27,8 +32,8 @@ from response.slack.outbound.calls import (
 )
 from response.slack.outbound.client import Permanent
 from response.slack.outbound.identity import bot_user_id, find_channel_id, incidents_channel_id
-from response.slack.outbound.naming import channel_name
-from response.slack.selectors import incident_data
+from response.slack.outbound.naming import channel_name, clean_channel_name
+from response.slack.selectors import forget_channels, incident_data
 
 NAME_ATTEMPTS = 20
 RENAME_REFUSALS = {
@@ -74,10 +79,18 @@ class SyncIncident:
         incident = load_incident(self.incident_id)
         data = incident_data(incident)
         done: dict = {}
-        if not incident.is_private:  # private incidents are not announced
+        post = getattr(incident, "headline_post", None)
+        if not incident.is_private:
             done.update(self._headline(job, incident, data))
+        elif post is not None and not post.hidden:
+            # Made private after it was announced: the post says only that, from now on.
+            text, blocks = render_private_headline(incident.pk)
+            client.call(
+                "chat.update", channel=post.channel_id, ts=post.message_ts, text=text, blocks=blocks
+            )
+            done["hidden"] = True
         channel = getattr(incident, "comms_channel", None)
-        if channel is not None:
+        if channel is not None and channel.is_private == incident.is_private:
             done.update(self._channel(job, incident, channel, data))
         return done
 
@@ -89,7 +102,7 @@ class SyncIncident:
             client.call(
                 "chat.update", channel=post.channel_id, ts=post.message_ts, text=text, blocks=blocks
             )
-            return {"updated": post.message_ts}
+            return {"updated": post.message_ts, "hidden": False}
         channel_id = incidents_channel_id(report_only=incident.is_report_only)
         answer = post_once(job, channel=channel_id, text=text, blocks=blocks, unfurl_links=False)
         return {"posted": answer["ts"], "headline_channel": channel_id}
@@ -123,6 +136,10 @@ class SyncIncident:
                 incident_id=self.incident_id,
                 defaults={"channel_id": result["headline_channel"], "message_ts": result["posted"]},
             )
+        if "hidden" in result:
+            HeadlinePost.objects.filter(incident_id=self.incident_id).update(
+                hidden=result["hidden"]
+            )
         changes = {k: result[k] for k in ("topic", "bookmark_id") if k in result}
         if changes:
             CommsChannel.objects.filter(channel_id=result["channel"]).update(**changes)
@@ -150,27 +167,11 @@ class CreateChannel:
                 if error.error != "name_taken":
                     raise
                 # An earlier try may have created it, its answer lost: then it is ours.
-                if job.attempts > 1 and (channel := self._created_earlier(name, job)):
+                if job.attempts > 1 and (channel := _created_earlier(name, job)):
                     break
         else:
             raise Failed(f"no free channel name for incident {incident.pk}")
         return {"created": channel["id"], "name": channel.get("name", name)}
-
-    def _created_earlier(self, name: str, job: JobContext) -> dict | None:
-        """The channel of this name, if our bot created it since this job was queued and no
-        incident has it yet."""
-        channel_id = find_channel_id(name)
-        if channel_id is None:
-            return None
-        channel = client.call("conversations.info", channel=channel_id).get("channel") or {}
-        created = float(channel.get("created") or 0)
-        if (
-            channel.get("creator") == bot_user_id()
-            and created >= job.created_at.timestamp() - LOOK_BACK_SECONDS
-            and not CommsChannel.objects.filter(channel_id=channel_id).exists()
-        ):
-            return channel
-        return None
 
     def record(self, job: JobContext, result: dict) -> None:
         if "created" not in result:
@@ -223,9 +224,116 @@ class Invite:
         return {"invited": users}
 
 
+def _created_earlier(name: str, job: JobContext) -> dict | None:
+    """The channel of this name, if our bot created it since this job was queued and no
+    incident has it yet."""
+    channel_id = find_channel_id(name)
+    if channel_id is None:
+        return None
+    channel = client.call("conversations.info", channel=channel_id).get("channel") or {}
+    created = float(channel.get("created") or 0)
+    if (
+        channel.get("creator") == bot_user_id()
+        and created >= job.created_at.timestamp() - LOOK_BACK_SECONDS
+        and not CommsChannel.objects.filter(channel_id=channel_id).exists()
+    ):
+        return channel
+    return None
+
+
 def _bookmark_to(channel_id: str, url: str) -> str | None:
     bookmarks = client.call("bookmarks.list", channel_id=channel_id).get("bookmarks") or []
     return next((b["id"] for b in bookmarks if b.get("link") == url), None)
+
+
+@job_kind("slack.move_to_private_channel")
+@dataclass(frozen=True)
+class MoveToPrivateChannel:
+    """An incident made private keeps no public channel: Slack cannot make a public channel
+    private, so its people move to a new private one, and the old one is archived with a last
+    message saying so."""
+
+    incident_id: int
+    requested_by: str | None = None
+
+    def perform(self, job: JobContext) -> dict:
+        incident = load_incident(self.incident_id)
+        old = getattr(incident, "comms_channel", None)
+        if old is None or old.is_private or not incident.is_private:
+            return {}
+        new = self._private_channel(job, incident, old.name)
+        members = self._members(old.channel_id)
+        bot = bot_user_id()
+        people = sorted({m for m in members if m != bot} | set(filter(None, [self.requested_by])))
+        if people:
+            try:
+                client.call(
+                    "conversations.invite", channel=new["id"], users=",".join(people), force=True
+                )
+            except Permanent as error:
+                if error.error not in {"already_in_channel", "cant_invite_self"}:
+                    raise
+        post_once(
+            job,
+            channel=old.channel_id,
+            text=(
+                "🔒 This incident is private now. Its conversation goes on in a private channel"
+                " (everyone here was invited); this channel is archived."
+            ),
+        )
+        try:
+            client.call("conversations.archive", channel=old.channel_id)
+        except Permanent as error:
+            if error.error != "already_archived":
+                raise
+        return {"old": old.channel_id, "created": new["id"], "name": new.get("name", "")}
+
+    def _private_channel(self, job: JobContext, incident, old_name: str) -> dict:
+        for attempt in range(NAME_ATTEMPTS):
+            name = clean_channel_name(
+                f"{old_name}-private" + (f"-{attempt + 1}" if attempt else "")
+            )
+            try:
+                return client.call("conversations.create", name=name, is_private=True)["channel"]
+            except Permanent as error:
+                if error.error != "name_taken":
+                    raise
+                if job.attempts > 1 and (channel := _created_earlier(name, job)):
+                    return channel
+        raise Failed(f"no free channel name for incident {incident.pk}'s private channel")
+
+    @staticmethod
+    def _members(channel_id: str) -> list[str]:
+        members: list[str] = []
+        cursor = None
+        while True:
+            page = client.call(
+                "conversations.members", channel=channel_id, limit=200, cursor=cursor
+            )
+            members += page.get("members") or []
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return members
+
+    def record(self, job: JobContext, result: dict) -> None:
+        if "created" not in result:
+            return
+        CommsChannel.objects.filter(channel_id=result["old"]).update(
+            channel_id=result["created"],
+            name=result["name"],
+            is_private=True,
+            topic="",
+            bookmark_id="",
+        )
+        forget_channels()  # this process remembered the old channel as the incident's
+        sync_incident(self.incident_id)
+        enqueue(
+            CommsMessage(
+                incident_id=self.incident_id,
+                text="🔒 This is the incident's private channel now; the old one is archived.",
+            ),
+            lane=incident_lane(self.incident_id),
+        )
 
 
 @job_kind("slack.rename_channel")

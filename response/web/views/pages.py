@@ -41,7 +41,7 @@ def health(request: HttpRequest) -> JsonResponse:
 @page
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    form = IncidentFilterForm(request.GET or None, leads=queries.leads_for_filter())
+    form = IncidentFilterForm(request.GET or None, leads=queries.leads_for_filter(request.user))
     filters = queries.IncidentFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
