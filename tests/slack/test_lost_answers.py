@@ -13,7 +13,7 @@ import pytest
 from response.core import verbs
 from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.people import slack_user
-from tests.slack.helpers import declare_in_slack, mention
+from tests.slack.helpers import declare_in_slack, mention, reactions_on
 
 LOSSES = ["drop", "late"]
 
@@ -118,3 +118,24 @@ def test_a_reminder_is_posted_once(slack, worker, lose, how, time_machine):
     slack.wait_for(lambda: bot_messages(slack, channel_id, "Who is leading"), timeout=20)
     assert worker.idle(timeout=20)
     assert len(bot_messages(slack, channel_id, "Who is leading")) == 1
+
+
+@pytest.mark.parametrize("how", LOSSES)
+def test_a_command_is_answered_with_one_reaction_and_nothing_left_waiting(slack, worker, lose, how):
+    from response.engine.models import Job
+
+    _incident, channel_id = declare_in_slack(slack)
+    assert worker.idle()
+    lose("reactions.add", how)
+    ts = mention(slack, "alice", channel_id, "severity critical")
+    slack.wait_for(lambda: "white_check_mark" in reactions_on(slack, channel_id, ts), timeout=20)
+    assert worker.idle(timeout=20)
+    reaction = slack.message(channel_id, ts)["reactions"][0]
+    assert (reaction["name"], reaction["count"]) == ("white_check_mark", 1)
+
+    def reaction_states() -> set[str]:
+        return set(Job.objects.filter(kind="slack.reaction").values_list("state", flat=True))
+
+    # The retry was told "already_reacted", and took it as done.
+    slack.wait_for(lambda: reaction_states() == {Job.State.DONE}, timeout=20)
+    assert not Job.objects.filter(state=Job.State.DEAD).exists()

@@ -105,6 +105,16 @@ def test_the_web_ui_and_the_api_hide_it_from_an_uninvolved_person(slack, worker,
     ]
     for page in pages:
         assert web.get(page).status_code == 404, page
+    # Nor can they change it, through any of the page's forms.
+    entry = incident.timeline_events.first()
+    forms = {
+        reverse("web:edit_details", args=[incident.pk]): {"title": "Renamed"},
+        reverse("web:severity", args=[incident.pk]): {"severity": ""},
+        reverse("web:edit_entry", args=[incident.pk, entry.pk]): {"text": "Rewritten"},
+        reverse("web:add_entry", args=[incident.pk]): {"text": "Added"},
+    }
+    for form, data in forms.items():
+        assert web.post(form, data).status_code == 404, form
     listing = web.get(reverse("web:incidents")).content.decode()
     assert SECRET not in listing
     for query in ("Payroll", "export"):
