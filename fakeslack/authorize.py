@@ -73,7 +73,7 @@ def authorize(slack: FakeSlack, args: dict[str, str]) -> Answer:
     return _back(redirect_uri, code=code, state=state)
 
 
-def discovery(slack: FakeSlack) -> dict:
+def discovery(slack: FakeSlack) -> dict[str, Any]:
     """Slack's ``/.well-known/openid-configuration``, pointing at this fakeslack."""
     return {
         "issuer": ISSUER,
@@ -122,7 +122,7 @@ def _chooser(slack: FakeSlack, args: dict[str, str]) -> Answer:
     )
 
 
-def _about(user: dict) -> str:
+def _about(user: dict[str, Any]) -> str:
     """Email and title, whichever the person has."""
     profile = user["profile"]
     return " · ".join(part for part in (profile.get("email"), profile.get("title")) if part)
@@ -148,5 +148,5 @@ body {{ font: 16px system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; c
     return Answer(status, page.encode())
 
 
-def _json(document: dict) -> Answer:
+def _json(document: dict[str, Any]) -> Answer:
     return Answer(200, json.dumps(document).encode(), "application/json; charset=utf-8")

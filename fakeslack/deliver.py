@@ -57,7 +57,7 @@ class Delivery:
     """The outcome of delivering one event, command or interaction."""
 
     kind: str  # "event", "command", "interaction" or "url_verification"
-    payload: dict
+    payload: dict[str, Any]
     trigger_id: str | None = None
     transport: str = "none"  # "http", "socket" or "none" (no app configured)
     attempts: list[Attempt] = field(default_factory=list)
@@ -92,7 +92,7 @@ class Delivery:
     def event_id(self) -> str | None:
         return self.payload.get("event_id")
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "transport": self.transport,
@@ -139,7 +139,7 @@ class Dispatcher:
 
     # -- the three kinds ---------------------------------------------------------------------
 
-    def event(self, envelope: dict) -> Delivery:
+    def event(self, envelope: dict[str, Any]) -> Delivery:
         body = json.dumps(envelope).encode()
         return self._deliver(
             Delivery("event", envelope), body, "application/json", "events_api", retry=True
@@ -155,14 +155,14 @@ class Dispatcher:
             retry=False,
         )
 
-    def url_verification(self, payload: dict) -> Delivery:
+    def url_verification(self, payload: dict[str, Any]) -> Delivery:
         """The handshake Slack makes when a request URL is set (HTTP only, never retried)."""
         body = json.dumps(payload).encode()
         return self._deliver(
             Delivery("url_verification", payload), body, "application/json", "", retry=False
         )
 
-    def interaction(self, payload: dict, trigger_id: str | None = None) -> Delivery:
+    def interaction(self, payload: dict[str, Any], trigger_id: str | None = None) -> Delivery:
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self._deliver(
             Delivery("interaction", payload, trigger_id),
@@ -243,7 +243,7 @@ class Dispatcher:
         return Attempt(status, parsed, error, duration)
 
     def _over_socket(
-        self, envelope_type: str, payload: dict, retry_attempt: int, reason: str
+        self, envelope_type: str, payload: dict[str, Any], retry_attempt: int, reason: str
     ) -> Attempt:
         envelope = {
             "envelope_id": new_envelope_id(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SlackError(Exception):
     """A Slack error code (``channel_not_found``, ``not_in_channel``, ...).
@@ -16,8 +18,8 @@ class SlackError(Exception):
         self.detail = detail
         self.extra = extra
 
-    def to_response(self) -> dict:
-        response: dict = {"ok": False, "error": self.error, **self.extra}
+    def to_response(self) -> dict[str, Any]:
+        response: dict[str, Any] = {"ok": False, "error": self.error, **self.extra}
         if self.detail:
             response.setdefault("response_metadata", {"messages": [f"[ERROR] {self.detail}"]})
         return response

@@ -37,7 +37,7 @@ class FakeSlack(Observers):
 
     def __init__(
         self,
-        workspace: Workspace | dict | str | Path | None = None,
+        workspace: Workspace | dict[str, Any] | str | Path | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -170,7 +170,7 @@ class FakeSlack(Observers):
     def user_id(self, name: str) -> str:
         """A user's id by name (``alice``) or email."""
         with self.state.lock:
-            return self.state.user(name)["id"]
+            return str(self.state.user(name)["id"])
 
     def channel_id(self, name: str) -> str:
         with self.state.lock:
@@ -232,7 +232,7 @@ class FakeSlack(Observers):
     def app_config(self) -> AppConfig:
         return self.dispatcher.config
 
-    def emit(self, *events: dict) -> list[Delivery]:
+    def emit(self, *events: dict[str, Any]) -> list[Delivery]:
         """Deliver events (wrapped in ``event_callback`` envelopes) to the app, one by one."""
         deliveries = []
         for event in events:
@@ -250,7 +250,7 @@ class FakeSlack(Observers):
             self.state.response_urls[token] = target
         return f"{self.url}/_fakeslack/response/{token}"
 
-    def respond(self, token: str, body: dict | str) -> None:
+    def respond(self, token: str, body: dict[str, Any] | str) -> None:
         """Apply a post to a response_url (what the server does for the app)."""
         with self.state.lock:
             use_response_url(self.state, token, body)
@@ -265,7 +265,7 @@ class FakeSlack(Observers):
 
     # -- the Web API (used by the server) ----------------------------------------------------
 
-    def call_api(self, method: str, args: dict[str, Any], token: str | None) -> dict:
+    def call_api(self, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         ctx = webapi.Context(
             state=self.state,
             args=webapi.Args(args),
@@ -283,10 +283,10 @@ class FakeSlack(Observers):
     def record_call(
         self,
         method: str,
-        args: dict,
+        args: dict[str, Any],
         token: str | None,
         started: float,
-        response: dict,
+        response: dict[str, Any],
         *,
         status: int | None,
         fault: bool,

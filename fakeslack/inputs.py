@@ -37,7 +37,9 @@ INPUT_ELEMENT_TYPES = {
 }
 
 
-def interactive_elements(blocks: list[dict]) -> Iterator[tuple[dict, dict]]:
+def interactive_elements(
+    blocks: list[dict[str, Any]],
+) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(block, element) for every interactive element: action elements, accessories, inputs."""
     for block in blocks or []:
         kind = block.get("type")
@@ -50,21 +52,23 @@ def interactive_elements(blocks: list[dict]) -> Iterator[tuple[dict, dict]]:
             yield block, block["element"]
 
 
-def find_element(blocks: list[dict], action_id: str) -> tuple[dict, dict]:
+def find_element(
+    blocks: list[dict[str, Any]], action_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     for block, element in interactive_elements(blocks):
         if element.get("action_id") == action_id:
             return block, element
     raise LookupError(f"no interactive element with action_id {action_id!r}")
 
 
-def _all_options(element: dict) -> list[dict]:
+def _all_options(element: dict[str, Any]) -> list[dict[str, Any]]:
     options = list(element.get("options") or [])
     for group in element.get("option_groups") or []:
         options += group.get("options", [])
     return options
 
 
-def _option(element: dict, value: Any) -> dict:
+def _option(element: dict[str, Any], value: Any) -> dict[str, Any]:
     if isinstance(value, dict):
         return value
     for option in _all_options(element):
@@ -75,7 +79,7 @@ def _option(element: dict, value: Any) -> dict:
     raise LookupError(f"{element.get('action_id')!r} has no option with value {value!r}")
 
 
-def element_state(element: dict, value: Any) -> dict:
+def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     """The ``state.values`` entry for an element set to ``value``.
 
     ``value`` is the simple form a test writes (an option value, a user id, a date string, a
@@ -116,7 +120,7 @@ def element_state(element: dict, value: Any) -> dict:
     return state
 
 
-def initial_value(element: dict) -> Any:
+def initial_value(element: dict[str, Any]) -> Any:
     """An element's initial value in the simple form ``element_state`` accepts."""
     kind = element.get("type", "")
     if "initial_option" in element:
@@ -142,18 +146,18 @@ def initial_value(element: dict) -> Any:
     return None
 
 
-def is_empty(state: dict) -> bool:
+def is_empty(state: dict[str, Any]) -> bool:
     meaningful = [v for k, v in state.items() if k != "type"]
     return all(v in (None, "", []) for v in meaningful)
 
 
 def state_values(
-    blocks: list[dict],
+    blocks: list[dict[str, Any]],
     current: dict[str, dict[str, Any]] | None = None,
     given: dict[str, dict[str, Any]] | None = None,
     *,
     require: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """``state.values``: given values, then the current state, then initial values.
 
     With ``require``, raises ``ValueError`` for a required input left empty: Slack's client
@@ -174,7 +178,7 @@ def state_values(
     )
     if unknown:
         raise LookupError(f"the view has no inputs {unknown}")
-    values: dict[str, dict] = {}
+    values: dict[str, dict[str, Any]] = {}
     for block, element in inputs:
         block_id, action_id = block["block_id"], element["action_id"]
         if action_id in given.get(block_id, {}):
@@ -190,7 +194,9 @@ def state_values(
     return values
 
 
-def action_payload(block: dict, element: dict, value: Any, action_ts: str) -> dict:
+def action_payload(
+    block: dict[str, Any], element: dict[str, Any], value: Any, action_ts: str
+) -> dict[str, Any]:
     """One entry of ``actions`` in a ``block_actions`` payload."""
     kind = element.get("type", "")
     action: dict[str, Any] = {
@@ -221,7 +227,7 @@ def action_payload(block: dict, element: dict, value: Any, action_ts: str) -> di
     return action
 
 
-def with_ids(blocks: list[dict] | None) -> list[dict] | None:
+def with_ids(blocks: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
     """A copy of the blocks where every block and interactive element has an id, as Slack adds."""
     if blocks is None:
         return None

@@ -36,12 +36,12 @@ class Observers:
         """Deliveries to the app (``event``, ``command``, ``interaction``), oldest first."""
         return self.dispatcher.deliveries(kind)
 
-    def events(self, type: str | None = None) -> list[dict]:
+    def events(self, type: str | None = None) -> list[dict[str, Any]]:
         """The events delivered (or offered, with no app configured), oldest first."""
         events = [d.payload["event"] for d in self.deliveries("event")]
         return [e for e in events if type is None or e["type"] == type]
 
-    def channel(self, ref: str) -> dict:
+    def channel(self, ref: str) -> dict[str, Any]:
         """A channel as ``conversations.info`` shows it, plus ``members``."""
         with self.state.lock:
             channel = self.state.channel(ref)
@@ -50,11 +50,11 @@ class Observers:
                 "members": list(channel.members),
             }
 
-    def channels(self) -> list[dict]:
+    def channels(self) -> list[dict[str, Any]]:
         with self.state.lock:
             return [self.channel(c) for c in self.state.channels]
 
-    def messages(self, channel: str, *, replies: bool = True) -> list[dict]:
+    def messages(self, channel: str, *, replies: bool = True) -> list[dict[str, Any]]:
         """Current messages in ts order (thread replies included unless ``replies=False``).
 
         Each is a copy of the latest version, with ``channel`` and ``pinned`` added.
@@ -67,12 +67,12 @@ class Observers:
                 if replies or m.get("thread_ts") in (None, m["ts"])
             ]
 
-    def message(self, channel: str, ts: str) -> dict:
+    def message(self, channel: str, ts: str) -> dict[str, Any]:
         with self.state.lock:
             target = self.state.channel(channel)
             return self.state.snapshot_message(target, self.state.message(target, ts))
 
-    def replies(self, channel: str, thread_ts: str) -> list[dict]:
+    def replies(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
         """The thread: its parent first, then replies in order."""
         return [
             m
@@ -80,7 +80,9 @@ class Observers:
             if m["ts"] == thread_ts or m.get("thread_ts") == thread_ts
         ]
 
-    def ephemeral(self, channel: str | None = None, user: str | None = None) -> list[dict]:
+    def ephemeral(
+        self, channel: str | None = None, user: str | None = None
+    ) -> list[dict[str, Any]]:
         """Ephemeral messages (``chat.postEphemeral``, command answers), with ``recipient``."""
         with self.state.lock:
             channel_id = self.state.channel(channel).id if channel else None
@@ -91,12 +93,12 @@ class Observers:
                 if channel_id in (None, e["channel"]) and user_id in (None, e["recipient"])
             ]
 
-    def views(self) -> list[dict]:
+    def views(self) -> list[dict[str, Any]]:
         """Every view ever opened or published, latest version, with ``is_open`` and ``errors``."""
         with self.state.lock:
             return [self._view(r) for r in self.state.views.records.values()]
 
-    def open_views(self, user: str | None = None) -> list[dict]:
+    def open_views(self, user: str | None = None) -> list[dict[str, Any]]:
         """Modals currently open (bottom of each stack first)."""
         with self.state.lock:
             user_id = self.state.user(user)["id"] if user else None
@@ -108,18 +110,18 @@ class Observers:
                 if user_id in (None, store.records[v].user_id)
             ]
 
-    def view(self, view_id: str) -> dict:
+    def view(self, view_id: str) -> dict[str, Any]:
         with self.state.lock:
             return self._view(self.state.views.get(view_id))
 
-    def home_view(self, user: str) -> dict | None:
+    def home_view(self, user: str) -> dict[str, Any] | None:
         """The App Home view published for this user, if any."""
         with self.state.lock:
             view_id = self.state.views.home.get(self.state.user(user)["id"])
             return self.view(view_id) if view_id else None
 
     @staticmethod
-    def _view(record: Any) -> dict:
+    def _view(record: Any) -> dict[str, Any]:
         return {
             **copy.deepcopy(record.view),
             "is_open": record.is_open,
@@ -127,7 +129,7 @@ class Observers:
             "user_id": record.user_id,
         }
 
-    def pins(self, channel: str) -> list[dict]:
+    def pins(self, channel: str) -> list[dict[str, Any]]:
         """Pinned messages, in pin order (latest version of each)."""
         with self.state.lock:
             target = self.state.channel(channel)
@@ -136,17 +138,17 @@ class Observers:
                 for p in target.pins
             ]
 
-    def bookmarks(self, channel: str) -> list[dict]:
+    def bookmarks(self, channel: str) -> list[dict[str, Any]]:
         with self.state.lock:
             return copy.deepcopy(self.state.channel(channel).bookmarks)
 
     def topic(self, channel: str) -> str:
         with self.state.lock:
-            return self.state.channel(channel).topic.get("value", "")
+            return str(self.state.channel(channel).topic.get("value", ""))
 
     def purpose(self, channel: str) -> str:
         with self.state.lock:
-            return self.state.channel(channel).purpose.get("value", "")
+            return str(self.state.channel(channel).purpose.get("value", ""))
 
     def members(self, channel: str) -> list[str]:
         """Member user ids, in join order."""
@@ -169,7 +171,7 @@ class Observers:
                 raise TimeoutError(f"condition not met within {timeout} s")
             time.sleep(interval)
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         """The whole workspace as JSON-ready data (``GET /_fakeslack/state``)."""
         with self.state.lock:
             state = self.state

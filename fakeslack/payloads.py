@@ -16,20 +16,20 @@ from .state import Channel, State
 VERIFICATION_TOKEN = "fakeslack-verification-token"
 
 
-def user_ref(state: State, user_id: str) -> dict:
+def user_ref(state: State, user_id: str) -> dict[str, Any]:
     user = state.users[user_id]
     return {"id": user_id, "username": user["name"], "name": user["name"], "team_id": state.team_id}
 
 
-def team_ref(state: State) -> dict:
+def team_ref(state: State) -> dict[str, Any]:
     return {"id": state.team_id, "domain": state.team["domain"]}
 
 
-def channel_ref(channel: Channel) -> dict:
+def channel_ref(channel: Channel) -> dict[str, Any]:
     return {"id": channel.id, "name": channel.name}
 
 
-def event_envelope(state: State, event: dict) -> dict:
+def event_envelope(state: State, event: dict[str, Any]) -> dict[str, Any]:
     """An Events API ``event_callback`` wrapping one event."""
     event = {**event, "event_ts": event.get("event_ts") or state.clock.ts()}
     return {
@@ -83,7 +83,7 @@ def command_form(
     }
 
 
-def _interaction(state: State, kind: str, user_id: str, /, **fields: Any) -> dict:
+def _interaction(state: State, kind: str, user_id: str, /, **fields: Any) -> dict[str, Any]:
     return {
         "type": kind,
         "user": user_ref(state, user_id),
@@ -101,13 +101,13 @@ def block_actions_on_message(
     *,
     user_id: str,
     channel: Channel,
-    message: dict,
-    action: dict,
+    message: dict[str, Any],
+    action: dict[str, Any],
     trigger_id: str,
     response_url: str,
-    state_values: dict,
+    state_values: dict[str, Any],
     is_ephemeral: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     return _interaction(
         state,
         "block_actions",
@@ -128,8 +128,8 @@ def block_actions_on_message(
 
 
 def block_actions_in_view(
-    state: State, *, user_id: str, view: dict, action: dict, trigger_id: str
-) -> dict:
+    state: State, *, user_id: str, view: dict[str, Any], action: dict[str, Any], trigger_id: str
+) -> dict[str, Any]:
     return _interaction(
         state,
         "block_actions",
@@ -142,8 +142,8 @@ def block_actions_in_view(
 
 
 def block_suggestion(
-    state: State, *, user_id: str, view: dict, block_id: str, action_id: str, value: str
-) -> dict:
+    state: State, *, user_id: str, view: dict[str, Any], block_id: str, action_id: str, value: str
+) -> dict[str, Any]:
     return _interaction(
         state,
         "block_suggestion",
@@ -156,7 +156,9 @@ def block_suggestion(
     )
 
 
-def view_submission(state: State, *, user_id: str, view: dict, trigger_id: str) -> dict:
+def view_submission(
+    state: State, *, user_id: str, view: dict[str, Any], trigger_id: str
+) -> dict[str, Any]:
     return _interaction(
         state,
         "view_submission",
@@ -167,13 +169,17 @@ def view_submission(state: State, *, user_id: str, view: dict, trigger_id: str) 
     )
 
 
-def view_closed(state: State, *, user_id: str, view: dict, is_cleared: bool) -> dict:
+def view_closed(
+    state: State, *, user_id: str, view: dict[str, Any], is_cleared: bool
+) -> dict[str, Any]:
     return _interaction(
         state, "view_closed", user_id, view=copy.deepcopy(view), is_cleared=is_cleared
     )
 
 
-def global_shortcut(state: State, *, user_id: str, callback_id: str, trigger_id: str) -> dict:
+def global_shortcut(
+    state: State, *, user_id: str, callback_id: str, trigger_id: str
+) -> dict[str, Any]:
     return _interaction(
         state,
         "shortcut",
@@ -190,10 +196,10 @@ def message_shortcut(
     user_id: str,
     callback_id: str,
     channel: Channel,
-    message: dict,
+    message: dict[str, Any],
     trigger_id: str,
     response_url: str,
-) -> dict:
+) -> dict[str, Any]:
     return _interaction(
         state,
         "message_action",

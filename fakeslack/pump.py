@@ -10,12 +10,13 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 class EventPump:
     def __init__(self, deliver: Callable[..., object]) -> None:
         self._deliver = deliver
-        self._queue: queue.Queue[list[dict] | None] = queue.Queue()
+        self._queue: queue.Queue[list[dict[str, Any]] | None] = queue.Queue()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -35,7 +36,7 @@ class EventPump:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def put(self, events: list[dict]) -> None:
+    def put(self, events: list[dict[str, Any]]) -> None:
         self._queue.put(events)
 
     def settle(self, timeout: float = 5.0) -> bool:

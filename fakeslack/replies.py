@@ -15,7 +15,7 @@ from .webapi.chat import bot_message
 MAX_RESPONSE_URL_USES = 5
 
 
-def _content(body: dict) -> dict[str, Any]:
+def _content(body: dict[str, Any]) -> dict[str, Any]:
     text = body.get("text") or ""
     if len(text) > MAX_TEXT_LENGTH:
         raise SlackError("msg_too_long")
@@ -30,7 +30,7 @@ def _content(body: dict) -> dict[str, Any]:
     return content
 
 
-def post_reply(state: State, target: ResponseTarget, body: dict | str) -> None:
+def post_reply(state: State, target: ResponseTarget, body: dict[str, Any] | str) -> None:
     """Apply one message sent to a response_url (or a command's immediate answer)."""
     if isinstance(body, str):
         body = {"text": body}
@@ -65,7 +65,7 @@ def post_reply(state: State, target: ResponseTarget, body: dict | str) -> None:
         state.ephemeral.append({**message, "channel": channel.id, "recipient": target.user_id})
 
 
-def use_response_url(state: State, token: str, body: dict | str) -> None:
+def use_response_url(state: State, token: str, body: dict[str, Any] | str) -> None:
     target = state.response_urls.get(token)
     if target is None:
         raise SlackError("expired_url")

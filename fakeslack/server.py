@@ -225,7 +225,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _apply(
         self, method: str, args: dict[str, Any], token: str | None, content_type: str
-    ) -> tuple[int, dict]:
+    ) -> tuple[int, dict[str, Any]]:
         """Carry the call out: Slack's answer, and the HTTP status to send it with."""
         try:
             response = self.server.fake.call_api(method, args, token)
@@ -243,7 +243,7 @@ class Handler(BaseHTTPRequestHandler):
         return 200, response
 
     def _answer_instead(
-        self, fault: Fault, method: str, args: dict, token: str | None, started: float
+        self, fault: Fault, method: str, args: dict[str, Any], token: str | None, started: float
     ) -> None:
         """A fault that stands in for Slack: the call is not applied."""
         fake = self.server.fake
@@ -261,11 +261,11 @@ class Handler(BaseHTTPRequestHandler):
         self,
         fault: Fault,
         method: str,
-        args: dict,
+        args: dict[str, Any],
         token: str | None,
         started: float,
         status: int,
-        response: dict,
+        response: dict[str, Any],
     ) -> None:
         """The call was applied; its answer is dropped, or sent after the client gave up."""
         # Recorded before the wait, so a test that saw its client time out finds the call.

@@ -21,6 +21,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import SlackError
 from .ids import avatar_url
@@ -89,11 +90,11 @@ class SignIn:
         return self._user_tokens.get(token or "")
 
 
-def identity(state: State, grant: Grant) -> dict:
+def identity(state: State, grant: Grant) -> dict[str, Any]:
     """The person's claims, as ``openid.connect.userInfo`` answers and the ID token carries."""
     user = state.users[grant.user_id]
     profile = user["profile"]
-    claims: dict = {
+    claims: dict[str, Any] = {
         "sub": user["id"],
         "https://slack.com/user_id": user["id"],
         "https://slack.com/team_id": state.team_id,
@@ -145,7 +146,7 @@ def id_token(state: State, grant: Grant, *, access_token: str) -> str:
     return encode_jwt(claims, workspace.client_secret)
 
 
-def encode_jwt(claims: dict, secret: str) -> str:
+def encode_jwt(claims: dict[str, Any], secret: str) -> str:
     header = {"alg": "HS256", "typ": "JWT"}
     signing_input = ".".join(_b64url(json.dumps(part).encode()) for part in (header, claims))
     signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()

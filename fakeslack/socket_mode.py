@@ -15,6 +15,7 @@ import logging
 import secrets
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from websockets.exceptions import ConnectionClosed
@@ -30,7 +31,7 @@ class NoConnection(Exception):
 @dataclass
 class _Pending:
     done: threading.Event = field(default_factory=threading.Event)
-    ack: dict | None = None
+    ack: dict[str, Any] | None = None
 
 
 @dataclass
@@ -40,7 +41,7 @@ class _Client:
     # Told to disconnect: like Slack, send it nothing more while the client reconnects.
     draining: bool = False
 
-    def send(self, message: dict) -> None:
+    def send(self, message: dict[str, Any]) -> None:
         with self.send_lock:
             self.connection.send(json.dumps(message))
 
@@ -153,7 +154,7 @@ class SocketModeServer:
 
     # -- delivering --------------------------------------------------------------------------
 
-    def deliver(self, envelope: dict, *, timeout: float) -> dict | None:
+    def deliver(self, envelope: dict[str, Any], *, timeout: float) -> dict[str, Any] | None:
         """Send one envelope and wait for its acknowledgement; ``None`` if none came in time."""
         if not self.wait_connected(self.connect_timeout):
             raise NoConnection("no Socket Mode connection")

@@ -13,6 +13,7 @@ import datetime
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import SlackError
@@ -23,8 +24,8 @@ from .workspace import Workspace
 MAX_TEXT_LENGTH = 40_000
 
 
-def _ts(message: dict) -> str:
-    return message["ts"]
+def _ts(message: dict[str, Any]) -> str:
+    return str(message["ts"])
 
 
 @dataclass
@@ -39,14 +40,14 @@ class Channel:
     is_general: bool = False
     is_archived: bool = False
     members: list[str] = field(default_factory=list)
-    topic: dict = field(default_factory=dict)
-    purpose: dict = field(default_factory=dict)
+    topic: dict[str, Any] = field(default_factory=dict)
+    purpose: dict[str, Any] = field(default_factory=dict)
     previous_names: list[str] = field(default_factory=list)
     # Messages and thread replies, ordered by ts.
-    messages: list[dict] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
     # ts of pinned messages, in pin order, with who pinned and when.
-    pins: list[dict] = field(default_factory=list)
-    bookmarks: list[dict] = field(default_factory=list)
+    pins: list[dict[str, Any]] = field(default_factory=list)
+    bookmarks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def channel_type(self) -> str:
@@ -57,7 +58,7 @@ class Channel:
             return "mpim"
         return "group" if self.is_private else "channel"
 
-    def to_api(self, *, viewer: str) -> dict:
+    def to_api(self, *, viewer: str) -> dict[str, Any]:
         """The conversation object of ``conversations.info`` as seen by ``viewer``."""
         if self.is_im:
             other = next((m for m in self.members if m != viewer), viewer)
@@ -119,7 +120,7 @@ class Trigger:
     used: bool = False
 
 
-def _tz_fields(tz: str) -> dict:
+def _tz_fields(tz: str) -> dict[str, Any]:
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -137,11 +138,11 @@ class State:
         self.ids = IdFactory(workspace.seed)
         self.clock = Clock()
         self.views = ViewStore(self.ids)
-        self.users: dict[str, dict] = {}
+        self.users: dict[str, dict[str, Any]] = {}
         self.channels: dict[str, Channel] = {}
-        self.usergroups: dict[str, dict] = {}
+        self.usergroups: dict[str, dict[str, Any]] = {}
         self.triggers: dict[str, Trigger] = {}
-        self.ephemeral: list[dict] = []
+        self.ephemeral: list[dict[str, Any]] = []
         self.response_urls: dict[str, ResponseTarget] = {}
         self._seed(workspace)
 
@@ -235,7 +236,7 @@ class State:
 
     def _user_object(
         self, uid: str, name: str, real_name: str, email: str, tz: str, now: int
-    ) -> dict:
+    ) -> dict[str, Any]:
         display = name
         return {
             "id": uid,
@@ -264,7 +265,7 @@ class State:
 
     # -- lookups -------------------------------------------------------------------------------
 
-    def user(self, ref: str) -> dict:
+    def user(self, ref: str) -> dict[str, Any]:
         """A user by id, name or email; ``user_not_found`` otherwise."""
         if ref in self.users:
             return self.users[ref]
@@ -286,7 +287,7 @@ class State:
     def channel_named(self, name: str) -> Channel | None:
         return next((c for c in self.channels.values() if c.name == name and not c.is_im), None)
 
-    def message(self, channel: Channel, ts: str) -> dict:
+    def message(self, channel: Channel, ts: str) -> dict[str, Any]:
         index = channel.index_of(ts)
         if index is None:
             raise SlackError("message_not_found", f"no message {ts} in {channel.id}")
@@ -340,7 +341,7 @@ class State:
         self.channels[channel.id] = channel
         return channel
 
-    def add_message(self, channel: Channel, message: dict) -> dict:
+    def add_message(self, channel: Channel, message: dict[str, Any]) -> dict[str, Any]:
         """Store a message in ts order, updating its thread parent's reply metadata."""
         channel.messages.insert(
             bisect.bisect_right(channel.messages, message["ts"], key=_ts), message
@@ -360,7 +361,7 @@ class State:
                 message["parent_user_id"] = parent.get("user")
         return message
 
-    def remove_message(self, channel: Channel, ts: str) -> dict:
+    def remove_message(self, channel: Channel, ts: str) -> dict[str, Any]:
         index = channel.index_of(ts)
         if index is None:
             raise SlackError("message_not_found")
@@ -391,7 +392,7 @@ class State:
         trigger.used = True
         return trigger
 
-    def snapshot_message(self, channel: Channel, message: dict) -> dict:
+    def snapshot_message(self, channel: Channel, message: dict[str, Any]) -> dict[str, Any]:
         """A copy of a stored message with conveniences for tests: channel and pinned."""
         result = copy.deepcopy(message)
         result["channel"] = channel.id

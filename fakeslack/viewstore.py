@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import SlackError
 from .ids import IdFactory
@@ -19,11 +20,11 @@ MAX_STACK = 3
 
 @dataclass
 class ViewRecord:
-    view: dict
+    view: dict[str, Any]
     user_id: str
     root_id: str
     is_open: bool = True
-    errors: dict = field(default_factory=dict)
+    errors: dict[str, Any] = field(default_factory=dict)
 
 
 class ViewStore:
@@ -35,7 +36,9 @@ class ViewStore:
         # team_id, app_id, bot_id: stamped on every view, set once the workspace is seeded.
         self.stamp: dict[str, str] = {}
 
-    def _build(self, spec: dict, *, view_id: str, root_id: str, previous: str | None) -> dict:
+    def _build(
+        self, spec: dict[str, Any], *, view_id: str, root_id: str, previous: str | None
+    ) -> dict[str, Any]:
         view = {
             "id": view_id,
             "team_id": self.stamp.get("team_id"),
@@ -71,7 +74,7 @@ class ViewStore:
                 return record
         raise SlackError("not_found")
 
-    def _check_external_id(self, spec: dict, *, allow: str | None = None) -> None:
+    def _check_external_id(self, spec: dict[str, Any], *, allow: str | None = None) -> None:
         external_id = spec.get("external_id")
         if not external_id:
             return
@@ -79,7 +82,7 @@ class ViewStore:
             if record.view.get("external_id") == external_id and record.view["id"] != allow:
                 raise SlackError("duplicate_external_id")
 
-    def open(self, spec: dict, *, user_id: str) -> dict:
+    def open(self, spec: dict[str, Any], *, user_id: str) -> dict[str, Any]:
         self._check_external_id(spec)
         view_id = self._ids.new("V")
         view = self._build(spec, view_id=view_id, root_id=view_id, previous=None)
@@ -94,7 +97,7 @@ class ViewStore:
                 return self.stacks[root_id]
         return None
 
-    def push(self, spec: dict, *, user_id: str) -> dict:
+    def push(self, spec: dict[str, Any], *, user_id: str) -> dict[str, Any]:
         stack = self.open_stack_of(user_id)
         if stack is None:
             # Slack opens a new stack when there is nothing to push onto.
@@ -109,7 +112,9 @@ class ViewStore:
         stack.append(view_id)
         return view
 
-    def update(self, record: ViewRecord, spec: dict, *, hash: str | None = None) -> dict:
+    def update(
+        self, record: ViewRecord, spec: dict[str, Any], *, hash: str | None = None
+    ) -> dict[str, Any]:
         if hash and hash != record.view["hash"]:
             raise SlackError("hash_conflict")
         self._check_external_id(spec, allow=record.view["id"])
@@ -124,7 +129,9 @@ class ViewStore:
         record.errors = {}
         return view
 
-    def publish(self, spec: dict, *, user_id: str, hash: str | None = None) -> dict:
+    def publish(
+        self, spec: dict[str, Any], *, user_id: str, hash: str | None = None
+    ) -> dict[str, Any]:
         existing = self.home.get(user_id)
         if existing:
             return self.update(self.records[existing], spec, hash=hash)
@@ -148,7 +155,7 @@ class ViewStore:
         record = self.get(view_id)
         self.close(record.root_id)
 
-    def open_views(self) -> list[dict]:
+    def open_views(self) -> list[dict[str, Any]]:
         return [
             copy.deepcopy(self.records[v].view) for stack in self.stacks.values() for v in stack
         ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..deliver import Delivery
 from ..errors import SlackError
@@ -26,7 +26,7 @@ class ActorBase:
 
     @property
     def name(self) -> str:
-        return self.state.users[self.user_id]["name"]
+        return str(self.state.users[self.user_id]["name"])
 
     def __repr__(self) -> str:
         return f"<Actor {self.name} {self.user_id}>"
@@ -55,7 +55,7 @@ class ActorBase:
     def _linkify(self, text: str) -> str:
         """``@alice`` -> ``<@U…>`` and ``#incidents`` -> ``<#C…|incidents>``, as the client does."""
 
-        def mention(match: re.Match) -> str:
+        def mention(match: re.Match[str]) -> str:
             word = match.group(1)
             if word in ("here", "channel", "everyone"):
                 return f"<!{word}>"
@@ -64,13 +64,13 @@ class ActorBase:
             except SlackError:
                 return match.group(0)
 
-        def channel_link(match: re.Match) -> str:
+        def channel_link(match: re.Match[str]) -> str:
             channel = self.state.channel_named(match.group(1))
             return f"<#{channel.id}|{channel.name}>" if channel else match.group(0)
 
         return _CHANNEL_LINK.sub(channel_link, _MENTION.sub(mention, text))
 
-    def _emit(self, *events: dict) -> list[Delivery]:
+    def _emit(self, *events: dict[str, Any]) -> list[Delivery]:
         return self.slack.emit(*events)
 
     def _response_url(self, target: ResponseTarget) -> str:

@@ -16,7 +16,12 @@ class ConversationActions(ActorBase):
     # -- messages ----------------------------------------------------------------------------
 
     def post_message(
-        self, channel: str, text: str, thread_ts: str | None = None, *, blocks: list | None = None
+        self,
+        channel: str,
+        text: str,
+        thread_ts: str | None = None,
+        *,
+        blocks: list[dict[str, Any]] | None = None,
     ) -> str:
         """Post as this user; delivers ``message``, and ``app_mention`` if the bot is mentioned."""
         state = self.state
@@ -48,7 +53,7 @@ class ConversationActions(ActorBase):
                 if f"<@{state.bot_user_id}>" in text and not target.is_im:
                     events.append({**event, "type": "app_mention"})
         self._emit(*events)
-        return message["ts"]
+        return str(message["ts"])
 
     def edit_message(self, channel: str, ts: str, text: str) -> None:
         state = self.state

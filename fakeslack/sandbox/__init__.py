@@ -35,13 +35,15 @@ POLL_INTERVAL = 0.1
 _CONFIG_ATTRIBUTE = "_sandbox_config"
 
 
-def configure(slack: FakeSlack, *, app: dict | None = None, hint: str | None = None) -> None:
+def configure(
+    slack: FakeSlack, *, app: dict[str, Any] | None = None, hint: str | None = None
+) -> None:
     """Describe the app to the page: ``app`` is a Slack app manifest (its ``display_information``
     and ``features``: slash commands, shortcuts); ``hint`` is shown once, on first open."""
     setattr(slack, _CONFIG_ATTRIBUTE, {"app": copy.deepcopy(app or {}), "hint": hint or ""})
 
 
-def _config(slack: FakeSlack) -> dict:
+def _config(slack: FakeSlack) -> dict[str, Any]:
     return getattr(slack, _CONFIG_ATTRIBUTE, {"app": {}, "hint": ""})
 
 
@@ -49,7 +51,9 @@ def is_sandbox_path(path: str) -> bool:
     return path in ("/", "/sandbox") or path.startswith("/sandbox/")
 
 
-def handle(handler: BaseHTTPRequestHandler, slack: FakeSlack, path: str, args: dict) -> None:
+def handle(
+    handler: BaseHTTPRequestHandler, slack: FakeSlack, path: str, args: dict[str, Any]
+) -> None:
     """Answer a request for the page, its assets or its state."""
     if path in ("/", "/sandbox", "/sandbox/"):
         _file(handler, STATIC / "index.html")
@@ -76,7 +80,7 @@ def handle(handler: BaseHTTPRequestHandler, slack: FakeSlack, path: str, args: d
         _json(handler, 404, {"ok": False, "error": "not_found"})
 
 
-def wait_for_change(slack: FakeSlack, *, user: str, since: str, wait: float) -> dict:
+def wait_for_change(slack: FakeSlack, *, user: str, since: str, wait: float) -> dict[str, Any]:
     """The user's view of the workspace, once its etag differs from ``since`` (or ``wait`` s)."""
     deadline = time.monotonic() + wait
     while True:
@@ -86,7 +90,7 @@ def wait_for_change(slack: FakeSlack, *, user: str, since: str, wait: float) -> 
         time.sleep(POLL_INTERVAL)
 
 
-def user_view(slack: FakeSlack, user: str) -> dict:
+def user_view(slack: FakeSlack, user: str) -> dict[str, Any]:
     """What ``user`` sees: channels they can see with messages, their ephemeral messages, open
     modals and App Home, the people, and the app's commands. ``etag`` changes with any of it."""
     state = slack.state

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import SlackError
 from . import chat, conversations, history, items, misc, openid, users, views
 from .base import Args, Context, Handler
@@ -40,7 +42,7 @@ METHODS = _merge(
 )
 
 
-def call(ctx: Context, method: str) -> dict:
+def call(ctx: Context, method: str) -> dict[str, Any]:
     """Authenticate and run one method; the caller holds ``ctx.state.lock``."""
     try:
         handler = METHODS.get(method)

@@ -89,9 +89,9 @@ class Context:
     # Sign in with Slack: codes and the user tokens they were exchanged for.
     signin: SignIn = field(default_factory=SignIn)
     # Events this call caused, delivered after it answered (see ``emit``).
-    events: list[dict] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
-    def emit(self, event: dict, *, own: bool = True) -> None:
+    def emit(self, event: dict[str, Any], *, own: bool = True) -> None:
         """Queue an event this call caused; ``own`` events only when ``self_events`` is on."""
         if self.self_events or not own:
             self.events.append(event)
@@ -122,7 +122,7 @@ class Context:
 
 def paginate[T](
     items: Sequence[T], args: Args, *, default_limit: int = 100
-) -> tuple[list[T], dict]:
+) -> tuple[list[T], dict[str, Any]]:
     """One page of ``items`` and the ``response_metadata`` carrying ``next_cursor``."""
     # limit=0 (or none) means the method's default, as in Slack.
     limit = max(1, min(args.integer("limit", 0) or default_limit, 1000))
@@ -141,4 +141,4 @@ def paginate[T](
     return page, {"next_cursor": next_cursor}
 
 
-Handler = Callable[[Context], dict]
+Handler = Callable[[Context], dict[str, Any]]

@@ -36,23 +36,25 @@ def message_content(ctx: Context, *, required: bool = True) -> dict[str, Any]:
     return content
 
 
-def message_metadata(ctx: Context) -> dict | None:
+def message_metadata(ctx: Context) -> dict[str, Any] | None:
     """``metadata`` (``{"event_type": …, "event_payload": {…}}``), as Slack validates it.
 
     ``{}`` is returned as is: to ``chat.update`` it means "remove the metadata".
     """
     metadata = ctx.args.json("metadata", "invalid_metadata_format")
-    if metadata is None or metadata == {}:
-        return metadata
+    if metadata is None:
+        return None
     if not isinstance(metadata, dict):
         raise SlackError("invalid_metadata_format")
+    if metadata == {}:
+        return metadata
     event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
     if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
         raise SlackError("invalid_metadata_schema")
     return {"event_type": event_type, "event_payload": copy.deepcopy(payload)}
 
 
-def bot_message(state: State, content: dict[str, Any], *, ts: str) -> dict:
+def bot_message(state: State, content: dict[str, Any], *, ts: str) -> dict[str, Any]:
     """A message as the bot posts it, with ``bot_id``, ``app_id`` and ``bot_profile``."""
     return {
         "type": "message",
@@ -77,7 +79,7 @@ def _check_writable(channel: Channel) -> None:
         raise SlackError("is_archived")
 
 
-def post_message(ctx: Context) -> dict:
+def post_message(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     channel = ctx.channel_for_posting(ctx.args.required("channel", "channel_not_found"))
     _check_writable(channel)
@@ -103,7 +105,7 @@ def post_message(ctx: Context) -> dict:
     return copy.deepcopy({"channel": channel.id, "ts": message["ts"], "message": message})
 
 
-def _own_message(ctx: Context, *, cannot: str) -> tuple[Channel, dict]:
+def _own_message(ctx: Context, *, cannot: str) -> tuple[Channel, dict[str, Any]]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     ts = ctx.args.required("ts", "message_not_found")
     message = ctx.state.message(channel, ts)
@@ -112,7 +114,7 @@ def _own_message(ctx: Context, *, cannot: str) -> tuple[Channel, dict]:
     return channel, message
 
 
-def update(ctx: Context) -> dict:
+def update(ctx: Context) -> dict[str, Any]:
     channel, message = _own_message(ctx, cannot="cant_update_message")
     _check_writable(channel)
     content = message_content(ctx, required=False)
@@ -144,13 +146,13 @@ def update(ctx: Context) -> dict:
     )
 
 
-def delete(ctx: Context) -> dict:
+def delete(ctx: Context) -> dict[str, Any]:
     channel, message = _own_message(ctx, cannot="cant_delete_message")
     ctx.state.remove_message(channel, message["ts"])
     return {"channel": channel.id, "ts": message["ts"]}
 
 
-def post_ephemeral(ctx: Context) -> dict:
+def post_ephemeral(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     channel = ctx.channel_for_posting(ctx.args.required("channel", "channel_not_found"))
     _check_writable(channel)
@@ -166,7 +168,7 @@ def post_ephemeral(ctx: Context) -> dict:
     return {"message_ts": ts}
 
 
-def get_permalink(ctx: Context) -> dict:
+def get_permalink(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     channel = state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     ts = ctx.args.required("message_ts", "message_not_found")

@@ -33,11 +33,11 @@ def check_channel_name(state: State, name: str | None, *, renaming: Channel | No
     return name
 
 
-def _info(ctx: Context, channel: Channel) -> dict:
+def _info(ctx: Context, channel: Channel) -> dict[str, Any]:
     return channel.to_api(viewer=ctx.bot)
 
 
-def _member_event(ctx: Context, kind: str, channel: Channel, user_id: str) -> dict:
+def _member_event(ctx: Context, kind: str, channel: Channel, user_id: str) -> dict[str, Any]:
     event = {
         "type": kind,
         "user": user_id,
@@ -56,7 +56,7 @@ def _writable(channel: Channel) -> Channel:
     return channel
 
 
-def create(ctx: Context) -> dict:
+def create(ctx: Context) -> dict[str, Any]:
     name = check_channel_name(ctx.state, ctx.args.string("name"))
     channel = ctx.state.new_channel(
         name=name, creator=ctx.bot, is_private=ctx.args.flag("is_private")
@@ -67,12 +67,12 @@ def create(ctx: Context) -> dict:
     return {"channel": _info(ctx, channel)}
 
 
-def info(ctx: Context) -> dict:
+def info(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     return {"channel": _info(ctx, channel)}
 
 
-def list_(ctx: Context) -> dict:
+def list_(ctx: Context) -> dict[str, Any]:
     types = set(ctx.args.strings("types") or ["public_channel"])
     exclude_archived = ctx.args.flag("exclude_archived")
 
@@ -95,12 +95,12 @@ def list_(ctx: Context) -> dict:
     return {"channels": [_info(ctx, c) for c in page], "response_metadata": metadata}
 
 
-def join(ctx: Context) -> dict:
+def join(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     if channel.is_private or channel.is_im:
         raise SlackError("method_not_supported_for_channel_type")
     _writable(channel)
-    response: dict = {}
+    response: dict[str, Any] = {}
     if ctx.bot in channel.members:
         response = {
             "warning": "already_in_channel",
@@ -122,7 +122,7 @@ def _invite_error(ctx: Context, channel: Channel, user_id: str) -> str | None:
     return None
 
 
-def invite(ctx: Context) -> dict:
+def invite(ctx: Context) -> dict[str, Any]:
     """Invite users: all or none, unless ``force`` invites the valid ones and lists the rest."""
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
     refs = ctx.args.strings("users")
@@ -152,7 +152,7 @@ def invite(ctx: Context) -> dict:
     return response
 
 
-def kick(ctx: Context) -> dict:
+def kick(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     channel = ctx.member_channel(ctx.args.required("channel", "channel_not_found"))
     user = state.user(ctx.args.required("user", "user_not_found"))
@@ -167,7 +167,7 @@ def kick(ctx: Context) -> dict:
     return {}
 
 
-def leave(ctx: Context) -> dict:
+def leave(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     if channel.is_general:
         raise SlackError("cant_leave_general")
@@ -179,7 +179,7 @@ def leave(ctx: Context) -> dict:
     return {}
 
 
-def rename(ctx: Context) -> dict:
+def rename(ctx: Context) -> dict[str, Any]:
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
     name = check_channel_name(ctx.state, ctx.args.string("name"), renaming=channel)
     if name != channel.name:
@@ -191,7 +191,7 @@ def rename(ctx: Context) -> dict:
     return {"channel": _info(ctx, channel)}
 
 
-def _set_text(ctx: Context, field: str) -> dict:
+def _set_text(ctx: Context, field: str) -> dict[str, Any]:
     channel = _writable(ctx.member_channel(ctx.args.required("channel", "channel_not_found")))
     value = ctx.args.string(field, "") or ""
     if len(value) > MAX_TOPIC_LENGTH:
@@ -200,15 +200,15 @@ def _set_text(ctx: Context, field: str) -> dict:
     return {"channel": _info(ctx, channel)}
 
 
-def set_topic(ctx: Context) -> dict:
+def set_topic(ctx: Context) -> dict[str, Any]:
     return _set_text(ctx, "topic")
 
 
-def set_purpose(ctx: Context) -> dict:
+def set_purpose(ctx: Context) -> dict[str, Any]:
     return _set_text(ctx, "purpose")
 
 
-def archive(ctx: Context) -> dict:
+def archive(ctx: Context) -> dict[str, Any]:
     channel = ctx.member_channel(ctx.args.required("channel", "channel_not_found"))
     if channel.is_general:
         raise SlackError("cant_archive_general")
@@ -220,7 +220,7 @@ def archive(ctx: Context) -> dict:
     return {}
 
 
-def unarchive(ctx: Context) -> dict:
+def unarchive(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     if not channel.is_archived:
         raise SlackError("not_archived")
@@ -230,13 +230,13 @@ def unarchive(ctx: Context) -> dict:
     return {}
 
 
-def members(ctx: Context) -> dict:
+def members(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     page, metadata = paginate(channel.members, ctx.args)
     return {"members": page, "response_metadata": metadata}
 
 
-def open_(ctx: Context) -> dict:
+def open_(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     if "channel" in ctx.args:
         channel = state.channel(ctx.args.required("channel"))

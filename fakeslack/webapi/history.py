@@ -15,6 +15,7 @@ import binascii
 import copy
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ..errors import SlackError
 from ..state import Channel
@@ -90,7 +91,7 @@ def _readable(ctx: Context) -> Channel:
     return channel
 
 
-def _as_returned(ctx: Context, channel: Channel, message: dict) -> dict:
+def _as_returned(ctx: Context, channel: Channel, message: dict[str, Any]) -> dict[str, Any]:
     """A message as the history methods return it: pinned_to added, metadata only if asked."""
     result = copy.deepcopy(message)
     if any(p["ts"] == message["ts"] for p in channel.pins):
@@ -100,14 +101,16 @@ def _as_returned(ctx: Context, channel: Channel, message: dict) -> dict:
     return result
 
 
-def _is_top_level(message: dict) -> bool:
+def _is_top_level(message: dict[str, Any]) -> bool:
     """In the channel's history: not a thread reply, unless also sent to the channel."""
     return message.get("thread_ts") in (None, message["ts"]) or (
         message.get("subtype") == "thread_broadcast"
     )
 
 
-def _page(messages: list[dict], window: Window, args: Args) -> tuple[list[dict], str]:
+def _page(
+    messages: list[dict[str, Any]], window: Window, args: Args
+) -> tuple[list[dict[str, Any]], str]:
     """One page of ``messages`` (oldest first, all in the window), newest first, and the cursor
     to the next page ("" when this is the last)."""
     limit = max(1, min(args.integer("limit", 0) or DEFAULT_LIMIT, MAX_LIMIT))
@@ -123,7 +126,7 @@ def _page(messages: list[dict], window: Window, args: Args) -> tuple[list[dict],
     return page, encode_cursor(rest[0]["ts"]) if rest else ""
 
 
-def history(ctx: Context) -> dict:
+def history(ctx: Context) -> dict[str, Any]:
     channel = _readable(ctx)
     window = Window.from_args(ctx.args)
     messages = [m for m in channel.messages if _is_top_level(m) and window.contains(m["ts"])]
@@ -136,7 +139,7 @@ def history(ctx: Context) -> dict:
     }
 
 
-def replies(ctx: Context) -> dict:
+def replies(ctx: Context) -> dict[str, Any]:
     channel = _readable(ctx)
     ts = ctx.args.required("ts", "thread_not_found")
     window = Window.from_args(ctx.args)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import time
+from typing import Any
 
 from ..errors import SlackError
 from ..state import Channel, State
@@ -12,7 +13,9 @@ from .base import Context, Handler
 # -- shared with actors ------------------------------------------------------------------------
 
 
-def add_reaction(state: State, channel: Channel, ts: str, name: str, user_id: str) -> dict:
+def add_reaction(
+    state: State, channel: Channel, ts: str, name: str, user_id: str
+) -> dict[str, Any]:
     if channel.is_archived:
         raise SlackError("is_archived")
     message = state.message(channel, ts)
@@ -28,7 +31,9 @@ def add_reaction(state: State, channel: Channel, ts: str, name: str, user_id: st
     return message
 
 
-def remove_reaction(state: State, channel: Channel, ts: str, name: str, user_id: str) -> dict:
+def remove_reaction(
+    state: State, channel: Channel, ts: str, name: str, user_id: str
+) -> dict[str, Any]:
     message = state.message(channel, ts)
     reactions = message.get("reactions", [])
     reaction = next((r for r in reactions if r["name"] == name), None)
@@ -43,7 +48,7 @@ def remove_reaction(state: State, channel: Channel, ts: str, name: str, user_id:
     return message
 
 
-def add_pin(state: State, channel: Channel, ts: str, user_id: str) -> dict:
+def add_pin(state: State, channel: Channel, ts: str, user_id: str) -> dict[str, Any]:
     if channel.is_archived:
         raise SlackError("is_archived")
     message = state.message(channel, ts)
@@ -54,7 +59,7 @@ def add_pin(state: State, channel: Channel, ts: str, user_id: str) -> dict:
     return pin | {"message": message}
 
 
-def remove_pin(state: State, channel: Channel, ts: str) -> dict:
+def remove_pin(state: State, channel: Channel, ts: str) -> dict[str, Any]:
     message = state.message(channel, ts)
     pin = next((p for p in channel.pins if p["ts"] == ts), None)
     if pin is None:
@@ -63,7 +68,7 @@ def remove_pin(state: State, channel: Channel, ts: str) -> dict:
     return pin | {"message": message}
 
 
-def pin_item(channel: Channel, pin: dict, message: dict) -> dict:
+def pin_item(channel: Channel, pin: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
     """A pin as ``pins.list`` and ``pin_added`` show it."""
     return {
         "type": "message",
@@ -83,21 +88,21 @@ def _message_ref(ctx: Context) -> tuple[Channel, str]:
     return channel, ts
 
 
-def reactions_add(ctx: Context) -> dict:
+def reactions_add(ctx: Context) -> dict[str, Any]:
     channel, ts = _message_ref(ctx)
     name = ctx.args.required("name", "invalid_name").strip(":")
     add_reaction(ctx.state, channel, ts, name, ctx.bot)
     return {}
 
 
-def reactions_remove(ctx: Context) -> dict:
+def reactions_remove(ctx: Context) -> dict[str, Any]:
     channel, ts = _message_ref(ctx)
     name = ctx.args.required("name", "invalid_name").strip(":")
     remove_reaction(ctx.state, channel, ts, name, ctx.bot)
     return {}
 
 
-def reactions_get(ctx: Context) -> dict:
+def reactions_get(ctx: Context) -> dict[str, Any]:
     channel, ts = _message_ref(ctx)
     message = copy.deepcopy(ctx.state.message(channel, ts))
     return {"type": "message", "channel": channel.id, "message": message}
@@ -106,19 +111,19 @@ def reactions_get(ctx: Context) -> dict:
 # -- pins --------------------------------------------------------------------------------------
 
 
-def pins_add(ctx: Context) -> dict:
+def pins_add(ctx: Context) -> dict[str, Any]:
     channel = ctx.member_channel(ctx.args.required("channel", "channel_not_found"))
     add_pin(ctx.state, channel, ctx.args.required("timestamp", "no_item_specified"), ctx.bot)
     return {}
 
 
-def pins_remove(ctx: Context) -> dict:
+def pins_remove(ctx: Context) -> dict[str, Any]:
     channel = ctx.member_channel(ctx.args.required("channel", "channel_not_found"))
     remove_pin(ctx.state, channel, ctx.args.required("timestamp", "no_item_specified"))
     return {}
 
 
-def pins_list(ctx: Context) -> dict:
+def pins_list(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     items = [
         pin_item(channel, pin, ctx.state.message(channel, pin["ts"]))
@@ -137,14 +142,14 @@ def _bookmark_channel(ctx: Context) -> Channel:
     return channel
 
 
-def _bookmark(channel: Channel, bookmark_id: str) -> dict:
+def _bookmark(channel: Channel, bookmark_id: str) -> dict[str, Any]:
     bookmark = next((b for b in channel.bookmarks if b["id"] == bookmark_id), None)
     if bookmark is None:
         raise SlackError("not_found")
     return bookmark
 
 
-def bookmarks_add(ctx: Context) -> dict:
+def bookmarks_add(ctx: Context) -> dict[str, Any]:
     channel = _bookmark_channel(ctx)
     title = ctx.args.required("title", "invalid_title")
     kind = ctx.args.required("type", "invalid_type")
@@ -175,7 +180,7 @@ def bookmarks_add(ctx: Context) -> dict:
     return {"bookmark": copy.deepcopy(bookmark)}
 
 
-def bookmarks_edit(ctx: Context) -> dict:
+def bookmarks_edit(ctx: Context) -> dict[str, Any]:
     channel = _bookmark_channel(ctx)
     bookmark = _bookmark(channel, ctx.args.required("bookmark_id", "not_found"))
     for key in ("title", "link", "emoji"):
@@ -188,13 +193,13 @@ def bookmarks_edit(ctx: Context) -> dict:
     return {"bookmark": copy.deepcopy(bookmark)}
 
 
-def bookmarks_remove(ctx: Context) -> dict:
+def bookmarks_remove(ctx: Context) -> dict[str, Any]:
     channel = _bookmark_channel(ctx)
     channel.bookmarks.remove(_bookmark(channel, ctx.args.required("bookmark_id", "not_found")))
     return {}
 
 
-def bookmarks_list(ctx: Context) -> dict:
+def bookmarks_list(ctx: Context) -> dict[str, Any]:
     channel = ctx.state.visible_channel(ctx.args.required("channel_id", "channel_not_found"))
     return {"bookmarks": copy.deepcopy(channel.bookmarks)}
 

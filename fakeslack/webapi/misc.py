@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import SlackError
 from .base import Context, Handler
 
 
-def auth_test(ctx: Context) -> dict:
+def auth_test(ctx: Context) -> dict[str, Any]:
     state = ctx.state
     return {
         "url": state.team["url"],
@@ -19,18 +21,18 @@ def auth_test(ctx: Context) -> dict:
     }
 
 
-def team_info(ctx: Context) -> dict:
+def team_info(ctx: Context) -> dict[str, Any]:
     team = ctx.args.string("team")
     if team and team != ctx.state.team_id:
         raise SlackError("team_not_found")
     return {"team": dict(ctx.state.team)}
 
 
-def apps_connections_open(ctx: Context) -> dict:
+def apps_connections_open(ctx: Context) -> dict[str, Any]:
     return {"url": ctx.socket_url()}
 
 
-def usergroups_list(ctx: Context) -> dict:
+def usergroups_list(ctx: Context) -> dict[str, Any]:
     include_users = ctx.args.flag("include_users")
     groups = []
     for group in ctx.state.usergroups.values():
@@ -41,7 +43,7 @@ def usergroups_list(ctx: Context) -> dict:
     return {"usergroups": groups}
 
 
-def usergroups_users_list(ctx: Context) -> dict:
+def usergroups_users_list(ctx: Context) -> dict[str, Any]:
     group = ctx.state.usergroups.get(ctx.args.required("usergroup"))
     if group is None:
         raise SlackError("no_such_subteam")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import SlackError
 from ..signin import id_token, identity
 from .base import Context, Handler
 
 
-def token(ctx: Context) -> dict:
+def token(ctx: Context) -> dict[str, Any]:
     """Exchange a code for a user token and an ID token (``authorization_code`` only)."""
     args, workspace = ctx.args, ctx.state.workspace
     grant_type = args.string("grant_type", "authorization_code")
@@ -28,7 +30,7 @@ def token(ctx: Context) -> dict:
     }
 
 
-def user_info(ctx: Context) -> dict:
+def user_info(ctx: Context) -> dict[str, Any]:
     grant = ctx.signin.grant_for(ctx.token)
     assert grant is not None  # authentication let only user tokens through
     return identity(ctx.state, grant)

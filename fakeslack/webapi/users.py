@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from ..errors import SlackError
 from .base import Context, Handler, paginate
 
 
-def info(ctx: Context) -> dict:
+def info(ctx: Context) -> dict[str, Any]:
     ref = ctx.args.required("user", "user_not_found")
     user = ctx.state.users.get(ref)
     if user is None:
@@ -16,12 +17,12 @@ def info(ctx: Context) -> dict:
     return {"user": copy.deepcopy(user)}
 
 
-def list_(ctx: Context) -> dict:
+def list_(ctx: Context) -> dict[str, Any]:
     page, metadata = paginate(list(ctx.state.users.values()), ctx.args, default_limit=1000)
     return {"members": copy.deepcopy(page), "cache_ts": 0, "response_metadata": metadata}
 
 
-def lookup_by_email(ctx: Context) -> dict:
+def lookup_by_email(ctx: Context) -> dict[str, Any]:
     email = (ctx.args.required("email", "users_not_found")).lower()
     for user in ctx.state.users.values():
         if (user["profile"].get("email") or "").lower() == email:

@@ -75,7 +75,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
             for e in exc.errors
         ]
         first = errors[0] if errors else {"field": None, "message": "Invalid input."}
-        message = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        message = (
+            f"{first['field']}: {first['message']}" if first["field"] else str(first["message"])
+        )
         return _error(api, request, 400, message, first["field"], {"errors": errors})
 
     def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
@@ -95,8 +97,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return _error(api, request, 404, "Not found.")
 
-    api.add_exception_handler(ResponseError, response_error)
-    api.add_exception_handler(ValidationError, validation_error)
-    api.add_exception_handler(AuthenticationError, authentication_error)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(Http404, not_found)
+    # django-ninja's annotation asks for a handler of `E | type[E]`; these take the instance.
+    api.add_exception_handler(ResponseError, response_error)  # type: ignore[arg-type]
+    api.add_exception_handler(ValidationError, validation_error)  # type: ignore[arg-type]
+    api.add_exception_handler(AuthenticationError, authentication_error)  # type: ignore[arg-type]
+    api.add_exception_handler(HttpError, http_error)  # type: ignore[arg-type]
+    api.add_exception_handler(Http404, not_found)  # type: ignore[arg-type]

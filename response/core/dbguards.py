@@ -6,6 +6,11 @@ transactional tests need, and put it back where they check it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
 GUARDS: dict[str, dict[str, tuple[list[str], list[str]]]] = {
     "sqlite": {
         "update": (
@@ -54,12 +59,14 @@ def _statements(vendor: str, kinds: tuple[str, ...], index: int) -> list[str]:
 
 
 def install_audit_guards(
-    cursor, vendor: str, kinds: tuple[str, ...] = ("update", "delete")
+    cursor: CursorWrapper, vendor: str, kinds: tuple[str, ...] = ("update", "delete")
 ) -> None:
     for sql in _statements(vendor, kinds, 0):
         cursor.execute(sql)
 
 
-def remove_audit_guards(cursor, vendor: str, kinds: tuple[str, ...] = ("update", "delete")) -> None:
+def remove_audit_guards(
+    cursor: CursorWrapper, vendor: str, kinds: tuple[str, ...] = ("update", "delete")
+) -> None:
     for sql in _statements(vendor, kinds, 1):
         cursor.execute(sql)

@@ -46,7 +46,7 @@ class IncidentChanged:
     fields: tuple[str, ...] = ()
     actor_id: int | None = None  # ExternalUser id, when a chat user did it
     object_id: int | None = None  # the Action or TimelineEvent concerned
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     # The incident as the verb just wrote it (its severity and lead loaded): receivers run in the
     # same transaction, so they may use it instead of reading it again.
     incident: Any = field(default=None, compare=False, repr=False)

@@ -9,11 +9,17 @@ reading one row more than shown; the total (a COUNT) only when asked for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
+
+
+class Sliceable(Protocol):
+    """What can be paged besides a queryset: a list, or a sequence that reads its slices."""
+
+    def __getitem__(self, index: slice, /) -> Iterable[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,9 @@ class Page:
         return self.offset + self.limit if self.has_next else None
 
 
-def page_of(rows: QuerySet | Sequence, *, offset: int, limit: int, count: bool = False) -> Page:
+def page_of(
+    rows: QuerySet[Any] | Sliceable, *, offset: int, limit: int, count: bool = False
+) -> Page:
     total = rows.count() if count and isinstance(rows, QuerySet) else None
     if total is not None and offset >= total:
         return Page([], offset, limit, has_next=False, count=total)
@@ -40,12 +48,12 @@ def page_of(rows: QuerySet | Sequence, *, offset: int, limit: int, count: bool =
     return Page(items[:limit], offset, limit, has_next=len(items) > limit, count=total)
 
 
-def _deferred_join(queryset: QuerySet, start: int, end: int) -> list:
+def _deferred_join(queryset: QuerySet[Any], start: int, end: int) -> list[Any]:
     ids = list(queryset.values_list("pk", flat=True)[start:end])
     if not ids:
         return []
     rows = queryset.model._base_manager.filter(pk__in=ids)
     rows.query.select_related = queryset.query.select_related
-    rows._prefetch_related_lookups = queryset._prefetch_related_lookups
+    rows._prefetch_related_lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]
     by_id = {row.pk: row for row in rows}
     return [by_id[pk] for pk in ids if pk in by_id]

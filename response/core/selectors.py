@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from response.core.models import (
@@ -19,6 +22,10 @@ from response.core.models.incident import OPEN_STATUSES
 _severities: list[Severity] | None = None
 
 
+# Whoever a request is from: a signed-in user, or nobody.
+AnyUser = User | AnonymousUser
+
+
 def severities() -> list[Severity]:
     """Every severity, most severe first (remembered by this process until one changes)."""
     global _severities
@@ -27,20 +34,20 @@ def severities() -> list[Severity]:
     return _severities
 
 
-def forget_severities(**kwargs) -> None:
+def forget_severities(**kwargs: Any) -> None:
     global _severities
     _severities = None
 
 
-def chat_account_of(user) -> ExternalUser | None:
+def chat_account_of(user: AnyUser | None) -> ExternalUser | None:
     """The chat account linked to a Django user (the oldest, if several are), or None: the one
     place that answers "who is this person in chat?" for the web UI, the API and the verbs."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # nobody, or not signed in
         return None
     return ExternalUser.objects.filter(user=user).order_by("id").first()
 
 
-def visible_incidents(user) -> QuerySet[Incident]:
+def visible_incidents(user: AnyUser | None) -> QuerySet[Incident]:
     """Incidents this Django user may see. Private ones only for staff and the people involved:
     reporter, lead or participant through the chat accounts linked to the user, or whoever
     declared it from the web UI or the API (known from the audit log)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 DEFAULT_SEVERITIES = [
     # slug, name, rank, emoji, description, minutes between status updates (None: not asked)
     ("critical", "Critical", 1, "⛈️", "A major outage: many customers affected, act now.", 30),
@@ -11,7 +13,7 @@ DEFAULT_SEVERITIES = [
 ]
 
 
-def seed_default_severities(model=None) -> None:
+def seed_default_severities(model: Any = None) -> None:  # a historical model in migrations
     """Create the default severities that are missing (by slug); never changes existing ones."""
     if model is None:
         from response.core.models import Severity as model

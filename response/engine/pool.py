@@ -175,7 +175,7 @@ class Engine:
                         break
                     timeout = self._timers[0][0] - time.monotonic() if self._timers else None
                     self._cond.wait(timeout)
-                if not self.running:
+                if not self.running or picked is None:
                     break
             lane, priority = picked
             result = self._run(lane)

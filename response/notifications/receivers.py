@@ -16,10 +16,11 @@ def connect() -> None:
 def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     kind = event.kind
     if kind in (Change.DECLARED, Change.REOPENED, Change.RESOLVED):
-        incident = Incident.objects.filter(pk=event.incident_id).only(
-            "status", "reported_at", "updated_at"
+        incident = (
+            Incident.objects.filter(pk=event.incident_id)
+            .only("status", "reported_at", "updated_at")
+            .first()
         )
-        incident = incident.first()
         if incident is None:
             return
         if kind == Change.DECLARED and incident.is_open():

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from response.core.events import Change
-from response.core.models import Action, Status
+from response.core.models import Action, ExternalUser, Status
 from response.engine.kinds import JobContext, Priority, job_kind
 from response.engine.models import Job
 from response.engine.queue import enqueue
@@ -145,7 +145,7 @@ def send(row: ScheduledNotification, *, now: datetime) -> str:
     other exception leaves the row as it was, for the engine to retry."""
     spec = NOTIFICATIONS.find(row.key)
     subject = _subject(row, spec) if spec is not None and is_enabled(spec) else None
-    if subject is None:
+    if spec is None or subject is None:
         row.state = State.CANCELLED
         row.save(update_fields=["state"])
         return "cancelled"
@@ -164,11 +164,12 @@ def send(row: ScheduledNotification, *, now: datetime) -> str:
         return "declined"
     row.sent_count += 1
     row.last_sent_at = now
-    finished = spec.interval_mins is None or row.sent_count >= spec.max_notifications
-    if finished:
+    interval = spec.interval_mins
+    finished = interval is None or row.sent_count >= spec.max_notifications
+    if interval is None or finished:
         row.state = State.DONE
     else:
-        row.next_due_at = now + timedelta(minutes=spec.interval_mins)
+        row.next_due_at = now + timedelta(minutes=interval)
     row.save(update_fields=["sent_count", "last_sent_at", "state", "next_due_at"])
     if not finished:
         schedule_job(row, reschedule=False)
@@ -178,6 +179,8 @@ def send(row: ScheduledNotification, *, now: datetime) -> str:
 def _subject(row: ScheduledNotification, spec: NotificationSpec):
     """What the handler is given, or None when the notification no longer applies."""
     if spec.phase == Phase.ACTION:
+        if row.action_id is None:
+            return None
         action = Action.objects.select_related("owner", "incident").filter(pk=row.action_id).first()
         if action is None or action.done or action.owner is None or action.due_date is None:
             return None
@@ -288,10 +291,10 @@ def wake_now(incident_id: int, kind: Change) -> int:
     return len(rows)
 
 
-def action_due_time(action: Action) -> datetime:
+def action_due_time(due_date: date, owner: ExternalUser) -> datetime:
     """When an action's due date has passed for its owner: the next working hour after it."""
-    zone = zone_of(action.owner)
-    day_after: date = action.due_date + timedelta(days=1)
+    zone = zone_of(owner)
+    day_after = due_date + timedelta(days=1)
     return next_working_time(datetime.combine(day_after, time(0), tzinfo=zone), zone)
 
 
@@ -308,7 +311,7 @@ def schedule_action(action_id: int) -> int:
             cancel_jobs(stopped)  # the jobs first (see lock_jobs)
             rows.filter(pk__in=stopped).update(state=State.CANCELLED)
         return 0
-    anchor = action_due_time(action)
+    anchor = action_due_time(action.due_date, action.owner)
     scheduled = 0
     with transaction.atomic(savepoint=False):
         lock_jobs(rows.values_list("pk", flat=True))

@@ -184,7 +184,7 @@ def event_handlers_for(event_type: str) -> list[EventSpec]:
 @contextmanager
 def isolated_registries() -> Iterator[None]:
     """Load plugins for one test and forget them afterwards."""
-    registries = [
+    registries: list[Registry[Any]] = [
         INCIDENT_COMMANDS,
         KEYWORD_HANDLERS,
         EVENT_HANDLERS,

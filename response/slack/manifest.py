@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 
 from response.slack.blocks import ids
@@ -68,7 +70,7 @@ def build_manifest(*, http_base_url: str | None = None, name: str = "Response") 
     }
     if request_url:
         command["url"] = request_url
-    events = {"bot_events": sorted(set(BOT_EVENTS) | set(plugin_events()))}
+    events: dict[str, Any] = {"bot_events": sorted(set(BOT_EVENTS) | set(plugin_events()))}
     interactivity: dict = {"is_enabled": True}
     if request_url:
         events["request_url"] = request_url

@@ -84,13 +84,13 @@ def update_cadence(incident: Incident):
     """No update (`update` command or status change) for the severity's cadence (critical 30 min,
     major 60, minor and trivial never: Severity.update_cadence_mins, set in the admin): ask the
     lead for one, with a button that opens the update modal."""
-    cadence = incident.severity.update_cadence_mins if incident.severity else None
-    if not cadence:
+    severity = incident.severity
+    cadence = severity.update_cadence_mins if severity else None
+    if severity is None or not cadence:
         raise NotNow("no cadence at this severity", retry_in_mins=QUIET_MINS)
     run = current_run()
-    since = max(
-        filter(None, [incident.last_update_at, incident.reported_at, run and run.last_sent_at])
-    )
+    moments = [incident.last_update_at, incident.reported_at, run.last_sent_at if run else None]
+    since = max(moment for moment in moments if moment is not None)
     due = since + timedelta(minutes=cadence)
     now = _now()
     if now < due:
@@ -103,7 +103,7 @@ def update_cadence(incident: Incident):
             incident.pk,
             lead_id=incident.lead.external_id if incident.lead else None,
             minutes_since=int((now - last_update).total_seconds() // 60),
-            severity_name=incident.severity.name,
+            severity_name=severity.name,
         ),
     )
 
@@ -156,7 +156,9 @@ def write_up(incident: Incident):
 def overdue_actions(action: Action):
     """When a follow-up action's due date has passed: DM its owner, in their working hours,
     daily, at most 3 times, until it is done."""
-    owner = action.owner
+    owner, due_date = action.owner, action.due_date
+    if owner is None or due_date is None:  # not scheduled then; changed since
+        return
     if not settings.SLACK_BOT_TOKEN or owner.is_bot or owner.is_deleted:
         return
     zone = zone_of(owner)
@@ -168,7 +170,7 @@ def overdue_actions(action: Action):
         incident.pk,
         title=incident.title,
         action_text=action.text,
-        due_date=action.due_date,
+        due_date=due_date,
         url=incident_url(incident.pk, site_url=settings.SITE_URL),
     )
     outbox.send_dm(owner.external_id, text=text, blocks=blocks)

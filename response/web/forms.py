@@ -4,6 +4,7 @@ and their ResponseError messages are shown as form errors (`add_response_error`)
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
@@ -71,8 +72,8 @@ class MultilineField(forms.CharField):
 
     widget = forms.Textarea
 
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n")
+    def to_python(self, value: Any) -> str:
+        return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
 def add_response_error(form: forms.Form, error: ResponseError) -> None:
@@ -108,7 +109,7 @@ class IncidentFilterForm(forms.Form):
     def __init__(self, *args, leads=None, **kwargs):
         super().__init__(*args, **kwargs)
         if leads is not None:
-            self.fields["lead"].queryset = leads
+            self.fields["lead"].queryset = leads  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class DetailsForm(forms.Form):

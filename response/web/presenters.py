@@ -56,7 +56,7 @@ def timeline_days(incident: Incident, entries: list[TimelineEvent]) -> list[Day]
     days: list[Day] = []
     for entry in entries:
         local = entry.timestamp.astimezone(tz)
-        if entry.author_id:
+        if entry.author is not None:  # read with select_related("author")
             author = entry.author.name
         else:
             author = str((entry.metadata or {}).get("by") or "")

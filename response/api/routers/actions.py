@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from response.api import queries, services
+from response.api.auth import ApiRequest
 from response.api.errors import ERRORS, ERRORS_WRITE
 from response.api.pagination import PageParams, paginate
 from response.api.schemas import ActionIn, ActionOut, ActionPage, ActionPatch
@@ -23,7 +23,7 @@ class ActionFilters(Schema):
 
 @router.get("/actions", response={200: ActionPage, **ERRORS})
 def list_actions(
-    request: HttpRequest,
+    request: ApiRequest,
     filters: Query[ActionFilters],
     page: Query[PageParams],
     incident_id: Id | None = None,
@@ -37,7 +37,7 @@ def list_actions(
 
 @router.get("/incidents/{incident_id}/actions", response={200: ActionPage, **ERRORS})
 def list_incident_actions(
-    request: HttpRequest, incident_id: Id, filters: Query[ActionFilters], page: Query[PageParams]
+    request: ApiRequest, incident_id: Id, filters: Query[ActionFilters], page: Query[PageParams]
 ):
     incident = queries.check_incident(request.auth, incident_id)
     actions = queries.filter_actions(
@@ -47,7 +47,7 @@ def list_incident_actions(
 
 
 @router.post("/incidents/{incident_id}/actions", response={201: ActionOut, **ERRORS_WRITE})
-def create_action(request: HttpRequest, incident_id: Id, payload: ActionIn):
+def create_action(request: ApiRequest, incident_id: Id, payload: ActionIn):
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     fields = payload.model_dump()
@@ -57,12 +57,12 @@ def create_action(request: HttpRequest, incident_id: Id, payload: ActionIn):
 
 
 @router.get("/actions/{action_id}", response={200: ActionOut, **ERRORS})
-def get_action(request: HttpRequest, action_id: Id):
+def get_action(request: ApiRequest, action_id: Id):
     return queries.check_action(request.auth, action_id)
 
 
 @router.patch("/actions/{action_id}", response={200: ActionOut, **ERRORS_WRITE})
-def update_action(request: HttpRequest, action_id: Id, payload: ActionPatch):
+def update_action(request: ApiRequest, action_id: Id, payload: ActionPatch):
     """Change any of the fields given; `done` marks it done or not done."""
     queries.check_can_write(request)
     action = queries.check_action(request.auth, action_id)
@@ -71,7 +71,7 @@ def update_action(request: HttpRequest, action_id: Id, payload: ActionPatch):
 
 
 @router.post("/actions/{action_id}/complete", response={200: ActionOut, **ERRORS_WRITE})
-def complete_action(request: HttpRequest, action_id: Id):
+def complete_action(request: ApiRequest, action_id: Id):
     queries.check_can_write(request)
     action = queries.check_action(request.auth, action_id)
     verbs.complete_action(action, by=request.auth)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from response.api import queries
+from response.api.auth import ApiRequest
 from response.api.errors import ERRORS
 from response.api.schemas import AuditPage
 from response.api.types import Id, UtcDatetime
@@ -26,7 +26,7 @@ class AuditFilters(Schema):
 
 
 @router.get("/audit-events", response={200: AuditPage, **ERRORS})
-def list_audit_events(request: HttpRequest, filters: Query[AuditFilters]):
+def list_audit_events(request: ApiRequest, filters: Query[AuditFilters]):
     """Events ordered by id, which only grows. Export incrementally by passing the last page's
     `next_after_id` as `after_id`. Non-staff users see only events of incidents they may see."""
     events = queries.audit_events_for(request.auth).filter(pk__gt=filters.after_id)

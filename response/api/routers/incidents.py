@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from ninja import Field, Header, Query, Router, Schema, Status
 
 from response.api import queries, services
+from response.api.auth import ApiRequest
 from response.api.errors import ERRORS, ERRORS_WRITE
 from response.api.pagination import PageParams, paginate
 from response.api.schemas import (
@@ -49,7 +49,7 @@ class IncidentFilters(Schema):
 
 
 @router.get("/incidents", response={200: IncidentPage, **ERRORS})
-def list_incidents(request: HttpRequest, filters: Query[IncidentFilters], page: Query[PageParams]):
+def list_incidents(request: ApiRequest, filters: Query[IncidentFilters], page: Query[PageParams]):
     """Incidents this user may see, newest first."""
     incidents = queries.filter_incidents(
         queries.incidents_for(request.auth), **filters.model_dump()
@@ -61,7 +61,7 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters], page: 
     "/incidents", response={200: IncidentDetailOut, 201: IncidentDetailOut, **ERRORS_WRITE}
 )
 def create_incident(
-    request: HttpRequest,
+    request: ApiRequest,
     payload: IncidentIn,
     idempotency_key: Annotated[Text, Field(max_length=150)] | None = IDEMPOTENCY_KEY,
 ):
@@ -76,12 +76,12 @@ def create_incident(
 
 
 @router.get("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS})
-def get_incident(request: HttpRequest, incident_id: Id):
+def get_incident(request: ApiRequest, incident_id: Id):
     return queries.check_incident(request.auth, incident_id, detail=True)
 
 
 @router.patch("/incidents/{incident_id}", response={200: IncidentDetailOut, **ERRORS_WRITE})
-def update_incident(request: HttpRequest, incident_id: Id, payload: IncidentPatch):
+def update_incident(request: ApiRequest, incident_id: Id, payload: IncidentPatch):
     """Change any of the fields given; fields left out are not touched."""
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
@@ -92,7 +92,7 @@ def update_incident(request: HttpRequest, incident_id: Id, payload: IncidentPatc
 
 
 @router.post("/incidents/{incident_id}/resolve", response={200: IncidentDetailOut, **ERRORS_WRITE})
-def resolve_incident(request: HttpRequest, incident_id: Id, payload: ResolveIn | None = None):
+def resolve_incident(request: ApiRequest, incident_id: Id, payload: ResolveIn | None = None):
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     verbs.resolve_incident(incident, at=payload.at if payload else None, by=request.auth)
@@ -100,7 +100,7 @@ def resolve_incident(request: HttpRequest, incident_id: Id, payload: ResolveIn |
 
 
 @router.post("/incidents/{incident_id}/reopen", response={200: IncidentDetailOut, **ERRORS_WRITE})
-def reopen_incident(request: HttpRequest, incident_id: Id, payload: ReopenIn | None = None):
+def reopen_incident(request: ApiRequest, incident_id: Id, payload: ReopenIn | None = None):
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     status = payload.status if payload else "investigating"
@@ -109,7 +109,7 @@ def reopen_incident(request: HttpRequest, incident_id: Id, payload: ReopenIn | N
 
 
 @router.post("/incidents/{incident_id}/updates", response={201: TimelineEventOut, **ERRORS_WRITE})
-def post_status_update(request: HttpRequest, incident_id: Id, payload: StatusUpdateIn):
+def post_status_update(request: ApiRequest, incident_id: Id, payload: StatusUpdateIn):
     """Post a "where are we" update: it goes on the timeline and to the incident's channel."""
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)

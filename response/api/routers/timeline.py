@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from response.api import queries
+from response.api.auth import ApiRequest
 from response.api.errors import ERRORS, ERRORS_WRITE
 from response.api.pagination import PageParams, paginate
 from response.api.schemas import TimelineEventIn, TimelineEventOut, TimelineEventPatch, TimelinePage
@@ -17,14 +17,14 @@ router = Router(tags=["timeline"])
 
 
 @router.get("/incidents/{incident_id}/timeline", response={200: TimelinePage, **ERRORS})
-def list_timeline(request: HttpRequest, incident_id: Id, page: Query[PageParams]):
+def list_timeline(request: ApiRequest, incident_id: Id, page: Query[PageParams]):
     """Entries in time order, oldest first."""
     incident = queries.check_incident(request.auth, incident_id)
     return paginate(timeline_of(incident), page)
 
 
 @router.post("/incidents/{incident_id}/timeline", response={201: TimelineEventOut, **ERRORS_WRITE})
-def add_timeline_event(request: HttpRequest, incident_id: Id, payload: TimelineEventIn):
+def add_timeline_event(request: ApiRequest, incident_id: Id, payload: TimelineEventIn):
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     entry = verbs.add_timeline_event(
@@ -41,7 +41,7 @@ def add_timeline_event(request: HttpRequest, incident_id: Id, payload: TimelineE
 @router.get(
     "/incidents/{incident_id}/timeline/{event_id}", response={200: TimelineEventOut, **ERRORS}
 )
-def get_timeline_event(request: HttpRequest, incident_id: Id, event_id: Id):
+def get_timeline_event(request: ApiRequest, incident_id: Id, event_id: Id):
     incident = queries.check_incident(request.auth, incident_id)
     return queries.check_timeline_event(incident, event_id)
 
@@ -51,7 +51,7 @@ def get_timeline_event(request: HttpRequest, incident_id: Id, event_id: Id):
     response={200: TimelineEventOut, **ERRORS_WRITE},
 )
 def edit_timeline_event(
-    request: HttpRequest, incident_id: Id, event_id: Id, payload: TimelineEventPatch
+    request: ApiRequest, incident_id: Id, event_id: Id, payload: TimelineEventPatch
 ):
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
@@ -61,7 +61,7 @@ def edit_timeline_event(
 
 
 @router.delete("/incidents/{incident_id}/timeline/{event_id}", response={204: None, **ERRORS_WRITE})
-def delete_timeline_event(request: HttpRequest, incident_id: Id, event_id: Id):
+def delete_timeline_event(request: ApiRequest, incident_id: Id, event_id: Id):
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     entry = queries.check_timeline_event(incident, event_id)

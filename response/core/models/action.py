@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
 from django.utils import timezone
 
@@ -52,6 +54,6 @@ class Action(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
-    def is_overdue(self, today=None) -> bool:
+    def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return not self.done and self.due_date is not None and self.due_date < today

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -29,17 +31,18 @@ class AuditVerb(models.TextChoices):
     TIMELINE_REMOVED = "timeline.removed"
 
 
-class AuditEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly()
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise AuditLogIsAppendOnly()
 
-    def bulk_update(self, objs, fields, batch_size=None):
+    def bulk_update(self, objs: Any, fields: Any, batch_size: int | None = None) -> NoReturn:
         raise AuditLogIsAppendOnly()
 
-    _raw_delete = delete
+    def _raw_delete(self, using: str | None) -> NoReturn:
+        raise AuditLogIsAppendOnly()
 
 
 class AuditEvent(models.Model):
@@ -89,11 +92,11 @@ class AuditEvent(models.Model):
             f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.verb} {self.object_type}#{self.object_id}"
         )
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AuditLogIsAppendOnly()
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AuditLogIsAppendOnly()

@@ -39,7 +39,7 @@ OPEN_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
 CLOSED_STATUSES = (Status.RESOLVED, Status.REPORTED)
 
 
-class IncidentQuerySet(models.QuerySet):
+class IncidentQuerySet(models.QuerySet["Incident"]):
     def open(self) -> IncidentQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

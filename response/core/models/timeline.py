@@ -80,6 +80,6 @@ class TimelineEvent(models.Model):
     @property
     def display_text(self) -> str:
         """What the entry says now (read it with `select_related("subject")`)."""
-        if self.kind == self.Kind.LEAD and self.subject_id is not None:
+        if self.kind == self.Kind.LEAD and self.subject is not None:
             return f"{self.subject.name} is now leading the incident"
         return self.text

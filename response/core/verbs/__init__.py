@@ -6,7 +6,7 @@ boundary that changes several things at once (a modal, an API request, a job) op
 transaction around them and they commit, or fail, together. Alone, a verb is its own
 transaction."""
 
-from response.core.verbs._common import UNSET, Actor
+from response.core.verbs._common import UNSET, Actor, Unset
 from response.core.verbs.followup import (
     add_action,
     add_timeline_event,
@@ -38,6 +38,7 @@ from response.core.verbs.people import (
 __all__ = [
     "UNSET",
     "Actor",
+    "Unset",
     "add_action",
     "add_timeline_event",
     "check_severity",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
 
 from django.db import models
@@ -14,20 +15,23 @@ from response.core.models import AuditEvent, AuditVerb, ExternalUser, Incident, 
 from response.core.selectors import chat_account_of
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
-    Actor = ExternalUser | AbstractBaseUser | None
+    Actor = ExternalUser | User | None
 else:
     Actor = Any
 
 
-class _Unset:
+class Unset(Enum):
+    UNSET = "UNSET"
+
     def __repr__(self) -> str:
         return "UNSET"
 
 
 # A keyword argument left UNSET is not changed; None is a value ("no lead", "no due date").
-UNSET: Final = _Unset()
+# (An enum member, so that `x is not UNSET` narrows `str | Unset` to `str` for mypy.)
+UNSET: Final = Unset.UNSET
 
 # Clocks drift; a timestamp this far in the future is still accepted as "now".
 CLOCK_SKEW = timedelta(minutes=5)
@@ -75,7 +79,7 @@ def audit(
     return AuditEvent.objects.create(
         verb=verb,
         incident=incident,
-        object_type=obj._meta.model_name,
+        object_type=obj._meta.model_name or "",
         object_id=str(obj.pk),
         before={k: snapshot_value(v) for k, v in (before or {}).items()},
         after={k: snapshot_value(v) for k, v in (after or {}).items()},
@@ -89,7 +93,7 @@ def add_change_to_timeline(
     kind: str,
     text: str,
     by: Actor,
-    metadata: dict | None = None,
+    metadata: dict[str, Any] | None = None,
     subject: ExternalUser | None = None,
 ) -> TimelineEvent:
     return TimelineEvent.objects.create(
@@ -109,7 +113,7 @@ def changed(
     by: Actor,
     fields: tuple[str, ...] = (),
     object_id: int | None = None,
-    extra: dict | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     announce(
         IncidentChanged(
@@ -139,7 +143,7 @@ def copy_state(target: Incident, source: Incident) -> None:
     for f in Incident._meta.concrete_fields:
         setattr(target, f.attname, getattr(source, f.attname))
     for cached in ("severity", "lead", "reporter"):
-        if Incident._meta.get_field(cached).is_cached(source):
+        if Incident._meta.get_field(cached).is_cached(source):  # type: ignore[union-attr]
             setattr(target, cached, getattr(source, cached))
 
 
@@ -164,7 +168,9 @@ def clean_past_time(value: datetime, *, field: str) -> datetime:
     return value
 
 
-def apply_changes(obj, wanted: dict[str, Any], *, also: tuple[str, ...] = ()) -> tuple[dict, dict]:
+def apply_changes(
+    obj: models.Model, wanted: dict[str, Any], *, also: tuple[str, ...] = ()
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Set the fields of `wanted` that differ on `obj` and save just those (plus `also`).
     Returns (before, after) of what really changed, for the audit row; ({}, {}) saves nothing."""
     before = {k: getattr(obj, k) for k, v in wanted.items() if getattr(obj, k) != v}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from response.core.models import Action, AuditVerb, ExternalUser, Incident, Time
 from response.core.verbs._common import (
     UNSET,
     Actor,
+    Unset,
     add_change_to_timeline,
     apply_changes,
     audit,
@@ -86,14 +88,14 @@ def add_action(
 def update_action(
     action: Action,
     *,
-    text: str = UNSET,
-    owner: ExternalUser | None = UNSET,
-    due_date: date | None = UNSET,
-    priority: str = UNSET,
-    external_url: str = UNSET,
+    text: str | Unset = UNSET,
+    owner: ExternalUser | Unset | None = UNSET,
+    due_date: date | Unset | None = UNSET,
+    priority: str | Unset = UNSET,
+    external_url: str | Unset = UNSET,
     by: Actor = None,
 ) -> Action:
-    wanted: dict = {}
+    wanted: dict[str, Any] = {}
     if text is not UNSET:
         wanted["text"] = clean_text(text, field="action", max_length=TEXT_MAX_LENGTH, required=True)
     if owner is not UNSET:
@@ -156,7 +158,7 @@ def add_timeline_event(
     author: ExternalUser | None = None,
     source: str | None = None,
     url: str = "",
-    metadata: dict | None = None,
+    metadata: dict[str, Any] | None = None,
     by: Actor = None,
 ) -> TimelineEvent:
     """Add an entry. With a `source` (a Slack message, say) adding it twice returns the first."""
@@ -202,12 +204,12 @@ def add_timeline_event(
 def edit_timeline_event(
     entry: TimelineEvent,
     *,
-    text: str = UNSET,
-    timestamp: datetime = UNSET,
-    metadata: dict = UNSET,
+    text: str | Unset = UNSET,
+    timestamp: datetime | Unset = UNSET,
+    metadata: dict[str, Any] | Unset = UNSET,
     by: Actor = None,
 ) -> TimelineEvent:
-    wanted: dict = {}
+    wanted: dict[str, Any] = {}
     if text is not UNSET:
         wanted["text"] = clean_text(text, field="text", max_length=TEXT_MAX_LENGTH, required=True)
     if timestamp is not UNSET:

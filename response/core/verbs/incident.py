@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from response.core.selectors import severities
 from response.core.verbs._common import (
     UNSET,
     Actor,
+    Unset,
     add_change_to_timeline,
     apply_changes,
     audit,
@@ -167,15 +169,15 @@ _EDITABLE_LABELS = {
 def update_incident(
     incident: Incident,
     *,
-    title: str = UNSET,
-    summary: str = UNSET,
-    impact: str = UNSET,
-    started_at: datetime = UNSET,
-    is_private: bool = UNSET,
+    title: str | Unset = UNSET,
+    summary: str | Unset = UNSET,
+    impact: str | Unset = UNSET,
+    started_at: datetime | Unset = UNSET,
+    is_private: bool | Unset = UNSET,
     by: Actor = None,
 ) -> Incident:
     """Change an incident's details. Fields left out are not touched; unchanged ones are ignored."""
-    wanted: dict = {}
+    wanted: dict[str, Any] = {}
     if title is not UNSET:
         wanted["title"] = clean_text(
             title, field="title", max_length=TITLE_MAX_LENGTH, required=True

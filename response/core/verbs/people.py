@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from response.core.models import ExternalUser, Participant
+from response.core.models import ExternalUser, Incident, Participant
 
 PROFILE_FIELDS = ("display_name", "full_name", "email", "time_zone", "is_bot", "is_deleted")
 
@@ -29,7 +30,7 @@ def get_or_create_external_user(
 
 
 def update_external_user_profile(
-    user: ExternalUser, *, fetched_at: datetime | None = None, **profile
+    user: ExternalUser, *, fetched_at: datetime | None = None, **profile: str | bool | None
 ) -> ExternalUser:
     """Store what the chat platform says about a user (display name, e-mail, time zone, ...)."""
     unknown = set(profile) - set(PROFILE_FIELDS)
@@ -43,11 +44,11 @@ def update_external_user_profile(
 
 
 def note_participant(
-    incident, user: ExternalUser, *, messages: int = 0, is_member: bool | None = None
+    incident: Incident, user: ExternalUser, *, messages: int = 0, is_member: bool | None = None
 ) -> None:
     """Count someone's messages in the incident's channel, or note them joining or leaving.
     Not audited: it is bookkeeping about the conversation, not a change to the incident."""
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     if messages:
         changes["message_count"] = F("message_count") + messages
     if is_member is not None:

@@ -39,29 +39,31 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self.holds_write_lock = False
             WRITE_LOCK.release()
 
-    def _start_transaction_under_autocommit(self):
+    # These four are Django's private hooks (not in django-stubs): every transaction starts,
+    # commits, rolls back or closes through them.
+    def _start_transaction_under_autocommit(self) -> None:
         self.take_write_lock()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self.release_write_lock()
             raise
 
-    def _commit(self):
+    def _commit(self) -> None:
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]
         finally:
             self.release_write_lock()
 
-    def _rollback(self):
+    def _rollback(self) -> None:
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]
         finally:
             self.release_write_lock()
 
-    def _close(self):
+    def _close(self) -> None:
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]
         finally:
             self.release_write_lock()
 

@@ -4,6 +4,7 @@ old pins), actions and participants. Rows of incidents that are not imported are
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from response.core.models import Action, Participant, TimelineEvent
@@ -40,10 +41,11 @@ class ChildImport:
         self.incidents = {
             r["id"]: target for r in incident_rows if (target := run.target_of("incident", r["id"]))
         }
-        self.reported_at = {
-            self.incidents[r["id"]]: mapping.to_utc(r["report_time"], self.tz)
+        # (The original's report_time is NOT NULL: every imported incident has one.)
+        self.reported_at: dict[int, datetime] = {
+            self.incidents[r["id"]]: at
             for r in incident_rows
-            if r["id"] in self.incidents
+            if r["id"] in self.incidents and (at := mapping.to_utc(r["report_time"], self.tz))
         }
         self.private = {r["id"] for r in incident_rows if r["private"]}
         self.channel_of: dict[int, str] = {}  # source incident id -> its Slack channel id
@@ -111,7 +113,7 @@ class ChildImport:
                     channel_id=channel_id,
                     name=(row["channel_name"] or channel_id)[:80],
                     is_private=row["incident_id"] in self.private,
-                    created_at=self.reported_at.get(incident_id),
+                    created_at=self.reported_at[incident_id],
                 )
                 built.append((row, channel))
         CommsChannel.objects.bulk_create([c for _, c in built], batch_size=500)
@@ -143,7 +145,7 @@ class ChildImport:
                     incident_id=incident_id,
                     channel_id=channel_id,
                     message_ts=row["message_ts"].strip(),
-                    posted_at=self.reported_at.get(incident_id),
+                    posted_at=self.reported_at[incident_id],
                 )
                 built.append((row, post))
         HeadlinePost.objects.bulk_create([p for _, p in built], batch_size=500)

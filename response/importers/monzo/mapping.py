@@ -233,7 +233,7 @@ def map_timeline_event(row: dict, *, tz: tzinfo, channel_id: str | None) -> Mapp
     )
 
 
-def _update_kind(metadata: dict, notes: list[str]) -> tuple[str, dict]:
+def _update_kind(metadata: dict[str, Any], notes: list[str]) -> tuple[Kind, dict[str, Any]]:
     update_type = metadata.get("update_type")
     if update_type == "incident_lead":
         return Kind.LEAD, {}

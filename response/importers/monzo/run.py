@@ -263,7 +263,7 @@ class MonzoImport:
 
 
 def usable_user_id(external_id: str) -> bool:
-    return 0 < len(external_id) <= ExternalUser._meta.get_field("external_id").max_length
+    return 0 < len(external_id) <= (ExternalUser._meta.get_field("external_id").max_length or 0)
 
 
 def _severity_ids() -> dict[str, int | None]:

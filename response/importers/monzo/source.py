@@ -189,7 +189,7 @@ def _open_postgres(url: str, connect_timeout: int) -> SourceDatabase:
         connection.read_only = True
         connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         cursor = connection.execute("SHOW transaction_read_only")
-        read_only = cursor.fetchone()[0]
+        read_only = (cursor.fetchone() or ("off",))[0]
     except psycopg.Error as error:
         raise SourceError(f"Cannot connect to {redact(url)}: {_first_line(error)}") from None
     except ValueError as error:  # psycopg's answer to a malformed URL

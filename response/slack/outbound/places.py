@@ -114,7 +114,7 @@ class SyncIncident:
         if channel.topic != topic:
             client.call("conversations.setTopic", channel=channel.channel_id, topic=topic)
             done["topic"] = topic
-        bookmark = channel.bookmark_id
+        bookmark: str | None = channel.bookmark_id
         if not bookmark and job.attempts > 1:
             bookmark = _bookmark_to(channel.channel_id, url)  # added before, its answer lost?
         if not bookmark:
