@@ -85,7 +85,8 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     if kind in SEEN_WHEN_SAID and channel_id is not None and SAID_IN_CHANNEL.get() == channel_id:
         return  # typed in the channel for all to see, and answered with a ✅
     if kind == Change.STATUS_UPDATE:
-        entry = incident.timeline_events.filter(pk=event.object_id).select_related("author").first()
+        entries = incident.timeline_events.select_related("author")
+        entry = entries.filter(pk=event.object_id).first() if event.object_id else None
         if entry is None:
             return
         author = entry.author.external_id if entry.author else None
@@ -126,6 +127,6 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
             text=f"🔁 Incident #{incident.pk} is open again ({incident.get_status_display()}).",
         )
     elif kind == Change.ACTION_ADDED:
-        action = incident.actions.filter(pk=event.object_id).first()
+        action = incident.actions.filter(pk=event.object_id).first() if event.object_id else None
         if action is not None:
             post(incident.pk, text=f"📝 Follow-up action recorded: {action.text}")

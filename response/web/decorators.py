@@ -4,10 +4,17 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from response.web.timezones import viewer_time_zone
+
+
+class SignedInRequest(HttpRequest):
+    """The request a page view receives: `page` lets only signed-in people through."""
+
+    user: User
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block,
     ButtonElement,
     ConfirmObject,
     ContextBlock,
@@ -66,7 +67,7 @@ def render_private_headline(incident_id: int) -> tuple[str, list[dict]]:
 def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
     url = incident_url(data.id, site_url=site_url)
     private = "🔒 " if data.is_private else ""
-    blocks = [
+    blocks: list[Block] = [
         HeaderBlock(text=truncate(f"{private}Incident #{data.id}: {data.title}", HEADER_LIMIT)),
     ]
     fields = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from response.core import verbs
 from response.core.models import Incident
 from response.slack.blocks.messages import render_field, render_help
@@ -67,7 +69,8 @@ def set_status(incident: Incident, user_id: str, message: str):
 def _field_command(field: str):
     def command(incident: Incident, user_id: str, message: str):
         if message.strip():
-            verbs.update_incident(incident, **{field: message}, by=slack_user(user_id))
+            change: dict[str, Any] = {field: message}
+            verbs.update_incident(incident, **change, by=slack_user(user_id))
             return True, None
         channel_id = _channel_id(incident)
         text, blocks = render_field(incident_data(incident, with_plugin_buttons=False), field)

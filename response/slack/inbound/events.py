@@ -30,7 +30,8 @@ logger = logging.getLogger(__name__)
 
 
 def is_from_the_bot(event: dict) -> bool:
-    return bool(event.get("bot_id")) or (event.get("user") and event.get("user") == bot_user_id())
+    user = event.get("user")
+    return bool(event.get("bot_id")) or (bool(user) and user == bot_user_id())
 
 
 # --- Commands -------------------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def is_persons_message(incident: Incident | None, event: dict) -> bool:
 
 
 def count_participant(incident: Incident | None, event: dict) -> None:
-    if is_persons_message(incident, event):
+    if incident is not None and is_persons_message(incident, event):
         verbs.note_participant(incident, slack_user(event["user"]), messages=1)
 
 
@@ -125,9 +126,9 @@ def add_pinned_message(incident: Incident | None, event: dict) -> None:
 def remove_unpinned_message(incident: Incident | None, event: dict) -> None:
     item = event.get("item") or {}
     message = item.get("message") or {}
-    if incident is None or not message.get("ts"):
-        return
     channel_id = item.get("channel") or event.get("channel_id")
+    if incident is None or not message.get("ts") or not channel_id:
+        return
     verbs.remove_timeline_event_by_source(
         incident, source_of(channel_id, message["ts"]), by=slack_user_or_none(event.get("user"))
     )
@@ -143,7 +144,7 @@ def _timeline_reaction(incident: Incident | None, event: dict) -> dict | None:
 def add_reacted_message(incident: Incident | None, event: dict) -> None:
     """The reaction carries no message: a job fetches it from Slack, then adds it."""
     item = _timeline_reaction(incident, event)
-    if item is None:
+    if item is None or incident is None:
         return
     if TimelineEvent.objects.filter(
         incident=incident, source=source_of(item["channel"], item["ts"])
@@ -162,7 +163,7 @@ def add_reacted_message(incident: Incident | None, event: dict) -> None:
 
 def remove_reacted_message(incident: Incident | None, event: dict) -> None:
     item = _timeline_reaction(incident, event)
-    if item is not None:
+    if item is not None and incident is not None:
         enqueue(
             RemoveReactedMessage(incident_id=incident.pk, channel=item["channel"], ts=item["ts"]),
             lane=f"timeline:{item['channel']}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -142,12 +143,9 @@ def submit_field(ack, body, view):
     field = view_metadata(view).get("field")
     if incident is None or field not in {"summary", "impact"}:
         return ack(response_action="errors", errors={ids.FIELD_VALUE: "This form is out of date."})
+    change: dict[str, Any] = {field: view_values(view).get(ids.FIELD_VALUE) or ""}
     try:
-        verbs.update_incident(
-            incident,
-            **{field: view_values(view).get(ids.FIELD_VALUE) or ""},
-            by=slack_user(body["user"]["id"]),
-        )
+        verbs.update_incident(incident, **change, by=slack_user(body["user"]["id"]))
     except ResponseError as error:
         return ack(response_action="errors", errors={ids.FIELD_VALUE: error.message})
     ack()

@@ -26,7 +26,7 @@ def add_to_timeline(ack, body):
     user_id = body["user"]["id"]
     channel_id = (body.get("channel") or {}).get("id")
     incident = incident_for_channel(channel_id)
-    if incident is None:
+    if incident is None or channel_id is None:
         tell(
             user_id,
             "Messages can be added to the timeline in an incident's channel.",

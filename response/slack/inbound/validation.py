@@ -38,7 +38,7 @@ def _is_str(value: Any) -> bool:
     return isinstance(value, str) and value != ""
 
 
-def malformed_reason(content_type: str, raw: bytes) -> str | None:
+def malformed_reason(content_type: str | None, raw: bytes) -> str | None:
     """Why the body is not a readable Slack payload, or None when it is."""
     try:
         text = raw.decode("utf-8")
