@@ -127,11 +127,16 @@ def event_routes(event: dict) -> list[EventRoute]:
 
 
 def _keyword_handler(spec: KeywordSpec) -> Handler:
-    """`func(comms_channel, user, text, ts)`, for people's messages in an incident's channel."""
+    """`func(comms_channel, user, text, ts)`, for people's messages in an incident's channel;
+    `func(comms_channel, user, keyword, text, ts)` for the original's (response.slack.compat)."""
 
     def handle(incident: Incident | None, event: dict) -> None:
         if events.is_persons_message(incident, event):
             channel = CommsChannel.objects.get(incident=incident)
-            spec.func(channel, event["user"], event.get("text") or "", event["ts"])
+            text = event.get("text") or ""
+            if spec.passes_keyword:
+                spec.func(channel, event["user"], spec.keyword_in(text), text, event["ts"])
+            else:
+                spec.func(channel, event["user"], text, event["ts"])
 
     return handle
