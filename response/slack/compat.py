@@ -27,6 +27,7 @@ import inspect
 import json
 import logging
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ GUIDE = 'docs/plugins.md, "Coming from Monzo\'s Response"'
 _OWN_MODULES = frozenset({__name__, "response.slack.block_kit", "response.slack.decorators"})
 
 _reported: set[tuple[str, str]] = set()
+_reporting = threading.Lock()  # handlers run on several threads: once means once
 
 
 def report_once(func: Callable, what: str, modern: str) -> None:
@@ -62,9 +64,10 @@ def report_caller_once(what: str, modern: str) -> None:
 
 def _report(code: CodeType, module: str, what: str, modern: str) -> None:
     name = f"{module}.{code.co_qualname}"
-    if (name, what) in _reported:
-        return
-    _reported.add((name, what))
+    with _reporting:
+        if (name, what) in _reported:
+            return
+        _reported.add((name, what))
     message = f"{name} uses {what} (from Monzo's Response); use {modern} instead. See {GUIDE}."
     logger.warning("%s", message)
     # At the plugin function's own line, whoever calls it.
