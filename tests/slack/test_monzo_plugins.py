@@ -10,6 +10,7 @@ import pytest
 
 from response.core.models import TimelineEvent
 from response.engine.models import Job
+from response.slack import compat
 from response.slack.decorators import isolated_registries
 from response.slack.models import HeadlinePost
 from tests.slack.helpers import declare_in_slack, headline_blocks, mention
@@ -170,6 +171,21 @@ def test_block_kit_buttons_action_context_and_dialog_handler(slack, plugins):
     assert edits == [frozen["ts"]]
 
 
+def test_view_handler_gets_the_originals_view_context(slack, plugins):
+    plugins("notes")
+    incident, _ = declare_in_slack(slack)
+    slack.wait_for(lambda: "monzo-add-note" in str(headline_blocks(slack, incident)))
+
+    post = HeadlinePost.objects.get(incident=incident)
+    carol = slack.actor("carol")
+    assert carol.click(post.channel_id, post.message_ts, "monzo-add-note").ok
+    view = slack.open_views(slack.user_id("carol"))[-1]
+    assert view["callback_id"] == "monzo-note-modal"
+    assert carol.submit_view(view["id"], {"note-block": {"note": "Rolled back at 14:02"}}).ok
+    note = TimelineEvent.objects.get(incident=incident, text="Rolled back at 14:02")
+    assert note.author.external_id == slack.user_id("carol")
+
+
 def test_each_plugin_function_is_reported_once(slack, plugins, reported):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -200,6 +216,26 @@ def test_each_plugin_function_is_reported_once(slack, plugins, reported):
     assert about.count("monzo_plugins.freeze.thaw uses response.slack.block_kit") == 1
     assert about.count("monzo_plugins.freeze.thaw uses action_context.message") == 1
     assert len(about) == len(set(about))
+
+
+def test_a_keyword_handlers_shape_is_read_from_its_signature():
+    def readme(comms_channel, user, text, ts):
+        pass
+
+    def later_release(comms_channel, user, keyword, text, ts):
+        pass
+
+    def either(comms_channel, user, keyword, text, ts=None):  # both fit: the names decide
+        pass
+
+    def anything(*args):
+        pass
+
+    with isolated_registries():
+        assert not compat.keyword_handler_takes_keyword(readme)
+        assert compat.keyword_handler_takes_keyword(later_release)
+        assert compat.keyword_handler_takes_keyword(either)
+        assert not compat.keyword_handler_takes_keyword(anything)
 
 
 def test_a_handler_that_fits_no_shape_is_refused_when_registered(plugins):
