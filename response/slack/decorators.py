@@ -26,7 +26,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from response.notifications import registry as notifications
-from response.notifications.registry import NOT_NOW, NOTIFICATIONS, NotNow
+from response.notifications.registry import (
+    NOT_NOW,
+    NOTIFICATIONS,
+    NotNow,
+    recurring_notification,  # the original's took no func=
+)
 from response.registry import Registry
 from response.slack import compat
 
@@ -186,13 +191,8 @@ def modal_handler(callback_id: str) -> Callable:
     return register
 
 
-def recurring_notification(interval_mins: int, max_notifications: int = 1) -> Callable:
-    """See response.notifications.registry.recurring_notification."""
-    return notifications.recurring_notification(interval_mins, max_notifications)
-
-
 def single_notification(initial_delay_mins: int = 0, func: Callable | None = None) -> Callable:
-    """See response.notifications.registry.single_notification."""
+    """response.notifications.registry.single_notification, with the original's `func=`."""
     register = notifications.single_notification(initial_delay_mins)
     return compat.func_form(register, func, f"single_notification({initial_delay_mins}")
 
