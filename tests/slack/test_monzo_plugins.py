@@ -158,7 +158,9 @@ def test_block_kit_buttons_action_context_and_dialog_handler(slack, plugins):
     assert (
         frozen["blocks"][0]["text"]["text"] == f"*🧊 Deploys*\nFrozen by <@{slack.user_id('bob')}>"
     )
-    assert Job.objects.filter(kind="slack.post", payload__channel=channel_id, state="done").exists()
+    # (The job is marked done once Slack's answer is recorded, a moment after Slack has it.)
+    posted = Job.objects.filter(kind="slack.post", payload__text="Deploys are frozen")
+    slack.wait_for(lambda: posted.filter(state=Job.State.DONE).exists())
 
     # The Thaw button's handler edits that message: .send(channel, action_context.message["ts"]).
     assert bob.click(channel_id, frozen["ts"], "monzo-thaw-deploys").ok
@@ -167,8 +169,11 @@ def test_block_kit_buttons_action_context_and_dialog_handler(slack, plugins):
     assert (
         thawed["blocks"][0]["text"]["text"] == f"*🌤 Deploys*\nThawed by <@{slack.user_id('bob')}>"
     )
-    edits = [c.args["ts"] for c in slack.calls("chat.update") if c.args["channel"] == channel_id]
-    assert edits == [frozen["ts"]]
+
+    def edits():  # recorded once answered, a moment after the edit is visible
+        return [c.args["ts"] for c in slack.calls("chat.update") if c.args["channel"] == channel_id]
+
+    slack.wait_for(lambda: edits() == [frozen["ts"]])
 
 
 def test_view_handler_gets_the_originals_view_context(slack, plugins):
