@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 import time
 
-from django.utils import timezone
-
 from response.core.models import Incident, Severity
 from response.slack.blocks.data import IncidentData, SeverityChoice
 from response.slack.blocks.text import human_duration
@@ -152,7 +150,3 @@ def plugin_buttons(incident: Incident) -> tuple[tuple[int, dict], ...]:
                 (spec.order, element.to_dict() if hasattr(element, "to_dict") else element)
             )
     return tuple(buttons)
-
-
-def now_ts() -> int:
-    return int(timezone.now().timestamp())

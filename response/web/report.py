@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-
 from response.core.models import Incident
 
 
@@ -52,7 +50,3 @@ def durations(incident: Incident) -> list[tuple[str, timedelta | None]]:
         ("Time to mitigate", time_to(incident, "monitoring_at")),
         ("Time to resolve", time_to(incident, "resolved_at")),
     ]
-
-
-def age_or_duration(incident: Incident, now: datetime | None = None) -> timedelta:
-    return incident.duration(now or timezone.now())
