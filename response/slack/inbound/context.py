@@ -6,7 +6,9 @@ import logging
 import re
 from contextvars import ContextVar
 
+from response.core.errors import ResponseError
 from response.core.models import Incident
+from response.slack.blocks.text import escape
 from response.slack.models import HeadlinePost
 from response.slack.outbound.outbox import post_ephemeral, send_dm
 from response.slack.selectors import incident_for_channel
@@ -20,6 +22,12 @@ SAID_IN_CHANNEL: ContextVar[str | None] = ContextVar("said_in_channel", default=
 
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 APOLOGY = "😵 Sorry, something went wrong there. It has been logged; please try again."
+
+
+def refusal(error: ResponseError) -> str:
+    """A domain refusal as a reply: its message may quote what was typed ("Unknown severity
+    “<!channel>”"), so it is escaped."""
+    return f"⚠️ {escape(error.message)}"
 
 
 def split_command(text: str) -> tuple[str, str]:
