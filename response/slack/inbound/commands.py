@@ -15,7 +15,7 @@ from response.core.selectors import open_incidents
 from response.slack.blocks.messages import render_help, render_open_incidents
 from response.slack.blocks.text import escape
 from response.slack.decorators import INCIDENT_COMMANDS, command_help
-from response.slack.inbound.context import APOLOGY, refusal, split_command
+from response.slack.inbound.context import APOLOGY, from_slack, refusal, split_command
 from response.slack.inbound.modals import open_declare_modal
 from response.slack.outbound.client import request_path_client
 from response.slack.selectors import incident_data, incident_for_channel
@@ -86,7 +86,7 @@ def handle_slash_command(ack, command):
             text=f"❓ I don't know how to help with `{escape(name)}`. Try `/incident help`.",
             response_type="ephemeral",
         )
-    title = rest if name == "declare" else text.strip()
+    title = from_slack(rest if name == "declare" else text.strip())
     problem = open_declare_modal(
         request_path_client(),
         trigger_id=command["trigger_id"],
