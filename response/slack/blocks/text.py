@@ -14,7 +14,7 @@ PLAIN_TEXT_LIMIT = 75  # button labels, option text
 # The start of an entity escape() makes, cut off by a truncation ("&am", "&l").
 _CUT_ENTITY = re.compile(r"&(?:a|am|amp|l|lt|g|gt)?$")
 # A Slack user id: the only thing mention() puts between < and >.
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 
 
 def truncate(text: str, limit: int) -> str:
