@@ -149,3 +149,27 @@ def test_typed_on_the_web_and_through_the_api(slack, worker):
     for channel in CommsChannel.objects.all():
         said = str(slack.messages(channel.channel_id))
         assert ESCAPED in said and "Follow-up action recorded" in said
+
+
+def test_text_typed_in_slack_is_kept_as_people_read_it_and_escaped_once(slack, worker):
+    """Slack sends a message's `&`, `<` and `>` as entities, and mentions as ids: kept as
+    plain text (the web shows it), then escaped once on the way out, never "&amp;amp;"."""
+    incident, channel_id = declare_in_slack(slack)
+    bob = slack.user_id("bob")
+    slack.actor("bob").join(channel_id)
+    # Bob's name is known once his profile arrives (fetched on the worker when he joins).
+    slack.wait_for(lambda: ExternalUser.objects.filter(external_id=bob, display_name="bob"))
+    wire = f"Q&amp;A &lt;b&gt; for <@{bob}> <https://status.example|status>"
+    mention(slack, "alice", channel_id, f"summary {wire}")
+    mention(slack, "alice", channel_id, f"action {wire}")
+    slack.wait_for(lambda: incident.actions.exists())
+    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).summary != "")
+    settle(slack, worker)
+
+    read = "Q&A <b> for @bob status (https://status.example)"
+    assert Incident.objects.get(pk=incident.pk).summary == read
+    assert incident.actions.get().text == read
+    said = str(slack.messages(channel_id))
+    assert "Follow-up action recorded: Q&amp;A &lt;b&gt; for @bob status" in said
+    assert "&amp;amp;" not in said and "&amp;lt;" not in said
+    assert_nothing_unescaped(slack)
