@@ -6,7 +6,7 @@ scans everything fakeslack was sent."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,7 +18,7 @@ from response.core import verbs
 from response.core.models import ExternalUser, Incident
 from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.people import slack_user
-from tests.notifications.helpers import dms_to, run_due_notifications
+from tests.notifications.helpers import dms_to
 from tests.slack.helpers import HOSTILE, declare_in_slack, mention, unescaped_user_text
 
 ESCAPED = "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt; &lt;@U0BOSS&gt;"
@@ -77,8 +77,10 @@ def test_typed_in_slack(slack, worker, time_machine):
     alice.slash_command("/incident", "<!everyone>nonsense", channel=channel_id)
     pinned = alice.post_message(channel_id, HOSTILE)
     alice.pin(channel_id, pinned)
-    slack.wait_for(lambda: incident.actions.exists() and incident.timeline_events.count() > 2)
-    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).lead is not None)
+    slack.wait_for(
+        lambda: incident.actions.exists() and incident.timeline_events.count() > 2, timeout=20
+    )
+    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).lead is not None, timeout=20)
 
     # The update modal (a button on a reminder, or the headline's Edit) shows the title.
     post = HeadlinePost.objects.get(incident=incident)
@@ -88,12 +90,18 @@ def test_typed_in_slack(slack, worker, time_machine):
     # A lead whose name is hostile, a follow-up action they own, due; then resolved: the write-up
     # DM and the overdue action DM.
     mallory = slack_user(slack.user_id("<!channel>&mallory"))
-    slack.wait_for(lambda: ExternalUser.objects.get(pk=mallory.pk).display_name != "")
+    slack.wait_for(lambda: ExternalUser.objects.get(pk=mallory.pk).display_name != "", timeout=20)
     verbs.set_lead(Incident.objects.get(pk=incident.pk), mallory)
     verbs.add_action(incident, HOSTILE, owner=mallory, due_date=date(2026, 12, 1))
     verbs.resolve_incident(Incident.objects.get(pk=incident.pk))
-    run_due_notifications()
-    run_due_notifications(now=START + timedelta(days=1))
+
+    def mallorys_dms() -> str:
+        return str(dms_to(slack, "<!channel>&mallory"))
+
+    slack.wait_for(lambda: "write it up" in mallorys_dms(), timeout=20)
+    # Due on the 1st: the owner hears of it the next morning, in their working hours.
+    time_machine.move_to(datetime(2026, 12, 2, 9, 0, 1, tzinfo=UTC), tick=True)
+    slack.wait_for(lambda: "was due on" in mallorys_dms(), timeout=20)
     settle(slack, worker)
 
     assert_nothing_unescaped(slack)
@@ -102,8 +110,7 @@ def test_typed_in_slack(slack, worker, time_machine):
     headline = slack.message(post.channel_id, post.message_ts)
     assert ESCAPED in headline["text"] and ESCAPED in str(headline["blocks"])
     assert f"<@{slack.user_id('bob')}> is now leading" in str(slack.messages(channel_id))
-    dms = str(dms_to(slack, "<!channel>&mallory"))
-    assert "write it up" in dms and "was due on" in dms and ESCAPED in dms
+    assert ESCAPED in mallorys_dms()
     assert f"Lead: <@{mallory.external_id}>" in slack.topic(channel_id)
     assert any("Unknown severity" in e["text"] for e in slack.ephemeral(channel_id))
     edit = next(v for v in slack.views() if v.get("callback_id") == "edit-incident-modal")
@@ -142,7 +149,9 @@ def test_typed_on_the_web_and_through_the_api(slack, worker):
             f"/api/incidents/{incident_id}/timeline",
             {"text": HOSTILE, "timestamp": datetime.now(UTC).isoformat()},
         )
-    slack.wait_for(lambda: CommsChannel.objects.count() == 2 and HeadlinePost.objects.count() == 2)
+    slack.wait_for(
+        lambda: CommsChannel.objects.count() == 2 and HeadlinePost.objects.count() == 2, timeout=20
+    )
     settle(slack, worker)
 
     assert_nothing_unescaped(slack)
@@ -158,12 +167,14 @@ def test_text_typed_in_slack_is_kept_as_people_read_it_and_escaped_once(slack, w
     bob = slack.user_id("bob")
     slack.actor("bob").join(channel_id)
     # Bob's name is known once his profile arrives (fetched on the worker when he joins).
-    slack.wait_for(lambda: ExternalUser.objects.filter(external_id=bob, display_name="bob"))
+    slack.wait_for(
+        lambda: ExternalUser.objects.filter(external_id=bob, display_name="bob"), timeout=20
+    )
     wire = f"Q&amp;A &lt;b&gt; for <@{bob}> <https://status.example|status>"
     mention(slack, "alice", channel_id, f"summary {wire}")
     mention(slack, "alice", channel_id, f"action {wire}")
-    slack.wait_for(lambda: incident.actions.exists())
-    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).summary != "")
+    slack.wait_for(lambda: incident.actions.exists(), timeout=20)
+    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).summary != "", timeout=20)
     settle(slack, worker)
 
     read = "Q&A <b> for @bob status (https://status.example)"
