@@ -8,6 +8,7 @@ from django.conf import settings
 from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import ExternalUser, Incident
 from response.slack.blocks.messages import render_resolved, render_status_update
+from response.slack.blocks.text import escape, mention
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
 from response.slack.selectors import comms_channel_id, incident_data
@@ -102,12 +103,15 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         return
     if kind == Change.LEAD and incident.lead:
         outbox.invite_to_incident_channel(incident.pk, [incident.lead.external_id])
-        post(incident.pk, text=f"👑 <@{incident.lead.external_id}> is now leading this incident.")
+        post(
+            incident.pk,
+            text=f"👑 {mention(incident.lead.external_id)} is now leading this incident.",
+        )
     elif kind == Change.SEVERITY:
         severity = incident.severity
         post(
             incident.pk,
-            text=f"Severity is now {severity.emoji} {severity.name}."
+            text=f"Severity is now {escape(f'{severity.emoji} {severity.name}')}."
             if severity
             else "Severity unset.",
         )
@@ -129,4 +133,4 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     elif kind == Change.ACTION_ADDED:
         action = incident.actions.filter(pk=event.object_id).first() if event.object_id else None
         if action is not None:
-            post(incident.pk, text=f"📝 Follow-up action recorded: {action.text}")
+            post(incident.pk, text=f"📝 Follow-up action recorded: {escape(action.text)}")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterator
+
 from response.core.models import Incident
 from response.slack.models import CommsChannel, HeadlinePost
 
@@ -36,3 +40,53 @@ def reactions_on(slack, channel_id, ts):
 def headline_blocks(slack, incident):
     post = HeadlinePost.objects.get(incident=incident)
     return slack.message(post.channel_id, post.message_ts)["blocks"]
+
+
+# What hostile people type: a channel ping, a raw ampersand, a disguised link, a boss's mention.
+HOSTILE = "<!channel> & <https://evil.example|click> <@U0BOSS> <!here> <!subteam^S0SRE> <#C0SECRET>"
+# What must never reach a place Slack parses when it came from typed text.
+CONTROL_SEQUENCES = (
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<!subteam",
+    "<https://evil",
+    "<@U0BOSS",
+    "<#C0SECRET",
+)
+_RAW_AMPERSAND = re.compile(r"&(?!amp;|lt;|gt;)")
+# Not parsed by Slack: shown as typed (escaping there would show "&amp;").
+_UNPARSED_KEYS = {"initial_value", "placeholder", "private_metadata", "callback_id", "value"}
+
+
+def parsed_strings(value, *, path="") -> Iterator[tuple[str, str]]:
+    """Every string Slack would parse for mentions and links in a payload, with where it is:
+    mrkdwn text, a message's `text`, a topic; not plain_text objects or input values. JSON
+    strings (blocks and views sent form-encoded) are looked into."""
+    if isinstance(value, str):
+        if value[:1] in "[{":
+            try:
+                yield from parsed_strings(json.loads(value), path=path)
+                return
+            except ValueError:
+                pass
+        yield path, value
+    elif isinstance(value, dict):
+        if value.get("type") == "plain_text":
+            return
+        for key, item in value.items():
+            if key not in _UNPARSED_KEYS:
+                yield from parsed_strings(item, path=f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from parsed_strings(item, path=f"{path}[{index}]")
+
+
+def unescaped_user_text(value) -> list[tuple[str, str]]:
+    """(where, text) of every parsed string with a control sequence typed text would make, or
+    a raw `&` (one that is not an entity)."""
+    return [
+        (where, text)
+        for where, text in parsed_strings(value)
+        if any(seq in text for seq in CONTROL_SEQUENCES) or _RAW_AMPERSAND.search(text)
+    ]

@@ -6,7 +6,9 @@ review the JSON diff.
 
 import json
 import os
+import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,12 +16,32 @@ import pytest
 from response.slack.blocks.data import IncidentData, SeverityChoice
 from response.slack.blocks.headline import headline_text, render_headline
 from response.slack.blocks.home import render_home
-from response.slack.blocks.messages import render_field, render_welcome, topic_text
+from response.slack.blocks.messages import (
+    render_declaration_confirmation,
+    render_field,
+    render_help,
+    render_open_incidents,
+    render_status_update,
+    render_welcome,
+    topic_text,
+)
 from response.slack.blocks.modals import (
     render_declare_modal,
     render_edit_modal,
+    render_field_modal,
     render_update_modal,
 )
+from response.slack.blocks.reminders import (
+    ActionLine,
+    render_long_running,
+    render_overdue_action,
+    render_update_due,
+    render_write_up,
+)
+from response.slack.blocks.text import escape, mention, truncate
+from response.slack.inbound.context import from_slack
+from tests.factories import ExternalUserFactory
+from tests.slack.helpers import HOSTILE, unescaped_user_text
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SITE = "https://response.example.com"
@@ -143,3 +165,110 @@ def test_messages_and_home():
     matches_snapshot("field_summary", render_field(OPEN, "summary"))
     matches_snapshot("topic", topic_text(OPEN, url=f"{SITE}/incidents/42/"))
     matches_snapshot("home", render_home([OPEN, BARE], site_url=SITE, now_ts=1764003600))
+
+
+# --- Escaping what people typed -------------------------------------------------------------------
+
+HOSTILE_INCIDENT = replace(
+    OPEN,
+    title=HOSTILE,
+    summary=HOSTILE,
+    impact=HOSTILE,
+    severity=SeverityChoice(slug="sev", name="<!here> Sev & co", emoji="🔥", rank=1),
+)
+
+
+def everything_rendered_for(data: IncidentData) -> dict:
+    action = ActionLine(text=HOSTILE, owner_id="U0OWNER", due_date=date(2026, 12, 1))
+    url = f"{SITE}/incidents/42/"
+    return {
+        "headline": {"text": headline_text(data), "blocks": render_headline(data, site_url=SITE)},
+        "welcome": render_welcome(data, site_url=SITE, commands=[("x", "`x <thing>` & more")]),
+        "help": render_help([("x", "`x <thing>` & more")]),
+        "confirmation": render_declaration_confirmation(
+            data, headline_permalink="https://acme.slack.com/p1", channel_id="C0", site_url=SITE
+        ),
+        "summary": render_field(data, "summary"),
+        "impact": render_field(data, "impact"),
+        "list": render_open_incidents([data], site_url=SITE),
+        "update": render_status_update(data, author_id="U0AUTHOR", text=HOSTILE),
+        "topic": topic_text(data, url=url),
+        "long_topic": topic_text(data, url="https://x.example/" + "p" * 300),
+        "home": render_home([data], site_url=SITE, now_ts=1764003600),
+        "update_modal": render_update_modal(incident_id=42, status="identified", title=HOSTILE),
+        "edit_modal": render_edit_modal(data, severities=[data.severity]),
+        "field_modal": render_field_modal(incident_id=42, field="summary", value=HOSTILE),
+        "update_due": render_update_due(
+            42, lead_id="U0LEAD", minutes_since=31, severity_name=data.severity.name
+        ),
+        "long_running": render_long_running(42, lead_id="U0LEAD", open_for="1d"),
+        "write_up": render_write_up(42, title=HOSTILE, url=url, open_actions=[action]),
+        "overdue": render_overdue_action(
+            42, title=HOSTILE, action_text=HOSTILE, due_date=date(2026, 12, 1), url=url
+        ),
+    }
+
+
+def test_no_renderer_lets_typed_text_ping_mention_or_link():
+    assert len(unescaped_user_text({"text": HOSTILE, "blocks": [{"text": HOSTILE}]})) == 2
+    rendered = everything_rendered_for(HOSTILE_INCIDENT)
+    assert unescaped_user_text(rendered) == []
+    # …while what was typed is still all there, to be read.
+    headline = rendered["headline"]["blocks"]
+    assert (
+        "&lt;!channel&gt; &amp; &lt;https://evil.example|click&gt;" in headline[2]["text"]["text"]
+    )
+    assert "&lt;!here&gt; Sev &amp; co" in rendered["headline"]["text"]
+    # Our own mentions of people we know by id stay mentions.
+    assert "<@U0LEAD>" in rendered["topic"] and "<@U0AUTHOR>" in rendered["update"]
+    assert "<@U0OWNER>" in json.dumps(rendered["write_up"])
+
+
+def test_plain_text_is_shown_as_typed():
+    """Slack does not parse plain_text nor input values: escaping them would show "&amp;"."""
+    headline = render_headline(replace(OPEN, title="Q&A <page> down"), site_url=SITE)
+    assert headline[0]["text"] == {
+        "type": "plain_text",
+        "text": "Incident #42: Q&A <page> down",
+        "emoji": True,
+    }
+    modal = render_edit_modal(replace(OPEN, title="Q&A <page>"), severities=SEVERITIES)
+    assert modal["blocks"][0]["element"]["initial_value"] == "Q&A <page>"
+    assert (
+        render_declare_modal(
+            title="a & b", severities=SEVERITIES, report_only_allowed=False, metadata={}
+        )["blocks"][0]["element"]["initial_value"]
+        == "a & b"
+    )
+
+
+def test_escaped_text_is_cut_between_entities():
+    for cut in range(1, 12):
+        text = truncate(escape("&&&&&&&&&&"), cut)
+        assert text == "" or re.fullmatch(r"(&amp;)*…?", text), text
+    assert truncate(escape("<" * 100), 10) == "&lt;" * 2 + "…"
+    long = replace(OPEN, title="&" * 255, summary="<" * 10_000)
+    assert unescaped_user_text(render_headline(long, site_url=SITE)) == []
+    assert not re.search(r"&(?!amp;|lt;|gt;)", topic_text(long, url="https://x/" + "p" * 300))
+
+
+def test_a_mention_is_of_a_user_id_or_it_is_text():
+    assert mention("U0LEAD") == "<@U0LEAD>"
+    assert mention("W012ABC") == "<@W012ABC>"
+    assert mention("!channel") == "!channel"
+    assert mention("U1>|x <!here") == "U1&gt;|x &lt;!here"
+    assert mention(None) == "Unassigned"
+
+
+@pytest.mark.django_db
+def test_text_typed_in_slack_is_kept_as_plain_text():
+    ExternalUserFactory(external_id="U0BOB", display_name="bob")
+    typed = (
+        "ask <@U0BOB> &amp; <@U0NEW|newbie> in <#C0X|ops>: "
+        "see <https://a.example|docs> &lt;now&gt; <!here>"
+    )
+    assert (
+        from_slack(typed) == "ask @bob & @newbie in #ops: see docs (https://a.example) <now> @here"
+    )
+    assert from_slack("nothing special") == "nothing special"
+    assert from_slack("a &amp;lt; b") == "a &lt; b"  # typed "&lt;" stays "&lt;"

@@ -40,15 +40,17 @@ def incident_url(incident_id: int, *, site_url: str) -> str:
 
 
 def severity_text(data: IncidentData) -> str:
+    """The severity, escaped (its name is typed by someone in the admin), for mrkdwn and text."""
     if data.severity is None:
         return f"{UNSET_SEVERITY_EMOJI} Unset"
-    return f"{data.severity.emoji} {data.severity.name}".strip()
+    return escape(f"{data.severity.emoji} {data.severity.name}".strip())
 
 
 def headline_text(data: IncidentData) -> str:
     """The notification text (and fallback for clients that cannot show blocks)."""
     return truncate(
-        f"Incident #{data.id}: {data.title} ({data.status_label}, {severity_text(data)})", 3000
+        f"Incident #{data.id}: {escape(data.title)} ({data.status_label}, {severity_text(data)})",
+        3000,
     )
 
 
@@ -68,6 +70,7 @@ def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
     url = incident_url(data.id, site_url=site_url)
     private = "🔒 " if data.is_private else ""
     blocks: list[Block] = [
+        # plain_text: shown as typed, never parsed (escaping it would show "&lt;").
         HeaderBlock(text=truncate(f"{private}Incident #{data.id}: {data.title}", HEADER_LIMIT)),
     ]
     fields = [

@@ -19,12 +19,13 @@ TOPIC_LIMIT = 250
 
 
 def topic_text(data: IncidentData, *, url: str) -> str:
-    lead = f"Lead: <@{data.lead_id}>" if data.lead_id else "No lead yet"
+    """The channel topic (Slack parses it like a message: mentions, links)."""
+    lead = f"Lead: {mention(data.lead_id)}" if data.lead_id else "No lead yet"
     head = f"{severity_text(data)} | {data.status_label} | {lead} | "
     return (
         truncate(head + url, TOPIC_LIMIT)
         if len(head + url) <= TOPIC_LIMIT
-        else truncate(f"{head}{data.title}", TOPIC_LIMIT)
+        else truncate(f"{head}{escape(data.title)}", TOPIC_LIMIT)
     )
 
 
@@ -36,7 +37,7 @@ def render_welcome(
     data: IncidentData, *, site_url: str, commands: list[tuple[str, str]]
 ) -> tuple[str, list[dict]]:
     url = incident_url(data.id, site_url=site_url)
-    text = f"👋 This is the channel for incident #{data.id}: {data.title}"
+    text = f"👋 This is the channel for incident #{data.id}: {escape(data.title)}"
     lines = "\n".join(f"• `{names}` {escape(helptext)}" for names, helptext in commands)
     blocks = [
         _section(f"👋 *Incident #{data.id}: {escape(data.title)}*\n<{url}|Incident page>"),
@@ -53,7 +54,7 @@ def render_welcome(
 
 
 def render_help(commands: list[tuple[str, str]]) -> str:
-    lines = "\n".join(f"• `{names}` {helptext}" for names, helptext in commands)
+    lines = "\n".join(f"• `{names}` {escape(helptext)}" for names, helptext in commands)
     return (
         "*Incident commands* (in an incident's channel, as `@Response <command>` or "
         f"`/incident <command>`):\n{lines}\n\n"
@@ -70,7 +71,7 @@ def render_declaration_confirmation(
     if channel_id:
         where.append(f"<#{channel_id}>")
     where.append(f"<{incident_url(data.id, site_url=site_url)}|incident page>")
-    text = f"✅ Incident #{data.id} declared: {data.title}"
+    text = f"✅ Incident #{data.id} declared: {escape(data.title)}"
     return text, [_section(f"{text}\nFollow it here: {' · '.join(where)}")]
 
 
@@ -78,7 +79,7 @@ def render_field(data: IncidentData, field: str) -> tuple[str, list[dict]]:
     value = getattr(data, field)
     label = field.capitalize()
     shown = escape(value) if value else "_Not set yet._"
-    text = f"{label} of incident #{data.id}: {value or 'not set yet'}"
+    text = f"{label} of incident #{data.id}: {escape(value) if value else 'not set yet'}"
     button = ButtonElement(
         text=f"Change the {field}",
         action_id=ids.CHANGE_SUMMARY if field == "summary" else ids.CHANGE_IMPACT,

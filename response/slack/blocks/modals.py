@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from response.slack.blocks import ids
 from response.slack.blocks.data import IncidentData, SeverityChoice
-from response.slack.blocks.text import truncate
+from response.slack.blocks.text import escape, truncate
 
 TITLE_MAX = 255
 TEXT_MAX = 3000  # plain_text_input's own limit
@@ -51,6 +51,7 @@ def _text_input(
         optional=optional,
         element=PlainTextInputElement(
             action_id=block,
+            # Not parsed by Slack: the text as it was typed (escaped, it would show "&amp;").
             initial_value=truncate(initial, max_length) or None,
             multiline=multiline,
             max_length=max_length,
@@ -220,7 +221,7 @@ def render_update_modal(*, incident_id: int, status: str, title: str) -> dict:
         close="Cancel",
         private_metadata=json.dumps({"incident_id": incident_id}),
         blocks=[
-            SectionBlock(text=truncate(f"*Incident #{incident_id}:* {title}", 3000)),
+            SectionBlock(text=truncate(f"*Incident #{incident_id}:* {escape(title)}", 3000)),
             InputBlock(
                 block_id=ids.STATUS,
                 label="Status",

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from response.slack.blocks import ids
 from response.slack.blocks.data import SeverityChoice
-from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, truncate
+from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
 
 Message = tuple[str, list[dict]]  # (fallback text, blocks)
 
@@ -56,10 +56,10 @@ def render_no_severity(incident_id: int, severities: list[SeverityChoice]) -> Me
 def render_update_due(
     incident_id: int, *, lead_id: str | None, minutes_since: int, severity_name: str
 ) -> Message:
-    who = f"<@{lead_id}>, " if lead_id else ""
+    who = f"{mention(lead_id)}, " if lead_id else ""
     text = (
         f"📣 {who}it has been {minutes_since} minutes since the last update on this "
-        f"{severity_name.lower()} incident. Time for a status update?"
+        f"{escape(severity_name.lower())} incident. Time for a status update?"
     )
     button = ButtonElement(
         text="Post an update", action_id=ids.POST_UPDATE, value=str(incident_id), style="primary"
@@ -68,7 +68,7 @@ def render_update_due(
 
 
 def render_long_running(incident_id: int, *, lead_id: str | None, open_for: str) -> Message:
-    who = f"<@{lead_id}>, this" if lead_id else "This"
+    who = f"{mention(lead_id)}, this" if lead_id else "This"
     text = f"⏳ {who} incident has been open for {open_for}. Can it be closed?"
     buttons = [
         ButtonElement(text="Resolve it", action_id=ids.CLOSE_INCIDENT, value=str(incident_id)),
@@ -94,7 +94,7 @@ def render_write_up(
 
 
 def _action_line(action: ActionLine) -> str:
-    owner = f" — <@{action.owner_id}>" if action.owner_id else " — no owner yet"
+    owner = f" — {mention(action.owner_id)}" if action.owner_id else " — no owner yet"
     due = f", due {action.due_date.isoformat()}" if action.due_date else ""
     return f"• {escape(truncate(action.text, 200))}{owner}{due}"
 

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from response.core.errors import ResponseError
 from response.slack.decorators import ActionContext
-from response.slack.inbound.context import APOLOGY, incident_for_action, tell
+from response.slack.inbound.context import APOLOGY, incident_for_action, refusal, tell
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def listener(handler):
             with transaction.atomic():
                 handler(context)
         except ResponseError as error:
-            tell(context.user_id, f"⚠️ {error.message}", channel_id=context.channel_id)
+            tell(context.user_id, refusal(error), channel_id=context.channel_id)
         except Exception:
             logger.exception(
                 "Action handler %s failed (incident %s)",

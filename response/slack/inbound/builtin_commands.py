@@ -9,7 +9,7 @@ from response.core.models import Incident
 from response.slack.blocks.messages import render_field, render_help
 from response.slack.blocks.text import human_duration
 from response.slack.decorators import command_help, incident_command
-from response.slack.inbound.context import mentioned_users
+from response.slack.inbound.context import from_slack, mentioned_users
 from response.slack.models import CommsChannel
 from response.slack.outbound.naming import clean_channel_name
 from response.slack.outbound.outbox import (
@@ -69,7 +69,7 @@ def set_status(incident: Incident, user_id: str, message: str):
 def _field_command(field: str):
     def command(incident: Incident, user_id: str, message: str):
         if message.strip():
-            change: dict[str, Any] = {field: message}
+            change: dict[str, Any] = {field: from_slack(message)}
             verbs.update_incident(incident, **change, by=slack_user(user_id))
             return True, None
         channel_id = _channel_id(incident)
@@ -96,13 +96,13 @@ incident_command(["impact"], helptext="`impact [text]` Set the impact, or show i
     helptext="`update <text>` Post a status update here, in the headline thread, on the timeline.",
 )
 def post_update(incident: Incident, user_id: str, message: str):
-    verbs.post_status_update(incident, message, by=slack_user(user_id))
+    verbs.post_status_update(incident, from_slack(message), by=slack_user(user_id))
     return True, None
 
 
 @incident_command(["rename"], helptext="`rename <name>` Rename this channel.")
 def rename(incident: Incident, user_id: str, message: str):
-    name = clean_channel_name(message)
+    name = clean_channel_name(from_slack(message))
     if not name:
         return False, "Give the channel a name: lowercase letters, digits, hyphens, underscores."
     rename_incident_channel(incident.pk, name, requested_by=user_id)
@@ -122,7 +122,7 @@ def duration(incident: Incident, user_id: str, message: str):
 
 @incident_command(["action"], helptext="`action <text>` Record a follow-up action.")
 def add_action(incident: Incident, user_id: str, message: str):
-    verbs.add_action(incident, message, by=slack_user(user_id))
+    verbs.add_action(incident, from_slack(message), by=slack_user(user_id))
     return True, None  # the ✅, and the channel's "📝 Follow-up action recorded: …", say it
 
 

@@ -13,8 +13,9 @@ from response.core.errors import ResponseError
 from response.core.models import Incident
 from response.core.selectors import open_incidents
 from response.slack.blocks.messages import render_help, render_open_incidents
+from response.slack.blocks.text import escape
 from response.slack.decorators import INCIDENT_COMMANDS, command_help
-from response.slack.inbound.context import APOLOGY, split_command
+from response.slack.inbound.context import APOLOGY, from_slack, refusal, split_command
 from response.slack.inbound.modals import open_declare_modal
 from response.slack.outbound.client import request_path_client
 from response.slack.selectors import incident_data, incident_for_channel
@@ -40,7 +41,9 @@ def run_incident_command(incident: Incident, user_id: str, text: str) -> Command
     name, rest = split_command(text)
     spec = INCIDENT_COMMANDS.find(name)
     if spec is None:
-        hint = f"I don't know how to help with `{name}`." if name else "What can I do for you?"
+        hint = (
+            f"I don't know how to help with `{escape(name)}`." if name else "What can I do for you?"
+        )
         return CommandOutcome(False, False, f"❓ {hint} Try `help` to see what I can do.")
     try:
         # A savepoint: a plugin's command that fails leaves nothing half-done behind it. (The
@@ -48,7 +51,7 @@ def run_incident_command(incident: Incident, user_id: str, text: str) -> Command
         with transaction.atomic() if not is_builtin(spec.func) else nullcontext():
             handled, reply = spec.func(incident, user_id, rest)
     except ResponseError as error:
-        return CommandOutcome(True, False, f"⚠️ {error.message}")
+        return CommandOutcome(True, False, refusal(error))
     except Exception:
         logger.exception("Command %r failed (incident %s)", name, incident.pk)
         return CommandOutcome(True, False, APOLOGY)
@@ -80,10 +83,10 @@ def handle_slash_command(ack, command):
         return ack(text=outcome.reply or "✅ Done.", response_type="ephemeral")
     if incident is not None and name not in ANYWHERE and name:
         return ack(
-            text=f"❓ I don't know how to help with `{name}`. Try `/incident help`.",
+            text=f"❓ I don't know how to help with `{escape(name)}`. Try `/incident help`.",
             response_type="ephemeral",
         )
-    title = rest if name == "declare" else text.strip()
+    title = from_slack(rest if name == "declare" else text.strip())
     problem = open_declare_modal(
         request_path_client(),
         trigger_id=command["trigger_id"],

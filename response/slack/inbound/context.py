@@ -6,7 +6,9 @@ import logging
 import re
 from contextvars import ContextVar
 
-from response.core.models import Incident
+from response.core.errors import ResponseError
+from response.core.models import ExternalUser, Incident
+from response.slack.blocks.text import escape
 from response.slack.models import HeadlinePost
 from response.slack.outbound.outbox import post_ephemeral, send_dm
 from response.slack.selectors import incident_for_channel
@@ -22,6 +24,12 @@ USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 APOLOGY = "😵 Sorry, something went wrong there. It has been logged; please try again."
 
 
+def refusal(error: ResponseError) -> str:
+    """A domain refusal as a reply: its message may quote what was typed ("Unknown severity
+    “<!channel>”"), so it is escaped."""
+    return f"⚠️ {escape(error.message)}"
+
+
 def split_command(text: str) -> tuple[str, str]:
     """("severity", "critical") from "severity critical"; the rest keeps its lines whole."""
     parts = text.strip().split(None, 1)
@@ -32,6 +40,42 @@ def split_command(text: str) -> tuple[str, str]:
 
 def mentioned_users(text: str) -> list[str]:
     return USER_MENTION.findall(text)
+
+
+# What Slack puts between < and > in a message's text: <@U…|name>, <#C…|name>, <!here>,
+# <!subteam^S…|@team>, <!date^…|fallback>, <https://…|label>.
+_MARKUP = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
+
+
+def from_slack(text: str) -> str:
+    """What someone typed, from a message's or a command's text in Slack's own format, as plain
+    text to keep (the web shows it, escape() makes it safe for Slack again): mentions become
+    `@name`, links `label (url)`, and the `&amp;` `&lt;` `&gt;` Slack wrote become characters.
+    Kept as Slack sent it, it would show as "&amp;" once escaped, and `<@U…>` on the web."""
+    if "<" not in text and "&" not in text:
+        return text
+    mentioned = set(USER_MENTION.findall(text))
+    names = dict(
+        ExternalUser.objects.filter(external_id__in=mentioned, app="slack").values_list(
+            "external_id", "display_name"
+        )
+        if mentioned
+        else ()
+    )
+
+    def plain(match: re.Match[str]) -> str:
+        target, label = match.group(1), match.group(2)
+        if target.startswith("@"):
+            return "@" + (names.get(target[1:]) or label or target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            special = target[1:].split("^", 1)[0]
+            return label or ("@" + special if special in {"here", "channel", "everyone"} else "")
+        return f"{label} ({target})" if label and label != target else target
+
+    text = _MARKUP.sub(plain, text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def incident_for_action(

@@ -20,6 +20,7 @@ from response.slack.blocks.headline import (
     render_private_headline,
 )
 from response.slack.blocks.messages import render_welcome, topic_text
+from response.slack.blocks.text import escape
 from response.slack.decorators import command_help
 from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.outbound import client
@@ -350,7 +351,7 @@ class RenameChannel:
         except Permanent as error:
             if error.error not in RENAME_REFUSALS:
                 raise
-            reason = RENAME_REFUSALS[error.error].format(name=self.name)
+            reason = RENAME_REFUSALS[error.error].format(name=escape(self.name))
             client.call(
                 "chat.postEphemeral",
                 channel=channel_id,
