@@ -60,7 +60,8 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
         if lead is not UNSET:
             verbs.set_lead(incident, lead, by=by)
         if status is not None:
-            verbs.move_incident(incident, status, by=by)
+            # Another request may have moved it there since `incident` was read: then it is done.
+            verbs.move_incident(incident, status, by=by, if_needed=True)
     return incident
 
 

@@ -338,16 +338,27 @@ def set_status(
     return incident
 
 
-def move_incident(incident: Incident, status: Status | str, *, by: Actor = None) -> Incident:
+def move_incident(
+    incident: Incident, status: Status | str, *, by: Actor = None, if_needed: bool = False
+) -> Incident:
     """Bring the incident to `status` with whichever verb that takes: resolving it, reopening
     it when it is closed, or moving it along while open. The web UI's status menu and the API's
-    PATCH say where they want the incident; this is the one place that says how."""
+    PATCH say where they want the incident; this is the one place that says how.
+
+    The way is chosen from the locked row, not the caller's copy, which another writer may have
+    moved since. An incident already at `status` is an InvalidTransition, or, `if_needed`, left
+    as it is (a PATCH states where the incident should be, and it is there)."""
     new = check_status(status)
-    if new == Status.RESOLVED:
-        return resolve_incident(incident, by=by)
-    if incident.is_closed() and new in OPEN_STATUSES:
-        return reopen_incident(incident, status=new, by=by)
-    return set_status(incident, new, by=by)
+    with transaction.atomic():
+        locked = lock_incident(incident)
+        if if_needed and locked.status == new:
+            copy_state(incident, locked)
+            return incident
+        if new == Status.RESOLVED:
+            return resolve_incident(incident, by=by)
+        if locked.is_closed() and new in OPEN_STATUSES:
+            return reopen_incident(incident, status=new, by=by)
+        return set_status(incident, new, by=by)
 
 
 def resolve_incident(
