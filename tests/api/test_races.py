@@ -87,6 +87,24 @@ def test_an_action_patched_and_completed_at_once(api, clients):
     assert tally.statuses() == {200}, tally
 
 
+def test_an_action_patched_twice_at_once(api, clients):
+    alice, bob = clients
+    incident = declare()
+    tally = Tally()
+    for n in range(ROUNDS // 4):
+        action = verbs.add_action(incident, f"action {n}")
+        url = f"{api}/actions/{action.pk}"
+        first, second = race(
+            partial(alice.patch, url, json={"text": "alice's", "done": True}),
+            partial(bob.patch, url, json={"text": "bob's", "done": False}),
+        )
+        tally.add(first=first, second=second)
+        # One PATCH after the other, each whole: never one's text with the other's done.
+        action = Action.objects.get(pk=action.pk)
+        assert (action.text, action.done) in {("alice's", True), ("bob's", False)}
+    assert tally.statuses() == {200}, tally
+
+
 def test_an_incident_patched_twice_at_once(api, clients):
     alice, bob = clients
     tally = Tally()
@@ -119,3 +137,21 @@ def test_an_incident_resolved_twice_at_once(api, clients):
         assert _audits("incident.resolved", incident) == 1
     # One resolved it; the other found it resolved already, as it would have a moment later.
     assert tally.seen["first"] + tally.seen["second"] == {200: ROUNDS // 4, 409: ROUNDS // 4}, tally
+
+
+def test_an_incident_declared_twice_at_once_with_one_idempotency_key(api, clients):
+    alice, _ = clients
+    tally = Tally()
+    for n in range(ROUNDS // 4):
+        declare_it = partial(
+            alice.post,
+            f"{api}/incidents",
+            json={"title": "Alert"},
+            headers={"Idempotency-Key": f"key-{n}"},
+        )
+        first, second = race(declare_it, declare_it)
+        tally.add(first=first, second=second)
+        # One incident; one answer says it was declared, the other that it already was.
+        assert first.json()["id"] == second.json()["id"]
+        assert Incident.objects.filter(title="Alert").count() == n + 1
+        assert sorted([first.status_code, second.status_code]) == [200, 201], tally

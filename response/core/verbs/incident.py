@@ -92,6 +92,39 @@ def declare_incident(
     by: Actor = None,
 ) -> Incident:
     """Record a new incident. With a `dedup_key`, declaring twice returns the first incident."""
+    incident, _ = declare_incident_once(
+        title=title,
+        summary=summary,
+        impact=impact,
+        severity=severity,
+        lead=lead,
+        reporter=reporter,
+        is_private=is_private,
+        is_report_only=is_report_only,
+        started_at=started_at,
+        dedup_key=dedup_key,
+        by=by,
+    )
+    return incident
+
+
+def declare_incident_once(
+    *,
+    title: str,
+    summary: str = "",
+    impact: str = "",
+    severity: Severity | str | int | None = None,
+    lead: ExternalUser | None = None,
+    reporter: ExternalUser | None = None,
+    is_private: bool = False,
+    is_report_only: bool = False,
+    started_at: datetime | None = None,
+    dedup_key: str | None = None,
+    by: Actor = None,
+) -> tuple[Incident, bool]:
+    """`declare_incident`, also saying whether this call declared it: (the first incident, False)
+    when its `dedup_key` was declared already, even by a call a moment before that was not
+    committed yet when this one began."""
     title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH, required=True)
     summary = clean_text(summary, field="summary", max_length=TEXT_MAX_LENGTH)
     impact = clean_text(impact, field="impact", max_length=TEXT_MAX_LENGTH)
@@ -99,7 +132,7 @@ def declare_incident(
     now = timezone.now()
     started_at = clean_past_time(started_at, field="start time") if started_at else now
     if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
-        return existing
+        return existing, False
     if reporter is None and isinstance(by, ExternalUser):
         reporter = by
 
@@ -152,9 +185,9 @@ def declare_incident(
     except IntegrityError:
         # Two submissions of the same declaration raced; the other one won.
         if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
-            return existing
+            return existing, False
         raise
-    return incident
+    return incident, True
 
 
 _EDITABLE_LABELS = {
