@@ -25,8 +25,11 @@ def api(live_server):
 
 @pytest.fixture
 def clients(user, other_user):
-    """Two API clients, each with a token and a connection of its own."""
-    return tuple(api_session(create_api_token(u, name="races")[1]) for u in (user, other_user))
+    """Two API clients, each with a token and a connection of its own (closed after the test,
+    with the server's threads that kept them)."""
+    tokens = [create_api_token(u, name="races")[1] for u in (user, other_user)]
+    with api_session(tokens[0]) as alice, api_session(tokens[1]) as bob:
+        yield alice, bob
 
 
 def _audits(verb: str, obj) -> int:

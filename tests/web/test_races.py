@@ -27,8 +27,10 @@ def site(live_server):
 
 @pytest.fixture
 def people(user, staff):
-    """Two people, each with a browser of their own."""
-    return web_session(user), web_session(staff)
+    """Two people, each with a browser of their own (closed after the test, with the server's
+    threads that kept their connections)."""
+    with web_session(user) as alex, web_session(staff) as sam:
+        yield alex, sam
 
 
 def _audits(verb: str, obj) -> int:
