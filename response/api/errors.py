@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from response.core.errors import InvalidInput, InvalidTransition, NotFound, ResponseError
+from response.core.errors import Conflict, InvalidInput, NotFound, ResponseError
 
 
 class Forbidden(ResponseError):
@@ -22,8 +22,8 @@ class Forbidden(ResponseError):
 STATUS_BY_ERROR: dict[type[ResponseError], int] = {
     InvalidInput: 400,
     Forbidden: 403,
-    NotFound: 404,
-    InvalidTransition: 409,
+    NotFound: 404,  # also a row another request removed a moment ago
+    Conflict: 409,  # an impossible transition, or another request changed the row first
 }
 DEFAULT_STATUS = 400
 

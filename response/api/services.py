@@ -31,16 +31,17 @@ def declare_from_api(
         dedup_key = f"api:{dedup_key}"
     elif idempotency_key:
         dedup_key = f"api:{user.pk}:{idempotency_key}"
-    replay = bool(dedup_key) and Incident.objects.filter(dedup_key=dedup_key).exists()
     lead = check_user(fields.pop("lead_id", None), field="lead_id")
-    incident = verbs.declare_incident(
+    # Whether it was declared by this call or an earlier one (perhaps a moment ago, in a request
+    # racing this one) is the verb's to say: a look before calling it could not tell.
+    incident, created = verbs.declare_incident_once(
         **fields, lead=lead, reporter=chat_account_of(user), dedup_key=dedup_key, by=user
     )
-    if replay and not visible_incidents(user).filter(pk=incident.pk).exists():
+    if not created and not visible_incidents(user).filter(pk=incident.pk).exists():
         raise InvalidTransition(
             "This dedup key was already used for an incident you cannot see.", field="dedup_key"
         )
-    return incident, not replay
+    return incident, created
 
 
 def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incident:
@@ -60,16 +61,20 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
         if lead is not UNSET:
             verbs.set_lead(incident, lead, by=by)
         if status is not None:
-            verbs.move_incident(incident, status, by=by)
+            # Another request may have moved it there since `incident` was read: then it is done.
+            verbs.move_incident(incident, status, by=by, if_needed=True)
     return incident
 
 
 def patch_action(action: Action, *, changes: dict[str, Any], by) -> Action:
+    """Details, then done, in one transaction: two PATCHes at once apply one after the other,
+    never half of one over the other."""
     details = {k: changes[k] for k in ACTION_DETAILS if k in changes}
     if "owner_id" in changes:
         details["owner"] = check_user(changes["owner_id"], field="owner_id")
-    if details:
-        verbs.update_action(action, **details, by=by)
-    if changes.get("done") is not None:
-        verbs.complete_action(action, done=changes["done"], by=by)
+    with transaction.atomic():
+        if details:
+            verbs.update_action(action, **details, by=by)
+        if changes.get("done") is not None:
+            verbs.complete_action(action, done=changes["done"], by=by)
     return action

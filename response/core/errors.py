@@ -21,12 +21,18 @@ class InvalidInput(ResponseError):
     """The request is malformed: an empty title, an unknown severity, a date in the future."""
 
 
-class InvalidTransition(ResponseError):
+class Conflict(ResponseError):
+    """The thing is not (or no longer) in a state that allows this; perhaps someone else changed
+    it a moment ago."""
+
+
+class InvalidTransition(Conflict):
     """The incident is not in a state that allows this: resolving a resolved incident."""
 
 
 class NotFound(ResponseError):
-    """The thing asked about does not exist (or is not visible to whoever asked)."""
+    """The thing asked about does not exist (or is not visible to whoever asked), or it was
+    removed by someone else between the moment it was asked for and the verb's lock."""
 
 
 class AuditLogIsAppendOnly(ResponseError):

@@ -5,9 +5,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
+from response.core.errors import NotFound
 from response.web.timezones import viewer_time_zone
 
 
@@ -18,12 +19,16 @@ class SignedInRequest(HttpRequest):
 
 
 def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Every web page: signed in, and rendered in the viewer's time zone."""
+    """Every web page: signed in, and rendered in the viewer's time zone. A verb's NotFound (the
+    row was removed by someone else after the page found it) is a 404, like a missing row."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         with timezone.override(viewer_time_zone(request)):
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as error:
+                raise Http404(error.message) from error
 
     return login_required(wrapper)
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from response.core import verbs
-from response.core.errors import InvalidInput, InvalidTransition
+from response.core.errors import InvalidInput, InvalidTransition, NotFound
 from response.core.events import incident_changed
 from response.core.models import Action, AuditEvent, Incident, Severity, Status, TimelineEvent
 from response.core.selectors import timeline_of
@@ -359,6 +359,42 @@ def test_edit_and_remove_timeline_entries():
     assert verbs.remove_timeline_event_by_source(incident, "slack:C1:2.0")
     assert not verbs.remove_timeline_event_by_source(incident, "slack:C1:2.0")
     assert audit_verbs(incident)[-3:] == ["timeline.added", "timeline.edited", "timeline.removed"]
+
+
+def test_a_row_removed_since_the_caller_read_it_is_not_found():
+    """What a request does when another one removed its row between its read and its lock."""
+    incident = declare()
+    entry = verbs.add_timeline_event(incident, "note")
+    verbs.remove_timeline_event(TimelineEvent.objects.get(pk=entry.pk))
+    with pytest.raises(NotFound, match=f"Timeline entry #{entry.pk} was removed"):
+        verbs.edit_timeline_event(entry, text="edited")
+    with pytest.raises(NotFound):
+        verbs.remove_timeline_event(entry)
+    action = verbs.add_action(incident, "fix it")
+    Action.objects.filter(pk=action.pk).delete()  # as the admin may
+    with pytest.raises(NotFound, match=f"Follow-up action #{action.pk} was removed"):
+        verbs.update_action(action, text="fix it now")
+    with pytest.raises(NotFound):
+        verbs.complete_action(action)
+    assert audit_verbs(incident)[-3:] == ["timeline.added", "timeline.removed", "action.added"]
+
+
+def test_moving_an_incident_is_decided_on_its_row_not_the_callers_copy():
+    incident = declare()
+    copy = Incident.objects.get(pk=incident.pk)  # read by a request, before another one's change
+    verbs.set_status(incident, Status.IDENTIFIED)
+    # Asked where it already is: refused, or, if_needed (a PATCH), done as it is.
+    with pytest.raises(InvalidTransition, match="already identified"):
+        verbs.move_incident(copy, Status.IDENTIFIED)
+    verbs.move_incident(copy, Status.IDENTIFIED, if_needed=True)
+    assert copy.status == Status.IDENTIFIED
+    assert audit_verbs(incident).count("incident.status_changed") == 1
+    # Resolved meanwhile: going back to investigating is a reopening, whatever the copy says.
+    copy = Incident.objects.get(pk=incident.pk)
+    verbs.resolve_incident(incident)
+    verbs.move_incident(copy, Status.INVESTIGATING)
+    assert audit_verbs(incident)[-1] == "incident.reopened"
+    assert copy.status == Status.INVESTIGATING and copy.resolved_at is None
 
 
 def test_naive_timestamps_are_refused():

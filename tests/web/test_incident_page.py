@@ -231,7 +231,8 @@ def test_an_impossible_status_is_a_form_error(signed_in):
     response = signed_in.post(
         reverse("web:status", args=[incident.pk]), {"status": "investigating"}
     )
-    assert response.status_code == 400
+    # A conflict with the incident's state (perhaps just changed by someone else), as in the API.
+    assert response.status_code == 409
     assert "already investigating" in response.content.decode()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from ninja import Query, Router, Status
 
 from response.api import queries
@@ -56,8 +57,11 @@ def edit_timeline_event(
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
     entry = queries.check_timeline_event(incident, event_id)
-    verbs.edit_timeline_event(entry, **payload.model_dump(exclude_unset=True), by=request.auth)
-    return queries.check_timeline_event(incident, event_id)
+    # The answer is read in the edit's transaction: a delete arriving meanwhile waits for it,
+    # so an edit that was made is answered with the entry, never with a 404.
+    with transaction.atomic():
+        verbs.edit_timeline_event(entry, **payload.model_dump(exclude_unset=True), by=request.auth)
+        return queries.check_timeline_event(incident, event_id)
 
 
 @router.delete("/incidents/{incident_id}/timeline/{event_id}", response={204: None, **ERRORS_WRITE})

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 from django.db import models
 from django.utils import timezone
 
-from response.core.errors import InvalidInput
+from response.core.errors import InvalidInput, NotFound
 from response.core.events import Change, IncidentChanged, announce
 from response.core.models import AuditEvent, AuditVerb, ExternalUser, Incident, TimelineEvent
 from response.core.selectors import chat_account_of
@@ -131,11 +131,14 @@ def changed(
 def lock_incident(incident: Incident | int) -> Incident:
     """Re-read the incident inside the transaction, locking its row against concurrent verbs."""
     pk = incident.pk if isinstance(incident, Incident) else incident
-    return (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("severity", "lead")
-        .get(pk=pk)
-    )
+    try:
+        return (
+            Incident.objects.select_for_update(of=("self",))
+            .select_related("severity", "lead")
+            .get(pk=pk)
+        )
+    except Incident.DoesNotExist:
+        raise NotFound(f"Incident #{pk} does not exist.", field="incident_id") from None
 
 
 def copy_state(target: Incident, source: Incident) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from response.core.errors import InvalidInput
+from response.core.errors import InvalidInput, NotFound
 from response.core.events import Change
 from response.core.models import Action, AuditVerb, ExternalUser, Incident, TimelineEvent
 from response.core.verbs._common import (
@@ -26,6 +26,25 @@ from response.core.verbs._common import (
 from response.core.verbs.incident import TEXT_MAX_LENGTH
 
 ACTION_FIELDS = ("text", "owner", "due_date", "priority", "external_url")
+
+
+# A verb on an action or an entry locks its incident, then reads the row again: whoever called it
+# found the row before the lock, and another writer may have removed it since. Gone is NotFound
+# (a 404), never a DoesNotExist (a 500).
+
+
+def _current_action(action: Action) -> Action:
+    try:
+        return Action.objects.select_related("owner").get(pk=action.pk)
+    except Action.DoesNotExist:
+        raise NotFound(f"Follow-up action #{action.pk} was removed.", field="action_id") from None
+
+
+def _current_entry(entry: TimelineEvent) -> TimelineEvent:
+    try:
+        return TimelineEvent.objects.get(pk=entry.pk)
+    except TimelineEvent.DoesNotExist:
+        raise NotFound(f"Timeline entry #{entry.pk} was removed.", field="event_id") from None
 
 
 def _check_priority(priority: str) -> str:
@@ -108,7 +127,7 @@ def update_action(
         wanted["external_url"] = external_url or ""
     with transaction.atomic():
         lock_incident(action.incident_id)
-        current = Action.objects.select_related("owner").get(pk=action.pk)
+        current = _current_action(action)
         before, after = apply_changes(current, wanted)
         if after:
             audit(
@@ -129,7 +148,7 @@ def complete_action(action: Action, *, by: Actor = None, done: bool = True) -> A
     """Mark a follow-up action done (or, with done=False, not done after all)."""
     with transaction.atomic():
         lock_incident(action.incident_id)
-        current = Action.objects.get(pk=action.pk)
+        current = _current_action(action)
         if current.done == done:
             action.done, action.done_at = current.done, current.done_at
             return action
@@ -220,7 +239,7 @@ def edit_timeline_event(
         wanted["metadata"] = metadata
     with transaction.atomic():
         locked = lock_incident(entry.incident_id)
-        current = TimelineEvent.objects.get(pk=entry.pk)
+        current = _current_entry(entry)
         if "text" in wanted and current.subject_id is not None and wanted["text"] != current.text:
             wanted["subject_id"] = None  # someone's own words now, not Response's
         before, after = apply_changes(current, wanted)
@@ -240,11 +259,10 @@ def edit_timeline_event(
 
 
 def remove_timeline_event(entry: TimelineEvent, *, by: Actor = None) -> None:
+    """Remove an entry; NotFound when it is already gone (someone else removed it first)."""
     with transaction.atomic():
         locked = lock_incident(entry.incident_id)
-        current = TimelineEvent.objects.filter(pk=entry.pk).first()
-        if current is None:
-            return
+        current = _current_entry(entry)
         audit(
             verb=AuditVerb.TIMELINE_REMOVED,
             obj=current,
@@ -261,7 +279,10 @@ def remove_timeline_event_by_source(incident: Incident, source: str, *, by: Acto
     entry = TimelineEvent.objects.filter(incident=incident, source=source).first()
     if entry is None:
         return False
-    remove_timeline_event(entry, by=by)
+    try:
+        remove_timeline_event(entry, by=by)
+    except NotFound:
+        return False  # removed by someone else since: there is nothing left to remove
     return True
 
 

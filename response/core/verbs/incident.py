@@ -92,6 +92,39 @@ def declare_incident(
     by: Actor = None,
 ) -> Incident:
     """Record a new incident. With a `dedup_key`, declaring twice returns the first incident."""
+    incident, _ = declare_incident_once(
+        title=title,
+        summary=summary,
+        impact=impact,
+        severity=severity,
+        lead=lead,
+        reporter=reporter,
+        is_private=is_private,
+        is_report_only=is_report_only,
+        started_at=started_at,
+        dedup_key=dedup_key,
+        by=by,
+    )
+    return incident
+
+
+def declare_incident_once(
+    *,
+    title: str,
+    summary: str = "",
+    impact: str = "",
+    severity: Severity | str | int | None = None,
+    lead: ExternalUser | None = None,
+    reporter: ExternalUser | None = None,
+    is_private: bool = False,
+    is_report_only: bool = False,
+    started_at: datetime | None = None,
+    dedup_key: str | None = None,
+    by: Actor = None,
+) -> tuple[Incident, bool]:
+    """`declare_incident`, also saying whether this call declared it: (the first incident, False)
+    when its `dedup_key` was declared already, even by a call a moment before that was not
+    committed yet when this one began."""
     title = clean_text(title, field="title", max_length=TITLE_MAX_LENGTH, required=True)
     summary = clean_text(summary, field="summary", max_length=TEXT_MAX_LENGTH)
     impact = clean_text(impact, field="impact", max_length=TEXT_MAX_LENGTH)
@@ -99,7 +132,7 @@ def declare_incident(
     now = timezone.now()
     started_at = clean_past_time(started_at, field="start time") if started_at else now
     if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
-        return existing
+        return existing, False
     if reporter is None and isinstance(by, ExternalUser):
         reporter = by
 
@@ -152,9 +185,9 @@ def declare_incident(
     except IntegrityError:
         # Two submissions of the same declaration raced; the other one won.
         if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
-            return existing
+            return existing, False
         raise
-    return incident
+    return incident, True
 
 
 _EDITABLE_LABELS = {
@@ -338,16 +371,27 @@ def set_status(
     return incident
 
 
-def move_incident(incident: Incident, status: Status | str, *, by: Actor = None) -> Incident:
+def move_incident(
+    incident: Incident, status: Status | str, *, by: Actor = None, if_needed: bool = False
+) -> Incident:
     """Bring the incident to `status` with whichever verb that takes: resolving it, reopening
     it when it is closed, or moving it along while open. The web UI's status menu and the API's
-    PATCH say where they want the incident; this is the one place that says how."""
+    PATCH say where they want the incident; this is the one place that says how.
+
+    The way is chosen from the locked row, not the caller's copy, which another writer may have
+    moved since. An incident already at `status` is an InvalidTransition, or, `if_needed`, left
+    as it is (a PATCH states where the incident should be, and it is there)."""
     new = check_status(status)
-    if new == Status.RESOLVED:
-        return resolve_incident(incident, by=by)
-    if incident.is_closed() and new in OPEN_STATUSES:
-        return reopen_incident(incident, status=new, by=by)
-    return set_status(incident, new, by=by)
+    with transaction.atomic():
+        locked = lock_incident(incident)
+        if if_needed and locked.status == new:
+            copy_state(incident, locked)
+            return incident
+        if new == Status.RESOLVED:
+            return resolve_incident(incident, by=by)
+        if locked.is_closed() and new in OPEN_STATUSES:
+            return reopen_incident(incident, status=new, by=by)
+        return set_status(incident, new, by=by)
 
 
 def resolve_incident(

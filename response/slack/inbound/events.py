@@ -9,11 +9,13 @@ its own savepoint of the transaction that marks the event done, so they only tou
 from __future__ import annotations
 
 import logging
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from response.core import verbs
+from response.core.errors import NotFound
 from response.core.models import Incident, TimelineEvent
 from response.engine.kinds import JobContext, Priority, job_kind
 from response.engine.queue import enqueue
@@ -95,11 +97,13 @@ def follow_edit(incident: Incident | None, event: dict) -> None:
     source = source_of(event["channel"], message["ts"])
     entry = TimelineEvent.objects.filter(incident=incident, source=source).first()
     if entry is not None:
-        verbs.edit_timeline_event(
-            entry,
-            text=message_entry(event["channel"], message)["text"],
-            by=slack_user_or_none(message.get("user")),
-        )
+        # Removed since (unpinned, or deleted on the web): there is nothing left to edit.
+        with suppress(NotFound):
+            verbs.edit_timeline_event(
+                entry,
+                text=message_entry(event["channel"], message)["text"],
+                by=slack_user_or_none(message.get("user")),
+            )
 
 
 def follow_deletion(incident: Incident | None, event: dict) -> None:

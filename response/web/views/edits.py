@@ -1,6 +1,9 @@
 """Pages that write. Each parses a form, calls one core verb with by=request.user, and answers:
 a redirect back to the incident (or, for htmx, the re-rendered section). A ResponseError from the
-verb becomes a form error. Nothing here saves a model itself."""
+verb becomes a form error: a 400, or a 409 for a Conflict (the incident is not in a state that
+allows it, perhaps since someone else changed it a moment ago). A NotFound (the row was removed
+meanwhile) is a 404, like a row that was never there (see `response.web.decorators.page`).
+Nothing here saves a model itself."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from response.core import verbs
-from response.core.errors import ResponseError
+from response.core.errors import Conflict, NotFound, ResponseError
 from response.core.models import Action
 from response.core.selectors import chat_account_of
 from response.web import queries
@@ -39,16 +42,19 @@ def _incident_url(incident, anchor: str = "") -> str:
     return reverse("web:incident", args=[incident.pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _apply(form: forms.Form, call: Callable[[dict], object]) -> bool:
-    """Run the verb on the form's data; False (with the error on the form) when it says no."""
+def _apply(form: forms.Form, call: Callable[[dict], object]) -> int | None:
+    """Run the verb on the form's data. None when it was done; when it says no, the status to
+    answer with (400, or 409 for a Conflict), the reason on the form."""
     if not form.is_valid():
-        return False
+        return 400
     try:
         call(form.cleaned_data)
+    except NotFound:
+        raise
     except ResponseError as error:
         add_response_error(form, error)
-        return False
-    return True
+        return 409 if isinstance(error, Conflict) else 400
+    return None
 
 
 def _incident_form_view(
@@ -63,11 +69,12 @@ def _incident_form_view(
 ) -> HttpResponse:
     incident = queries.incident_or_404(request.user, pk)
     form = form_class(request.POST, initial=initial(incident) if initial else None)
-    if _apply(form, lambda data: call(incident, form)):
+    refused = _apply(form, lambda data: call(incident, form))
+    if refused is None:
         messages.success(request, done)
         return redirect(_incident_url(incident, anchor))
     context = incident_context(request, incident, **{context_name: form, "open_form": context_name})
-    return render(request, "web/incident_detail.html", context, status=400)
+    return render(request, "web/incident_detail.html", context, status=refused)
 
 
 @page
@@ -130,7 +137,9 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Timeline -------------------------------------------------------------------------------------
 
 
-def _timeline_answer(request, incident, form=None, error: str = "") -> HttpResponse:
+def _timeline_answer(
+    request, incident, form=None, error: str = "", status: int | None = 400
+) -> HttpResponse:
     if is_htmx(request):
         context = {
             **timeline_context(incident),
@@ -142,7 +151,7 @@ def _timeline_answer(request, incident, form=None, error: str = "") -> HttpRespo
         return redirect(_incident_url(incident, "timeline"))
     context = incident_context(request, incident, entry_form=form or TimelineEntryForm())
     context["timeline_error"] = error
-    return render(request, "web/incident_detail.html", context, status=400)
+    return render(request, "web/incident_detail.html", context, status=status)
 
 
 @page
@@ -150,7 +159,7 @@ def _timeline_answer(request, incident, form=None, error: str = "") -> HttpRespo
 def add_entry(request: HttpRequest, pk: int) -> HttpResponse:
     incident = queries.incident_or_404(request.user, pk)
     form = TimelineEntryForm(request.POST)
-    added = _apply(
+    refused = _apply(
         form,
         lambda data: verbs.add_timeline_event(
             incident,
@@ -160,7 +169,7 @@ def add_entry(request: HttpRequest, pk: int) -> HttpResponse:
             by=request.user,
         ),
     )
-    return _timeline_answer(request, incident, None if added else form)
+    return _timeline_answer(request, incident, form if refused else None, status=refused)
 
 
 def web_author(user) -> str:
@@ -188,7 +197,7 @@ def edit_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         template = "web/_entry_edit_form.html" if is_htmx(request) else "web/entry_edit.html"
         return render(request, template, context)
     form = TimelineEntryForm(request.POST)
-    edited = _apply(
+    refused = _apply(
         form,
         lambda data: verbs.edit_timeline_event(
             entry,
@@ -197,8 +206,8 @@ def edit_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             by=request.user,
         ),
     )
-    error = "" if edited else " ".join(e for errors in form.errors.values() for e in errors)
-    return _timeline_answer(request, incident, error=error)
+    error = " ".join(e for errors in form.errors.values() for e in errors) if refused else ""
+    return _timeline_answer(request, incident, error=error, status=refused)
 
 
 @page
@@ -212,7 +221,9 @@ def delete_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 # --- Follow-up actions ----------------------------------------------------------------------------
 
 
-def _actions_answer(request, incident, form=None, error: str = "") -> HttpResponse:
+def _actions_answer(
+    request, incident, form=None, error: str = "", status: int | None = 400
+) -> HttpResponse:
     if is_htmx(request):
         context = {
             "incident": incident,
@@ -227,7 +238,7 @@ def _actions_answer(request, incident, form=None, error: str = "") -> HttpRespon
         return redirect(_incident_url(incident, "actions"))
     context = incident_context(request, incident, action_form=form or ActionForm())
     context["actions_error"] = error
-    return render(request, "web/incident_detail.html", context, status=400)
+    return render(request, "web/incident_detail.html", context, status=status)
 
 
 @page
@@ -235,8 +246,8 @@ def _actions_answer(request, incident, form=None, error: str = "") -> HttpRespon
 def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     incident = queries.incident_or_404(request.user, pk)
     form = ActionForm(request.POST)
-    added = _apply(form, lambda data: verbs.add_action(incident, **data, by=request.user))
-    return _actions_answer(request, incident, None if added else form)
+    refused = _apply(form, lambda data: verbs.add_action(incident, **data, by=request.user))
+    return _actions_answer(request, incident, form if refused else None, status=refused)
 
 
 def _action(request: HttpRequest, pk: int, action_pk: int):
@@ -260,9 +271,9 @@ def edit_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
         template = "web/_action_edit_form.html" if is_htmx(request) else "web/action_edit.html"
         return render(request, template, context)
     form = ActionForm(request.POST)
-    edited = _apply(form, lambda data: verbs.update_action(action, **data, by=request.user))
-    error = "" if edited else " ".join(e for errors in form.errors.values() for e in errors)
-    return _actions_answer(request, incident, error=error)
+    refused = _apply(form, lambda data: verbs.update_action(action, **data, by=request.user))
+    error = " ".join(e for errors in form.errors.values() for e in errors) if refused else ""
+    return _actions_answer(request, incident, error=error, status=refused)
 
 
 @page
@@ -288,7 +299,7 @@ def declare(request: HttpRequest) -> HttpResponse:
                 **data, reporter=chat_account_of(request.user), by=request.user
             )
 
-        if _apply(form, call):
+        if _apply(form, call) is None:
             messages.success(request, "Incident declared.")
             return redirect(_incident_url(declared["incident"]))
     return render(request, "web/declare.html", {"form": form}, status=400 if form.is_bound else 200)
