@@ -1,7 +1,7 @@
 """The whole test suite, as `make test` runs it.
 
-1. ruff (lint and format check), and import-linter (the layers, `[tool.importlinter]` in
-   pyproject.toml);
+1. ruff (lint and format check), import-linter (the layers, `[tool.importlinter]` in
+   pyproject.toml) and mypy (the types, `[tool.mypy]`: strict for response.core and fakeslack);
 2. pytest on SQLite (the embedded default);
 3. pytest again on a fresh PostgreSQL database when one is reachable. Under CI (CI=true) a missing
    PostgreSQL is a failure, never a silent skip.
@@ -68,6 +68,7 @@ def main() -> None:
     run("ruff check", [str(BIN / "ruff"), "check", "."])
     run("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."])
     run("import-linter: the layers", [str(BIN / "lint-imports"), "--no-cache"])
+    run("mypy: the types", [str(BIN / "mypy")])
 
     with tempfile.TemporaryDirectory(prefix="response-test-") as data_dir:
         sqlite_env = {**base_env, "RESPONSE_DATA_DIR": data_dir}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from response.core.errors import Conflict, NotFound, ResponseError
 from response.core.models import Action
 from response.core.selectors import chat_account_of
 from response.web import queries
-from response.web.decorators import is_htmx, page
+from response.web.decorators import SignedInRequest, is_htmx, page
 from response.web.forms import (
     ActionForm,
     CompleteActionForm,
@@ -57,8 +57,12 @@ def _apply(form: forms.Form, call: Callable[[dict], object]) -> int | None:
     return None
 
 
+def _errors_text(form: forms.Form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
 def _incident_form_view(
-    request: HttpRequest,
+    request: SignedInRequest,
     pk: int,
     form_class: type[forms.Form],
     context_name: str,
@@ -79,7 +83,7 @@ def _incident_form_view(
 
 @page
 @require_POST
-def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_details(request: SignedInRequest, pk: int) -> HttpResponse:
     return _incident_form_view(
         request,
         pk,
@@ -93,7 +97,7 @@ def edit_details(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def change_severity(request: HttpRequest, pk: int) -> HttpResponse:
+def change_severity(request: SignedInRequest, pk: int) -> HttpResponse:
     return _incident_form_view(
         request,
         pk,
@@ -108,7 +112,7 @@ def change_severity(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: SignedInRequest, pk: int) -> HttpResponse:
     return _incident_form_view(
         request,
         pk,
@@ -123,7 +127,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
+def change_lead(request: SignedInRequest, pk: int) -> HttpResponse:
     return _incident_form_view(
         request,
         pk,
@@ -156,7 +160,7 @@ def _timeline_answer(
 
 @page
 @require_POST
-def add_entry(request: HttpRequest, pk: int) -> HttpResponse:
+def add_entry(request: SignedInRequest, pk: int) -> HttpResponse:
     incident = queries.incident_or_404(request.user, pk)
     form = TimelineEntryForm(request.POST)
     refused = _apply(
@@ -177,14 +181,14 @@ def web_author(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _entry(request: HttpRequest, pk: int, entry_pk: int):
+def _entry(request: SignedInRequest, pk: int, entry_pk: int):
     incident = queries.incident_or_404(request.user, pk)
     return incident, get_object_or_404(incident.timeline_events, pk=entry_pk)
 
 
 @page
 @require_http_methods(["GET", "POST"])
-def edit_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def edit_entry(request: SignedInRequest, pk: int, entry_pk: int) -> HttpResponse:
     incident, entry = _entry(request, pk, entry_pk)
     if request.method == "GET":
         # Fetched when the entry's <details> opens, so a long timeline (polled every few
@@ -206,13 +210,13 @@ def edit_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             by=request.user,
         ),
     )
-    error = " ".join(e for errors in form.errors.values() for e in errors) if refused else ""
+    error = _errors_text(form) if refused else ""
     return _timeline_answer(request, incident, error=error, status=refused)
 
 
 @page
 @require_POST
-def delete_entry(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+def delete_entry(request: SignedInRequest, pk: int, entry_pk: int) -> HttpResponse:
     incident, entry = _entry(request, pk, entry_pk)
     verbs.remove_timeline_event(entry, by=request.user)
     return _timeline_answer(request, incident)
@@ -243,21 +247,21 @@ def _actions_answer(
 
 @page
 @require_POST
-def add_action(request: HttpRequest, pk: int) -> HttpResponse:
+def add_action(request: SignedInRequest, pk: int) -> HttpResponse:
     incident = queries.incident_or_404(request.user, pk)
     form = ActionForm(request.POST)
     refused = _apply(form, lambda data: verbs.add_action(incident, **data, by=request.user))
     return _actions_answer(request, incident, form if refused else None, status=refused)
 
 
-def _action(request: HttpRequest, pk: int, action_pk: int):
+def _action(request: SignedInRequest, pk: int, action_pk: int):
     incident = queries.incident_or_404(request.user, pk)
     return incident, get_object_or_404(incident.actions, pk=action_pk)
 
 
 @page
 @require_http_methods(["GET", "POST"])
-def edit_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def edit_action(request: SignedInRequest, pk: int, action_pk: int) -> HttpResponse:
     incident, action = _action(request, pk, action_pk)
     if request.method == "GET":
         # The form is fetched when its <details> opens: a page with many actions would otherwise
@@ -272,13 +276,13 @@ def edit_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
         return render(request, template, context)
     form = ActionForm(request.POST)
     refused = _apply(form, lambda data: verbs.update_action(action, **data, by=request.user))
-    error = " ".join(e for errors in form.errors.values() for e in errors) if refused else ""
+    error = _errors_text(form) if refused else ""
     return _actions_answer(request, incident, error=error, status=refused)
 
 
 @page
 @require_POST
-def complete_action(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+def complete_action(request: SignedInRequest, pk: int, action_pk: int) -> HttpResponse:
     incident, action = _action(request, pk, action_pk)
     form = CompleteActionForm(request.POST)
     _apply(form, lambda data: verbs.complete_action(action, done=data["done"], by=request.user))
@@ -289,7 +293,7 @@ def complete_action(request: HttpRequest, pk: int, action_pk: int) -> HttpRespon
 
 
 @page
-def declare(request: HttpRequest) -> HttpResponse:
+def declare(request: SignedInRequest) -> HttpResponse:
     form = DeclareForm(request.POST or None)
     if request.method == "POST":
         declared = {}
