@@ -32,6 +32,22 @@ def test_pin_adds_the_message_with_its_own_time_and_author_and_unpin_removes_it(
     slack.wait_for(lambda: not messages_on_timeline(incident))
 
 
+def test_a_pinned_message_is_kept_as_people_read_it(slack):
+    """Slack sends `&`, `<` and `>` as entities, mentions as ids and links in brackets: the
+    timeline (which the web shows) keeps what people saw."""
+    incident, channel_id = declare_in_slack(slack)
+    alice = slack.actor("alice")
+    bob = slack.user_id("bob")
+    ts = alice.post_message(
+        channel_id, f"Q&amp;A &lt;b&gt; with <@{bob}|bob>, see <https://status.example|status>"
+    )
+    alice.pin(channel_id, ts)
+    slack.wait_for(lambda: messages_on_timeline(incident))
+    assert messages_on_timeline(incident) == [
+        "Q&A <b> with @bob, see status (https://status.example)"
+    ]
+
+
 def test_a_pinned_message_edited_later_updates_its_entry(slack):
     incident, channel_id = declare_in_slack(slack)
     alice = slack.actor("alice")

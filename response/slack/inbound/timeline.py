@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from response.slack.directory import message_url
+from response.slack.inbound.context import from_slack
 from response.slack.people import slack_user_or_none
 
 
@@ -21,7 +22,8 @@ def permalink(channel_id: str, ts: str, message: dict) -> str:
 
 
 def message_text(message: dict) -> str:
-    text = (message.get("text") or "").strip()
+    """The message as people read it (Slack's `&amp;`, `<@U…>` and `<url|label>` made plain)."""
+    text = from_slack((message.get("text") or "").strip())
     files = [f.get("name") or f.get("title") or "file" for f in message.get("files") or []]
     if files:
         text = (text + "\n" if text else "") + "📎 " + ", ".join(files)
