@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -21,20 +22,28 @@ from response.slack.inbox import EVENT_INBOX
 class Worker:
     engine: Engine
 
-    def idle(self, timeout: float = 10.0) -> bool:
+    def idle(self, timeout: float = 10.0, soon: float = 0.0) -> bool:
         """Wait until no job is due or running (for negative assertions). Jobs due later (a
-        reminder tomorrow) do not count."""
+        reminder tomorrow) do not count; with `soon`, jobs due within that many seconds do (a
+        debounced headline edit, a retry after a timeout on a loaded machine)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self._quiet():
+            if self._quiet(soon):
                 time.sleep(0.05)
-                if self._quiet():
+                if self._quiet(soon):
                     return True
             time.sleep(0.05)
         return False
 
-    def _quiet(self) -> bool:
-        due = Job.objects.filter(state=Job.State.PENDING, not_before__lte=timezone.now())
+    def settled(self, timeout: float = 60.0) -> bool:
+        """Wait until nothing is left to do soon: for positive assertions on what the work ends
+        with."""
+        return self.idle(timeout, soon=10.0)
+
+    def _quiet(self, soon: float = 0.0) -> bool:
+        due = Job.objects.filter(
+            state=Job.State.PENDING, not_before__lte=timezone.now() + timedelta(seconds=soon)
+        )
         return self.engine.idle() and not due.exists()
 
 

@@ -54,7 +54,7 @@ def settle(slack, worker) -> None:
     """Every job run, and every event our calls caused delivered and its work run too."""
     for _ in range(2):
         assert slack.settle(timeout=10)
-        assert worker.idle(timeout=20)
+        assert worker.settled(timeout=60)
 
 
 @pytest.mark.fakeslack(workspace=WORKSPACE)

@@ -43,7 +43,7 @@ def test_declaring_makes_one_channel_one_headline_post_and_one_welcome(slack, wo
     lose("conversations.create", how)
     lose("chat.postMessage", how, count=2)  # the headline post, then the welcome
     incident, channel_id = declare_in_slack(slack, "Checkout is failing")
-    assert worker.idle(timeout=20)
+    assert worker.settled()
     ours = [c for c in slack.channels() if c.get("name", "").startswith("inc-")]
     assert [c["id"] for c in ours] == [channel_id]
     assert len(bot_messages(slack, slack.channel_id("incidents"), "Checkout is failing")) == 1
@@ -63,7 +63,7 @@ def test_a_status_update_is_posted_once_in_the_channel_and_once_in_the_thread(
     lose("chat.postMessage", how, count=2)
     mention(slack, "alice", channel_id, "update The fix is rolling out")
     slack.wait_for(lambda: bot_messages(slack, channel_id, "The fix is rolling out"), timeout=20)
-    assert worker.idle(timeout=20)
+    assert worker.settled()
     post = HeadlinePost.objects.get(incident=incident)
     thread = slack.replies(post.channel_id, post.message_ts)
     assert len([m for m in thread if "The fix is rolling out" in m.get("text", "")]) == 1
@@ -89,7 +89,7 @@ def test_a_dm_is_sent_once(slack, worker, lose, how):
         ],
         timeout=20,
     )
-    assert worker.idle(timeout=20)
+    assert worker.settled()
     assert len(dm) == 1
 
 
@@ -98,7 +98,7 @@ def test_invites_and_the_bookmark_happen_once(slack, worker, lose, how):
     lose("bookmarks.add", how)
     lose("conversations.invite", how)
     _incident, channel_id = declare_in_slack(slack)
-    assert worker.idle(timeout=20)
+    assert worker.settled()
     assert len(slack.bookmarks(channel_id)) == 1
     assert slack.members(channel_id).count(slack.user_id("alice")) == 1
 
@@ -116,7 +116,7 @@ def test_a_reminder_is_posted_once(slack, worker, lose, how, time_machine):
     # The lead nudge is due two minutes after declaring (nobody leads it yet).
     time_machine.move_to(incident.reported_at + timedelta(minutes=2, seconds=1), tick=True)
     slack.wait_for(lambda: bot_messages(slack, channel_id, "Who is leading"), timeout=20)
-    assert worker.idle(timeout=20)
+    assert worker.settled()
     assert len(bot_messages(slack, channel_id, "Who is leading")) == 1
 
 
@@ -129,7 +129,7 @@ def test_a_command_is_answered_with_one_reaction_and_nothing_left_waiting(slack,
     lose("reactions.add", how)
     ts = mention(slack, "alice", channel_id, "severity critical")
     slack.wait_for(lambda: "white_check_mark" in reactions_on(slack, channel_id, ts), timeout=20)
-    assert worker.idle(timeout=20)
+    assert worker.settled()
     reaction = slack.message(channel_id, ts)["reactions"][0]
     assert (reaction["name"], reaction["count"]) == ("white_check_mark", 1)
 

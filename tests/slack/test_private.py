@@ -42,7 +42,7 @@ def made_private_in_slack(slack, worker):
         lambda: CommsChannel.objects.filter(incident=incident, is_private=True).first(),
         timeout=15,
     ).channel_id
-    assert worker.idle(timeout=15)
+    assert worker.settled()
     return incident, old_channel, new_channel, post
 
 
@@ -79,7 +79,7 @@ def test_slack_shows_nothing_new_of_an_incident_made_private(slack, worker):
 
     slack.wait_for(update_posted, timeout=10)
     verbs.set_severity(incident, "critical")
-    assert worker.idle(timeout=15)
+    assert worker.settled()
     assert len(slack.replies(post.channel_id, post.message_ts)) == replies_before
     assert len(slack.messages(old_channel)) == public_before
     headline = slack.message(post.channel_id, post.message_ts)
