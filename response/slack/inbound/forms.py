@@ -45,3 +45,23 @@ def view_metadata(view: dict) -> dict:
     except ValueError:
         return {}
     return metadata if isinstance(metadata, dict) else {}
+
+
+# The largest primary key a database holds (a bigger number is no incident's, not an error).
+MAX_PK = 2**63 - 1
+
+
+def as_pk(value: Any) -> int | None:
+    """An incident id from what Slack carries back (a button's value, a modal's metadata): a
+    positive whole number, or a string of ASCII digits; None for anything else."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_PK:
+        return value
+    return None
+
+
+def metadata_text(metadata: dict, name: str) -> str | None:
+    """A string we put in a modal's private metadata, or None when it is not one."""
+    value = metadata.get(name)
+    return value if isinstance(value, str) else None

@@ -19,7 +19,7 @@ from response.slack.blocks.modals import (
     render_update_modal,
 )
 from response.slack.inbound.context import APOLOGY, tell
-from response.slack.inbound.forms import view_metadata, view_values
+from response.slack.inbound.forms import as_pk, metadata_text, view_metadata, view_values
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
 from response.slack.selectors import incident_data, severity_choices
@@ -85,7 +85,7 @@ def modal_errors(error: ResponseError) -> dict:
 
 
 def _incident_from(view: dict) -> Incident | None:
-    incident_id = view_metadata(view).get("incident_id")
+    incident_id = as_pk(view_metadata(view).get("incident_id"))
     return Incident.objects.filter(pk=incident_id).first() if incident_id else None
 
 
@@ -111,7 +111,9 @@ def submit_declare(ack, body, view):
         return ack(**modal_errors(error))
     ack()
     confirm_declaration(
-        incident.pk, channel_id=view_metadata(view).get("channel_id"), user_id=user.external_id
+        incident.pk,
+        channel_id=metadata_text(view_metadata(view), "channel_id"),
+        user_id=user.external_id,
     )
 
 
@@ -139,7 +141,7 @@ def submit_edit(ack, body, view):
 
 def submit_field(ack, body, view):
     incident = _incident_from(view)
-    field = view_metadata(view).get("field")
+    field = metadata_text(view_metadata(view), "field")
     if incident is None or field not in {"summary", "impact"}:
         return ack(response_action="errors", errors={ids.FIELD_VALUE: "This form is out of date."})
     try:
