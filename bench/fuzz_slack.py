@@ -171,6 +171,14 @@ def run(args, slack: Slack, response: Response, database_url: str) -> bool:
         f"jobs: {dict(jobs)}; parked after one failure (Slack said no for good): "
         f"{jobs.get('dead', 0)}; retried more than once: {retried}; waiting to retry: {waiting}"
     )
+    parked = Counter(
+        (kind, error.split(":")[0] + ":" + error.split(":")[-1] if ":" in error else error)
+        for kind, error in Job.objects.filter(state=Job.State.DEAD).values_list(
+            "kind", "last_error"
+        )
+    )
+    for (kind, error), n in parked.most_common():
+        print(f"  parked: {n} × {kind} ({error.strip()[:100]})")
     severity_applied = incident.severity is not None and incident.severity.slug == "critical"
     return server_errors == 0 and retried == 0 and waiting == 0 and severity_applied
 

@@ -171,7 +171,11 @@ def events(draw, workspace: Workspace, chaos: int) -> tuple[str, dict[str, Any]]
         subtype = draw(
             st.sampled_from([None, None, "thread_broadcast", "file_share", "bot_message"])
         )
-        event = {"type": kind, "channel": channel, "user": user, "text": text, "ts": ts}
+        # A channel_rename's channel is an object; a message's is its id, never the object.
+        where = st.sampled_from(
+            [channel, {"id": channel, "name": "n" * 80}] if chaos else [channel]
+        )
+        event = {"type": kind, "channel": draw(where), "user": user, "text": text, "ts": ts}
         if subtype:
             event["subtype"] = subtype
     elif kind == "message_changed":

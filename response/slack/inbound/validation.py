@@ -39,6 +39,16 @@ EVENT_NEEDS = {
     "channel_rename": ("channel",),
     "group_rename": ("channel",),
 }
+# Events whose channel is its id (channel_rename's is an object), as their handlers read it.
+CHANNEL_ID_EVENTS = {
+    "app_mention",
+    "message",
+    "member_joined_channel",
+    "member_left_channel",
+    "pin_added",
+    "pin_removed",
+    "app_home_opened",
+}
 # Event fields that are strings whenever Slack sends them.
 EVENT_STRINGS = (
     "type",
@@ -193,6 +203,8 @@ def _missing_for_handlers(event: dict) -> str | None:
         return "an event whose item message has no ts"
     if kind in {"channel_rename", "group_rename"} and not _is_dict(event["channel"]):
         return f"a {kind} event whose channel is not an object"
+    if kind in CHANNEL_ID_EVENTS and _is_dict(event.get("channel")):
+        return f"a {kind} event whose channel is not a channel id"
     return None
 
 
