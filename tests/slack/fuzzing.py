@@ -354,7 +354,7 @@ def views(draw, workspace: Workspace, chaos: int) -> dict[str, Any]:
     view = {
         "id": draw(valid_or_junk(chaos, st.builds(fresh, st.just("V")))),
         "hash": draw(valid_or_junk(chaos, st.just("1.abc"))),
-        "type": "modal",
+        "type": draw(valid_or_junk(chaos, st.sampled_from(["modal", "modal", "workflow_step"]))),
         "callback_id": draw(valid_or_junk(chaos, st.sampled_from(MODALS))),
         "private_metadata": private_metadata,
         "state": draw(view_states(workspace, chaos)),

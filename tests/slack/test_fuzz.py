@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from fakeslack.deliver import signature
 from response.core.models import AuditEvent, Incident, TimelineEvent
 from response.engine.models import Job
+from response.slack.blocks import ids
 from response.slack.models import CommsChannel, HeadlinePost, InboundDelivery
 from tests.slack.fuzzing import FORM, Delivery, Sender, Workspace, deliveries
 from tests.slack.helpers import declare_in_slack, mention, reactions_on
@@ -157,6 +158,8 @@ def interaction(slack, **fields) -> dict:
         {"type": "shortcut", "callback_id": {"id": "declare-incident"}},
         {"type": "view_submission", "view": {"id": "V1", "state": {"values": {"b": ["x"]}}}},
         {"type": "view_submission", "view": {"id": "V1", "private_metadata": {"incident_id": 1}}},
+        {"type": "view_submission", "view": {"id": "V1", "callback_id": "edit-incident-modal"}},
+        {"type": "view_closed", "view": {"id": "V1", "type": "workflow_step", "callback_id": "x"}},
         {"user": {"id": "U" + "X" * 40}},
         {"trigger_id": "t" * 300},
         {"type": "message_action", "callback_id": "add-to-timeline"},
@@ -167,3 +170,35 @@ def test_an_interaction_slack_never_sends_is_a_400(slack, live_server, fields):
     url = urlsplit(live_server.url)
     assert Sender(url.hostname, url.port).send(signed(slack, body, FORM)) == 400
     assert not InboundDelivery.objects.exists()
+
+
+@pytest.mark.parametrize("callback_id", [ids.DECLARE_MODAL, ids.UPDATE_MODAL])
+def test_a_modal_whose_blocks_hold_other_elements_is_answered_in_the_modal(
+    slack, live_server, callback_id
+):
+    """Blocks of our modals holding elements we never put there (ticked boxes for the title, a
+    typed lead): read as empty, so the modal says what is missing instead of a 500."""
+    incident, _channel_id = declare_in_slack(slack)
+    wrong = {
+        ids.TITLE: {"type": "checkboxes", "selected_options": [{"value": "x"}]},
+        ids.UPDATE_TEXT: {"type": "multi_users_select", "selected_users": []},
+        ids.LEAD: {"type": "plain_text_input", "value": "v" * 500},
+        ids.STATUS: {"type": "checkboxes", "selected_options": []},
+    }
+    view = {
+        "id": "V0000000001",
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": json.dumps({"incident_id": incident.pk}),
+        "state": {"values": {block: {block: element} for block, element in wrong.items()}},
+    }
+    payload = {
+        "type": "view_submission",
+        "user": {"id": slack.user_id("alice")},
+        "trigger_id": "1.2.3",
+        "view": view,
+    }
+    body = urlencode({"payload": json.dumps(payload)}).encode()
+    url = urlsplit(live_server.url)
+    assert Sender(url.hostname, url.port).send(signed(slack, body, FORM)) == 200
+    assert Incident.objects.count() == 1

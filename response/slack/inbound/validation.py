@@ -8,6 +8,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from response.slack.inbound.forms import USER_ID
+
 INTERACTIVE = {
     "block_actions",
     "view_submission",
@@ -16,6 +18,9 @@ INTERACTIVE = {
     "message_action",
     "block_suggestion",
 }
+# The views an app of ours has (Bolt reads a view's type before any listener runs; a
+# "workflow_step" view would send it looking for a workflow step that is not there).
+VIEW_TYPES = ("modal", "home")
 EVENT_ENVELOPES = {"url_verification", "event_callback", "app_rate_limited"}
 # Longest key part (an event id, a trigger id, a view id) we keep (Slack's are about 12 to 50
 # characters; a delivery's key column holds 200).
@@ -25,8 +30,6 @@ MAX_SLACK_ID = 32
 # A Slack message timestamp ("1795999617.134050"): parsed as a number, kept in 32 characters.
 TS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,8})?")
 MAX_CHANNEL_NAME = 80
-# A Slack user id: "U…" or "W…" (Enterprise Grid), "B…" for some bots' messages.
-USER_ID = re.compile(r"[UWB][A-Z0-9]{1,31}")
 # What the handlers of each event read without asking (response.slack.inbound.events): Slack
 # always sends these.
 EVENT_NEEDS = {
@@ -286,6 +289,8 @@ def interaction_problem(payload: dict) -> str | None:
 def view_problem(view: Any) -> str | None:
     if not isinstance(view, dict) or not _is_id(view.get("id"), MAX_ID_LENGTH):
         return "a view payload without a view"
+    if view.get("type") not in VIEW_TYPES:
+        return "a view that is neither a modal nor a Home tab"
     for name in ("callback_id", "private_metadata", "hash"):
         if name in view and not isinstance(view[name], str):
             return f"a view whose {name} is not a string"
