@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from fakeslack import payloads
 from fakeslack.deliver import signature
 from response.core.models import AuditEvent, Incident, TimelineEvent
 from response.engine.models import Job
@@ -202,3 +203,30 @@ def test_a_modal_whose_blocks_hold_other_elements_is_answered_in_the_modal(
     url = urlsplit(live_server.url)
     assert Sender(url.hostname, url.port).send(signed(slack, body, FORM)) == 200
     assert Incident.objects.count() == 1
+
+
+def test_a_note_for_someone_not_in_the_channel_goes_to_them_directly(slack, worker):
+    """Bob, not in the incident's channel, asks there for something unknown: the answer cannot
+    be shown to him in the channel, so it arrives as a DM rather than being parked."""
+    _incident, channel_id = declare_in_slack(slack)
+    bob = slack.user_id("bob")
+    assert bob not in slack.members(channel_id)
+    event = {
+        "type": "app_mention",
+        "channel": channel_id,
+        "user": bob,
+        "text": f"<@{slack.bot_user_id}> severity nonsense",
+        "ts": f"{time.time():.6f}",
+    }
+    assert slack.dispatcher.event(payloads.event_envelope(slack.state, event)).status == 200
+    slack.wait_for(
+        lambda: any(
+            "Unknown severity" in m["text"]
+            for c in slack.channels()
+            if c.get("is_im") and bob in slack.members(c["id"])
+            for m in slack.messages(c["id"])
+        ),
+        timeout=20,
+    )
+    assert worker.idle()
+    assert not Job.objects.filter(state=Job.State.DEAD).exists()
