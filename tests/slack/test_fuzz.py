@@ -25,6 +25,7 @@ from response.slack.models import CommsChannel, HeadlinePost, InboundDelivery
 from tests.slack.fuzzing import FORM, Delivery, Sender, Workspace, deliveries
 from tests.slack.helpers import declare_in_slack, mention, reactions_on
 
+# Bounded for `make test` (about 15 s); FUZZ_EXAMPLES=2000 for a longer look while working.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 
 
