@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import DataError, OperationalError, transaction
 from django.utils import timezone
 
 from response.engine import health, sql
@@ -218,7 +218,9 @@ def _failed(
         target.update(**changes)
         return changes["not_before"]
     failures = job.failures + 1
-    if isinstance(error, Failed) or failures >= max_failures():
+    # The database refused what the job wrote (a value longer than its column, a number out of
+    # range, a NUL): it would refuse it again, so the job can never succeed as it is.
+    if isinstance(error, (Failed, DataError)) or failures >= max_failures():
         logger.error("Job %s (%s, %s) is dead: %s", job.pk, job.kind, job.lane, error)
         changes.update(state=State.DEAD, failures=failures, done_at=now)
         target.update(**changes)

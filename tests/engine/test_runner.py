@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 
 from response.core.models import TimelineEvent
@@ -181,6 +181,18 @@ def test_a_job_that_can_never_succeed_is_dead_at_once(kinds):
     behaviour[1] = Failed("channel_not_found")
     assert run().done == 1
     assert (job(1).state, job(1).last_error) == ("dead", "channel_not_found")
+
+
+@pytest.mark.parametrize("kind", ["remote", "local"])
+def test_a_job_whose_writes_the_database_refuses_is_dead_at_once(kinds, kind):
+    """A value longer than its column (PostgreSQL says so; SQLite does not check): the same
+    payload would be refused again, so retrying it would only hold its lane."""
+    add(kinds, kind, 1)
+    add(kinds, kind, 2)
+    behaviour[1] = DataError("value too long for type character varying(128)")
+    assert run().done == 1
+    assert (job(1).state, job(1).failures) == ("dead", 1)
+    assert job(2).state == "done"
 
 
 def test_a_payload_that_does_not_fit_its_kind_is_dead(kinds):

@@ -9,6 +9,7 @@ from contextvars import ContextVar
 from response.core.errors import ResponseError
 from response.core.models import ExternalUser, Incident
 from response.slack.blocks.text import escape
+from response.slack.inbound.forms import as_pk
 from response.slack.models import HeadlinePost
 from response.slack.outbound.outbox import post_ephemeral, send_dm
 from response.slack.selectors import incident_for_channel
@@ -20,7 +21,7 @@ logger = logging.getLogger(__name__)
 # message there ("Severity is now Critical"). A slash command is seen by nobody else.
 SAID_IN_CHANNEL: ContextVar[str | None] = ContextVar("said_in_channel", default=None)
 
-USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>")
 APOLOGY = "😵 Sorry, something went wrong there. It has been logged; please try again."
 
 
@@ -86,8 +87,8 @@ def incident_for_action(
         post = HeadlinePost.objects.filter(channel_id=channel_id, message_ts=message_ts).first()
         if post is not None:
             return Incident.objects.select_related("severity", "lead").get(pk=post.incident_id)
-    if value and value.isdigit():
-        found = Incident.objects.select_related("severity", "lead").filter(pk=int(value)).first()
+    if (incident_id := as_pk(value)) is not None:
+        found = Incident.objects.select_related("severity", "lead").filter(pk=incident_id).first()
         if found is not None:
             return found
     return incident_for_channel(channel_id)

@@ -174,6 +174,10 @@ def remove_reacted_message(incident: Incident | None, event: dict) -> None:
         )
 
 
+# What Slack answers for a message that is no longer there.
+GONE = {"thread_not_found", "message_not_found"}
+
+
 @job_kind("slack.timeline_reaction_added", priority=Priority.INBOUND)
 @dataclass(frozen=True)
 class AddReactedMessage:
@@ -188,7 +192,12 @@ class AddReactedMessage:
         )
         message = next((m for m in history.get("messages", []) if m.get("ts") == self.ts), None)
         if message is None:
-            history = client.call("conversations.replies", channel=self.channel, ts=self.ts)
+            try:
+                history = client.call("conversations.replies", channel=self.channel, ts=self.ts)
+            except client.Permanent as refused:
+                if refused.error not in GONE:
+                    raise
+                return {}  # deleted since it was reacted to: nothing to add
             message = next((m for m in history.get("messages", []) if m.get("ts") == self.ts), None)
         return {"message": message} if message else {}
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
+
+# A Slack user id: "U…" or "W…" (Enterprise Grid), "B…" for some bots' messages.
+USER_ID = re.compile(r"[UWB][A-Z0-9]{1,31}")
 
 
 def view_values(view: dict) -> dict[str, Any]:
@@ -14,6 +18,31 @@ def view_values(view: dict) -> dict[str, Any]:
         for element in actions.values():
             values[block_id] = element_value(element)
     return values
+
+
+def text_of(values: dict[str, Any], block_id: str) -> str:
+    """What was typed in a block of our own modal; "" when it holds anything but text (a view
+    Slack would only send if the modal were not ours)."""
+    value = values.get(block_id)
+    return value if isinstance(value, str) else ""
+
+
+def choice_of(values: dict[str, Any], block_id: str) -> str | None:
+    """The option (or person) chosen in a block of our own modal, or None."""
+    value = values.get(block_id)
+    return value if isinstance(value, str) and value else None
+
+
+def person_of(values: dict[str, Any], block_id: str) -> str | None:
+    """The Slack user chosen in a block of our own modal, or None."""
+    value = choice_of(values, block_id)
+    return value if value is not None and USER_ID.fullmatch(value) else None
+
+
+def choices_of(values: dict[str, Any], block_id: str) -> list[str]:
+    """The options ticked in a block of our own modal."""
+    value = values.get(block_id)
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def element_value(element: dict) -> Any:
@@ -45,3 +74,23 @@ def view_metadata(view: dict) -> dict:
     except ValueError:
         return {}
     return metadata if isinstance(metadata, dict) else {}
+
+
+# The largest primary key a database holds (a bigger number is no incident's, not an error).
+MAX_PK = 2**63 - 1
+
+
+def as_pk(value: Any) -> int | None:
+    """An incident id from what Slack carries back (a button's value, a modal's metadata): a
+    positive whole number, or a string of ASCII digits; None for anything else."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_PK:
+        return value
+    return None
+
+
+def metadata_text(metadata: dict, name: str) -> str | None:
+    """A string we put in a modal's private metadata, or None when it is not one."""
+    value = metadata.get(name)
+    return value if isinstance(value, str) else None

@@ -20,7 +20,16 @@ from response.slack.blocks.modals import (
     render_update_modal,
 )
 from response.slack.inbound.context import APOLOGY, tell
-from response.slack.inbound.forms import view_metadata, view_values
+from response.slack.inbound.forms import (
+    as_pk,
+    choice_of,
+    choices_of,
+    metadata_text,
+    person_of,
+    text_of,
+    view_metadata,
+    view_values,
+)
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
 from response.slack.selectors import incident_data, severity_choices
@@ -86,21 +95,21 @@ def modal_errors(error: ResponseError) -> dict:
 
 
 def _incident_from(view: dict) -> Incident | None:
-    incident_id = view_metadata(view).get("incident_id")
+    incident_id = as_pk(view_metadata(view).get("incident_id"))
     return Incident.objects.filter(pk=incident_id).first() if incident_id else None
 
 
 def submit_declare(ack, body, view):
     values = view_values(view)
-    options = values.get(ids.OPTIONS) or []
+    options = choices_of(values, ids.OPTIONS)
     user = slack_user(body["user"]["id"])
     try:
         incident = verbs.declare_incident(
-            title=values.get(ids.TITLE) or "",
-            summary=values.get(ids.SUMMARY) or "",
-            impact=values.get(ids.IMPACT) or "",
-            severity=values.get(ids.SEVERITY),
-            lead=slack_user_or_none(values.get(ids.LEAD)),
+            title=text_of(values, ids.TITLE),
+            summary=text_of(values, ids.SUMMARY),
+            impact=text_of(values, ids.IMPACT),
+            severity=choice_of(values, ids.SEVERITY),
+            lead=slack_user_or_none(person_of(values, ids.LEAD)),
             reporter=user,
             is_private=ids.OPTION_PRIVATE in options,
             is_report_only=settings.RESPONSE_REPORT_ONLY_ENABLED
@@ -112,7 +121,9 @@ def submit_declare(ack, body, view):
         return ack(**modal_errors(error))
     ack()
     confirm_declaration(
-        incident.pk, channel_id=view_metadata(view).get("channel_id"), user_id=user.external_id
+        incident.pk,
+        channel_id=metadata_text(view_metadata(view), "channel_id"),
+        user_id=user.external_id,
     )
 
 
@@ -126,13 +137,13 @@ def submit_edit(ack, body, view):
         with transaction.atomic():  # all of the form, or none of it
             verbs.update_incident(
                 incident,
-                title=values.get(ids.TITLE) or "",
-                summary=values.get(ids.SUMMARY) or "",
-                impact=values.get(ids.IMPACT) or "",
+                title=text_of(values, ids.TITLE),
+                summary=text_of(values, ids.SUMMARY),
+                impact=text_of(values, ids.IMPACT),
                 by=user,
             )
-            verbs.set_severity(incident, values.get(ids.SEVERITY), by=user)
-            verbs.set_lead(incident, slack_user_or_none(values.get(ids.LEAD)), by=user)
+            verbs.set_severity(incident, choice_of(values, ids.SEVERITY), by=user)
+            verbs.set_lead(incident, slack_user_or_none(person_of(values, ids.LEAD)), by=user)
     except ResponseError as error:
         return ack(**modal_errors(error))
     ack()
@@ -140,10 +151,10 @@ def submit_edit(ack, body, view):
 
 def submit_field(ack, body, view):
     incident = _incident_from(view)
-    field = view_metadata(view).get("field")
+    field = metadata_text(view_metadata(view), "field")
     if incident is None or field not in {"summary", "impact"}:
         return ack(response_action="errors", errors={ids.FIELD_VALUE: "This form is out of date."})
-    change: dict[str, Any] = {field: view_values(view).get(ids.FIELD_VALUE) or ""}
+    change: dict[str, Any] = {field: text_of(view_values(view), ids.FIELD_VALUE)}
     try:
         verbs.update_incident(incident, **change, by=slack_user(body["user"]["id"]))
     except ResponseError as error:
@@ -159,12 +170,12 @@ def submit_update(ack, body, view):
         )
     values = view_values(view)
     user = slack_user(body["user"]["id"])
-    text = (values.get(ids.UPDATE_TEXT) or "").strip()
+    text = text_of(values, ids.UPDATE_TEXT).strip()
     if not text:
         return ack(response_action="errors", errors={ids.UPDATE_TEXT: "Write what changed."})
     try:
         with transaction.atomic():
-            status = values.get(ids.STATUS)
+            status = choice_of(values, ids.STATUS)
             if status and status != incident.status and incident.status != Status.RESOLVED:
                 verbs.set_status(incident, status, by=user)
             verbs.post_status_update(incident, text, by=user)

@@ -15,6 +15,7 @@ from response.core.models import ExternalUser, Incident
 from response.core.selectors import open_incidents
 from response.core.verbs import update_external_user_profile
 from response.engine.kinds import Failed, JobContext, Priority, job_kind
+from response.engine.queue import enqueue
 from response.slack.blocks.home import render_home
 from response.slack.blocks.messages import render_declaration_confirmation
 from response.slack.models import CommsChannel, HeadlinePost
@@ -121,7 +122,21 @@ class PostEphemeral:
 
     def perform(self, job: JobContext) -> dict:
         args = message_args(self.channel, self.text, self.blocks, user=self.user)
-        return {"ts": client.call("chat.postEphemeral", **args).get("message_ts")}
+        try:
+            return {"ts": client.call("chat.postEphemeral", **args).get("message_ts")}
+        except Permanent as error:
+            if error.error != "user_not_in_channel":
+                raise
+            return {"not_in_channel": True}
+
+    def record(self, job: JobContext, result: dict) -> None:
+        # A note for someone who is not in the channel (they clicked a post shared elsewhere)
+        # cannot be shown there: it goes to them directly instead of being parked.
+        if result.get("not_in_channel"):
+            enqueue(
+                DirectMessage(user_id=self.user, text=self.text, blocks=self.blocks),
+                lane=f"dm:{self.user}",
+            )
 
 
 @job_kind("slack.reaction")
