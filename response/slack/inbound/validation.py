@@ -114,6 +114,22 @@ def malformed_reason(content_type: str | None, raw: bytes) -> str | None:
     return "neither an event, a command nor an interaction"
 
 
+def socket_payload_problem(envelope_type: str, payload: Any) -> str | None:
+    """Why a Socket Mode delivery is not one Slack sends: the same checks as over HTTP (Socket
+    Mode carries the same payloads, unsigned, in an envelope of its own)."""
+    if not isinstance(payload, dict):
+        return "a payload that is not an object"
+    if envelope_type == "events_api":
+        return _json_envelope_problem(json.dumps(payload))
+    if envelope_type == "interactive":
+        return _interaction_problem(json.dumps(payload))
+    if envelope_type == "slash_commands":
+        if not all(isinstance(value, str) for value in payload.values()):
+            return "a slash command whose fields are not all text"
+        return _command_problem(payload)
+    return None
+
+
 def _load(text: str) -> dict | str:
     try:
         body = json.loads(text)
