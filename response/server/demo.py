@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -71,9 +72,27 @@ def parse(args: list[str], *, prog: str = "response demo") -> DemoOptions:
 
 
 def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    """A port nothing listens on, taken below the range the system hands out for port 0: the
+    server binds it a moment after this probe, and in that moment no other program's port 0 can
+    land on it (a port-0 probe here was taken so, now and then, under two test runs at once)."""
+    highest = _ephemeral_ports_start() - 1
+    for port in random.sample(range(max(1024, highest - 10_000), highest + 1), 50):
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise OSError(f"no free port found on {host}")
+
+
+def _ephemeral_ports_start() -> int:
+    """Where the ports handed out for port 0 begin (Linux says; 32768 is at or below it on
+    Linux, macOS and Windows)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _local_host(host: str) -> str:
