@@ -38,6 +38,7 @@ from bench.slack_engine import (  # noqa: E402
     declare_incidents,
     reactions_by_ts,
     settle,
+    use_its_database,
     wait_for,
 )
 
@@ -102,15 +103,7 @@ def main() -> None:
         slack = Slack(f"{response.url}/slack/events", keep_calls=200_000)
         try:
             response.start(slack)
-            os.environ.update(
-                DJANGO_SETTINGS_MODULE="response.settings",
-                RESPONSE_DATA_DIR=data_dir,
-                RESPONSE_LOG_LEVEL="WARNING",
-                **({"DATABASE_URL": database_url} if database_url else {}),
-            )
-            import django
-
-            django.setup()
+            use_its_database(data_dir, database_url)
             ok = run(args, slack, response, database_url)
         finally:
             response.stop()

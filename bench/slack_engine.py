@@ -201,6 +201,19 @@ class Response:
             process.wait(timeout=60)
 
 
+def use_its_database(data_dir: str, database_url: str) -> None:
+    """This process reads the database `response run` writes (to count its jobs)."""
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="response.settings",
+        RESPONSE_DATA_DIR=data_dir,
+        RESPONSE_LOG_LEVEL="WARNING",
+        **({"DATABASE_URL": database_url} if database_url else {}),
+    )
+    import django
+
+    django.setup()
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time a process has used so far (Linux), user and system."""
     try:
@@ -501,15 +514,7 @@ def main() -> None:
         slack = Slack(f"{response.url}/slack/events", keep_calls=200_000)
         try:
             response.start(slack)
-            os.environ.update(
-                DJANGO_SETTINGS_MODULE="response.settings",
-                RESPONSE_DATA_DIR=data_dir,
-                RESPONSE_LOG_LEVEL="WARNING",
-                **({"DATABASE_URL": database_url} if database_url else {}),
-            )
-            import django
-
-            django.setup()
+            use_its_database(data_dir, database_url)
             BOT = bot_id(slack)
             meter = CpuMeter(response=response.pids, fakeslack=[slack.process.pid])
             run(args, only, slack, database_url, meter)
