@@ -150,27 +150,10 @@ def _context(job: Job, *, attempts: int, batch: dict | None = None) -> JobContex
 # --- Transactional jobs: done exactly when their work commits -------------------------------------
 
 
-class _Undo(Exception):
-    """A job of a batch without savepoints failed: its whole transaction is to be rolled back."""
-
-
 def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None, bool]:
-    """Do the lane's due transactional jobs in one transaction. Returns (jobs done, the moment
-    the lane is blocked until if it is, whether every job the lane had was done: a job queued
-    since wakes the lane again, so nobody needs to look).
-
-    Jobs seldom fail, so the batch is first done without a savepoint per job (two statements
-    fewer each); if one fails, that transaction is rolled back and the batch done again, each
-    job in its own savepoint, so that only what the failing one did is undone."""
-    try:
-        return _run_batch(lane, deadline, savepoints=False)
-    except _Undo:
-        return _run_batch(lane, deadline, savepoints=True)
-
-
-def _run_batch(
-    lane: str, deadline: float, *, savepoints: bool
-) -> tuple[int, datetime | None, bool]:
+    """Do the lane's due transactional jobs in one transaction, each in its own savepoint.
+    Returns (jobs done, the moment the lane is blocked until if it is, whether every job the
+    lane had was done: a job queued since wakes the lane again, so nobody needs to look)."""
     finished: list[Job] = []
     blocked: datetime | None = None
     with transaction.atomic(durable=True):
@@ -189,23 +172,20 @@ def _run_batch(
         shared: dict = {}
         for job, kind in batch:
             attempts = job.attempts + 1
-            savepoint = transaction.savepoint_create() if savepoints else None
+            savepoint = transaction.savepoint_create()
             context = _context(job, attempts=attempts, batch=shared)
             try:
                 result = kind.load(job.payload).perform(context)
-            except Exception as error:
-                if savepoint is None:
-                    raise _Undo from error
+            except Incomplete as incomplete:
+                transaction.savepoint_commit(savepoint)  # keep the parts that were done
                 shared.clear()
-                if isinstance(error, Incomplete):
-                    transaction.savepoint_commit(savepoint)  # keep the parts that were done
-                    blocked = _failed(job, error.cause, attempts, progress=error.progress)
-                else:
-                    transaction.savepoint_rollback(savepoint)
-                    blocked = _failed(job, error, attempts)
+                blocked = _failed(job, incomplete.cause, attempts, progress=incomplete.progress)
+            except Exception as error:
+                transaction.savepoint_rollback(savepoint)
+                shared.clear()
+                blocked = _failed(job, error, attempts)
             else:
-                if savepoint is not None:
-                    transaction.savepoint_commit(savepoint)
+                transaction.savepoint_commit(savepoint)
                 job.attempts, job.result = attempts, result or {}
                 finished.append(job)
                 if time.monotonic() < deadline:
