@@ -129,6 +129,9 @@ def test_a_bad_or_replayed_state_is_refused(signin_slack: FakeSlack, live_server
     forged = {**tampered, "state": tampered["state"][:-2] + "xx"}
     answer = browser.go(f"{live_server.url}/auth/slack/callback?{urllib.parse.urlencode(forged)}")
     assert answer[-1].status == 400
+    odd = {**tampered, "state": "é" * 43}
+    answer = browser.go(f"{live_server.url}/auth/slack/callback?{urllib.parse.urlencode(odd)}")
+    assert answer[-1].status == 400
     no_state = {k: v for k, v in tampered.items() if k != "state"}
     answer = browser.go(f"{live_server.url}/auth/slack/callback?{urllib.parse.urlencode(no_state)}")
     assert answer[-1].status == 400
@@ -229,3 +232,15 @@ def test_a_wrong_client_secret_is_explained(signin_slack: FakeSlack, live_server
     refused = sign_in(Browser(), live_server.url, "Alice Adams")[-1]
     assert refused.status == 502
     assert "bad_client_secret" in refused.body and "SLACK_CLIENT_SECRET" in refused.body
+
+
+def test_a_password_account_with_the_same_email_is_not_taken_over(
+    signin_slack: FakeSlack, live_server
+):
+    owner = User.objects.create_user(
+        "alice@acme.example", "alice@acme.example", "pw", is_superuser=True, is_staff=True
+    )
+    assert sign_in(Browser(), live_server.url, "Alice Adams")[-1].status == 200
+    account = ExternalUser.objects.get(external_id=signin_slack.user_id("alice"))
+    assert account.user != owner and account.user.username == signin_slack.user_id("alice")
+    assert not account.user.is_superuser

@@ -107,7 +107,9 @@ def _new_user(person: Person) -> User:
 
 
 def _free_username(person: Person) -> str:
-    """Their email, which people recognise; their Slack id when it is taken or missing."""
-    if person.email and not User.objects.filter(username__iexact=person.email).exists():
-        return person.email
-    return person.user_id
+    """Their email, which people recognise; else their Slack id (numbered, in the unlikely case
+    that an unlinked user already has it)."""
+    candidates = [person.email] if person.email else []
+    candidates += [person.user_id] + [f"{person.user_id}-{n}" for n in range(2, 100)]
+    taken = set(User.objects.filter(username__in=candidates).values_list("username", flat=True))
+    return next(name for name in candidates if name not in taken)

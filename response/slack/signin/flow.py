@@ -61,7 +61,9 @@ def take(request: HttpRequest, state: str) -> Pending:
     """The sign-in `state` names, used up: a second use of the same answer (a replay, the back
     button) is refused, as is a state this browser never began."""
     kept = request.session.get(SESSION_KEY, [])
-    found = next((p for p in kept if hmac.compare_digest(p["state"], state)), None)
+    found = next(
+        (p for p in kept if hmac.compare_digest(p["state"].encode(), state.encode())), None
+    )
     if found is not None:
         request.session[SESSION_KEY] = [p for p in kept if p is not found]
     if found is None or not _fresh(found["began"]):

@@ -85,7 +85,7 @@ def check_id_token(claims: dict[str, Any], *, client_id: str, nonce: str, now: f
         raise _unreadable()
     if not isinstance(claims.get("exp"), int | float) or claims["exp"] < now - CLOCK_SKEW_SECONDS:
         raise SignInRefused("Sign in with Slack took too long.", "Please sign in again.")
-    if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not hmac.compare_digest(str(claims.get("nonce", "")).encode(), nonce.encode()):
         raise SignInRefused(
             "This sign-in was not started here.", "Please sign in again from the login page."
         )
