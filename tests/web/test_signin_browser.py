@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 import pytest
 
@@ -54,3 +55,20 @@ def test_sign_in_with_slack_in_a_browser(
 
 def page_name(password_login: bool) -> str:
     return "with-password" if password_login else "slack-only"
+
+
+def test_another_workspace_is_refused_with_a_page(
+    signin_slack: FakeSlack, live_server, settings, page
+):
+    from playwright.sync_api import expect
+
+    settings.SLACK_TEAM_ID = "T0OTHER1"
+    page.goto(f"{live_server.url}/auth/slack/")  # fakeslack: no such workspace here
+    parts = urllib.parse.urlsplit(page.url)
+    query = [(k, v) for k, v in urllib.parse.parse_qsl(parts.query) if k != "team"]
+    page.goto(parts._replace(query=urllib.parse.urlencode(query)).geturl())  # picks Acme
+    page.get_by_role("link", name=re.compile("Alice Adams")).click()
+    expect(page.locator("h1")).to_contain_text("You signed in to Acme Corp")
+    page.screenshot(path=str(SCREENSHOTS / "signin-wrong-workspace.png"))
+    page.get_by_role("link", name="Back to the login page").click()
+    expect(page).to_have_url(f"{live_server.url}/login/")
