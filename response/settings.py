@@ -227,6 +227,22 @@ RESPONSE_REPORT_ONLY_ENABLED = env_bool("RESPONSE_REPORT_ONLY_ENABLED", default=
 # Reacting with this emoji adds a message to the timeline, like pinning it.
 RESPONSE_TIMELINE_REACTION = env("RESPONSE_TIMELINE_REACTION", "pushpin")
 RESPONSE_CHANNEL_NAME_TEMPLATE = env("RESPONSE_CHANNEL_NAME_TEMPLATE", "inc-{id}-{slug}")
+# Sign in with Slack (OpenID Connect): the app's OAuth credentials (Basic Information → App
+# Credentials). Unset: the login page offers no Slack button.
+SLACK_CLIENT_ID = env("SLACK_CLIENT_ID")
+SLACK_CLIENT_SECRET = env("SLACK_CLIENT_SECRET")
+# The workspace whose members may sign in; unset: the bot token's (auth.test).
+SLACK_TEAM_ID = env("SLACK_TEAM_ID")
+# Who signs in with Slack as staff (the admin, every private incident): user group handles
+# (`@sre`), Slack user ids and emails, comma-separated. Unset: rights are managed in the admin.
+RESPONSE_SLACK_STAFF = env_list("RESPONSE_SLACK_STAFF")
+# The username and password form on the login page and the admin (off: Sign in with Slack only).
+RESPONSE_PASSWORD_LOGIN = env_bool("RESPONSE_PASSWORD_LOGIN", default=True)
+if not RESPONSE_PASSWORD_LOGIN and not (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "RESPONSE_PASSWORD_LOGIN is off and Sign in with Slack is not set up, so nobody could "
+        "sign in: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see docs/slack.md)."
+    )
 # Longest wait between two tries of a Slack call that keeps failing (seconds).
 RESPONSE_SLACK_MAX_BACKOFF = int(env("RESPONSE_SLACK_MAX_BACKOFF", "300"))
 # How long the worker waits for one Slack Web API call before trying again later (seconds).

@@ -39,7 +39,7 @@ def general_texts(sandbox_url: str) -> list[str]:
 def test_demo_keeps_its_slack_history_and_incidents_until_reset(tmp_path):
     demo = start_demo(tmp_path)
     try:
-        assert "sign in as demo / demo" in demo.output
+        assert "Sign in with Slack" in demo.output and "demo / demo" in demo.output
         with urllib.request.urlopen(f"{demo.sandbox_url}/", timeout=10) as response:
             assert b"Slack sandbox" in response.read()
         state = get(f"{demo.sandbox_url}/sandbox/api/state?user=alice")
