@@ -5,6 +5,7 @@ connection) waited for with backoff, one line per attempt, until it answers."""
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,10 @@ WHERE_TOKENS_COME_FROM = {
 }
 
 Say = Callable[[str], None]
+
+# slack_sdk logs each failed request as an error; the one line per attempt here says it instead.
+_SDK_LOGGER = logging.getLogger(f"{__name__}.slack_sdk")
+_SDK_LOGGER.setLevel(logging.CRITICAL)
 
 
 class SlackRefused(Refusal):
@@ -101,9 +106,7 @@ def keep_trying[T](attempt: Callable[[], T], *, say: Say, stop: threading.Event)
 
 def _connect(handler: SocketModeHandler) -> SocketModeHandler:
     _bot_identity()
-    app_client = WebClient(
-        token=settings.SLACK_APP_TOKEN, base_url=settings.SLACK_API_URL, timeout=TIMEOUT
-    )
+    app_client = _web_client(settings.SLACK_APP_TOKEN)
     opened = _answer(
         lambda: app_client.apps_connections_open(app_token=settings.SLACK_APP_TOKEN),
         variable="SLACK_APP_TOKEN",
@@ -121,10 +124,19 @@ def _connect(handler: SocketModeHandler) -> SocketModeHandler:
 
 
 def _bot_identity() -> dict[str, Any]:
-    client = WebClient(
-        token=settings.SLACK_BOT_TOKEN, base_url=settings.SLACK_API_URL, timeout=TIMEOUT
-    )
+    client = _web_client(settings.SLACK_BOT_TOKEN)
     return _answer(client.auth_test, variable="SLACK_BOT_TOKEN")
+
+
+def _web_client(token: str) -> WebClient:
+    """One request per attempt (the attempts are counted and spaced here), quietly."""
+    return WebClient(
+        token=token,
+        base_url=settings.SLACK_API_URL,
+        timeout=TIMEOUT,
+        logger=_SDK_LOGGER,
+        retry_handlers=[],
+    )
 
 
 def _answer(call: Callable[[], Any], *, variable: str) -> dict[str, Any]:
