@@ -91,9 +91,8 @@ def test_a_database_nobody_answers_for_names_database_url_and_the_fix(tmp_path):
 )
 def test_a_database_that_refuses_the_login_says_what_to_create(tmp_path, url, fix):
     postgres_or_skip()
-    for command in ("migrate", "web"):
-        result = response(command, env=environment(tmp_path, DATABASE_URL=url))
-        assert_short_refusal(result, "DATABASE_URL", "does not exist", fix)
+    result = response("web", env=environment(tmp_path, DATABASE_URL=url))
+    assert_short_refusal(result, "DATABASE_URL", "does not exist", fix)
 
 
 # --- Production mode ------------------------------------------------------------------------------
@@ -152,10 +151,18 @@ def test_web_and_worker_refuse_an_unmigrated_database_with_the_command_to_run(tm
 # --- Slack ----------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory) -> Path:
+    """A data directory whose SQLite database is migrated, shared by this module's Slack tests
+    (migrating costs more than the rest of such a test)."""
+    data_dir = tmp_path_factory.mktemp("migrated")
+    assert response("migrate", "-v", "0", env=environment(data_dir)).returncode == 0
+    return data_dir
+
+
 @pytest.mark.slow
-def test_socket_mode_waits_for_slack_with_backoff_and_connects_when_it_answers(tmp_path):
-    env = environment(tmp_path)
-    assert response("migrate", "-v", "0", env=env).returncode == 0
+def test_socket_mode_waits_for_slack_with_backoff_and_connects_when_it_answers(migrated):
+    env = environment(migrated)
     # Slack's port refuses connections (bound, not listening) until fakeslack takes it.
     placeholder = socket.socket()
     placeholder.bind(("127.0.0.1", 0))
@@ -204,13 +211,12 @@ def fakeslack_server() -> Iterator[FakeSlack]:
     ],
 )
 def test_a_token_slack_refuses_stops_start_up_in_two_lines(
-    tmp_path, fakeslack_server, command, variables, refused
+    migrated, fakeslack_server, command, variables, refused
 ):
     slack = fakeslack_server
     real = {"bot": slack.bot_token, "app": slack.app_token}
-    env = environment(tmp_path, SLACK_API_URL=slack.api_url)
+    env = environment(migrated, SLACK_API_URL=slack.api_url)
     env.update({name: real.get(value, value) for name, value in variables.items()})
-    assert response("migrate", "-v", "0", env=env).returncode == 0
     result = response(*([command, "--port", "0"] if command == "run" else [command]), env=env)
     assert_short_refusal(result, f"Slack refused {refused} (invalid_auth)", "docs/slack.md")
     assert "running at" not in result.stdout
