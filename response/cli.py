@@ -85,10 +85,11 @@ def _run_command(argv: list[str]) -> None:
 
 def _exit_explaining(error: Exception) -> None:
     """A known start-up failure in a line or two and exit 1; anything else, its traceback."""
+    from response.production import debug_on
     from response.server.errors import explain
 
     message = explain(error)
-    if message is None or os.environ.get("RESPONSE_DEBUG", "").strip() in {"1", "true", "on"}:
+    if message is None or debug_on(os.environ):
         raise error
     _exit(message)
 
