@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from response.production import production_refusal
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -69,18 +71,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
 CSRF_TRUSTED_ORIGINS = [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
 
 if PRODUCTION:
-    problems = []
-    if DEBUG:
-        problems.append("RESPONSE_DEBUG is on; turn it off in production.")
-    if not env("SECRET_KEY"):
-        problems.append("SECRET_KEY is not set; a generated key is refused in production.")
-    if not env_list("ALLOWED_HOSTS"):
-        problems.append("ALLOWED_HOSTS is not set (comma-separated host names).")
-    if problems:
-        raise ImproperlyConfigured(
-            "Response refuses to start in production mode (RESPONSE_ENV=production):\n  - "
-            + "\n  - ".join(problems)
-        )
+    if refusal := production_refusal(os.environ):
+        raise ImproperlyConfigured(refusal)
     SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -135,6 +127,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'response.sqlite3'}"
+# The databases Response is built and tested on; dj_database_url knows more, but their drivers
+# are not installed.
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+if urlsplit(DATABASE_URL).scheme not in DATABASE_SCHEMES:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL has an unsupported scheme {urlsplit(DATABASE_URL).scheme!r}: use "
+        "postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3."
+    )
 # Keep connections between requests: opening one (and its PRAGMAs) costs more than most requests.
 DATABASES = {
     "default": dj_database_url.parse(

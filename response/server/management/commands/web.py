@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from response.server.processes import StopSignals, WebServer
+from response.server.processes import StopSignals, WebServer, require_migrated
 
 
 class Command(BaseCommand):
@@ -13,6 +13,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, threads, **options):
         stop = StopSignals()
+        try:
+            require_migrated()
+            self._serve(host, port, threads, stop)
+        finally:
+            stop.restore()
+
+    def _serve(self, host: str, port: int, threads: int, stop: StopSignals) -> None:
         server = WebServer(host=host, port=port, threads=threads)
         server.serve_in_thread()
         self.stdout.write(f"Response is serving on {server.url}/  (Ctrl-C to stop)")
@@ -20,4 +27,3 @@ class Command(BaseCommand):
             stop.wait()
         finally:
             server.close()
-            stop.restore()

@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from response.server.processes import StopSignals, Worker
+from response.server.processes import StopSignals, Worker, require_migrated
+from response.slack.startup import check_bot_token
 
 
 class Command(BaseCommand):
@@ -11,6 +13,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, workers, **options):
         stop = StopSignals()
+        try:
+            require_migrated()
+            if settings.SLACK_BOT_TOKEN:  # a refused token stops here, not at the first job
+                check_bot_token(say=self.stderr.write)
+            self._work(workers, stop)
+        finally:
+            stop.restore()
+
+    def _work(self, workers: int | None, stop: StopSignals) -> None:
         worker = Worker(workers)
         worker.start()
         self.stdout.write(
@@ -20,4 +31,3 @@ class Command(BaseCommand):
             stop.wait()
         finally:
             worker.stop()
-            stop.restore()
