@@ -101,7 +101,7 @@ def schedule_job(row: ScheduledNotification, *, reschedule: bool = True) -> None
     )
 
 
-def lock_jobs(rows) -> dict[str, datetime]:
+def lock_jobs(rows) -> dict[str | None, datetime]:
     """Lock the pending jobs of these rows (or row ids) before touching the rows themselves.
     Returns when each locked job is due, by its key.
 
