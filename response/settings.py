@@ -277,11 +277,30 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "web:login"
 
+# --- Observability (response.observability) -------------------------------------------------------
+
+# GET /metrics answers Prometheus only with "Authorization: Bearer <this>"; unset, it is a 404.
+RESPONSE_METRICS_TOKEN = env("RESPONSE_METRICS_TOKEN")
+# "json": one JSON object a line, with the delivery, incident and job ids; "plain" otherwise.
+RESPONSE_LOG_FORMAT = env("RESPONSE_LOG_FORMAT", "plain").lower()
+if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("RESPONSE_LOG_FORMAT must be 'plain' or 'json'.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "response.observability.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(ids)s"},
+        "json": {"()": "response.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": RESPONSE_LOG_FORMAT,
+            "filters": ["ids"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("RESPONSE_LOG_LEVEL", "INFO")},
     "loggers": {
         "huey": {"level": env("RESPONSE_LOG_LEVEL", "INFO")},
