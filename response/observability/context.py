@@ -40,6 +40,13 @@ def handling_job(*, job: int, lane: str, delivery: str | None = None) -> Iterato
         delivery_id.reset(tokens[2])
 
 
+def about_incident(incident: int | None) -> None:
+    """The job being run turned out to concern this incident (an event in its channel). Undone
+    when the job ends (handling_job resets it)."""
+    if job_id.get() is not None and incident is not None:
+        incident_id.set(incident)
+
+
 @contextmanager
 def handling_delivery(delivery: str | None) -> Iterator[None]:
     """While a delivery from Slack is recorded and answered."""

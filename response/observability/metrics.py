@@ -113,7 +113,7 @@ def open_incidents() -> Metric:
     gauge = GaugeMetricFamily(
         "response_incidents_open", "Open incidents, by severity.", labels=["severity"]
     )
-    counts = dict(
+    counts: dict[str | None, int] = dict(
         Incident.objects.open()
         .values_list("severity__slug")
         .annotate(n=Count("id"))
@@ -121,8 +121,8 @@ def open_incidents() -> Metric:
         .values_list("severity__slug", "n")
     )
     for slug in Severity.objects.order_by("rank").values_list("slug", flat=True):
-        gauge.add_metric([slug], counts.pop(slug, 0))
-    gauge.add_metric(["unset"], counts.pop(None, 0))
+        gauge.add_metric([slug], counts.get(slug, 0))
+    gauge.add_metric(["unset"], counts.get(None, 0))
     return gauge
 
 

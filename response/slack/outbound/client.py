@@ -60,7 +60,7 @@ class KeepAliveWebClient(WebClient):
         super().__init__(*args, **kwargs)
         self._connections = threading.local()
 
-    def api_call(self, api_method: str, **kwargs) -> SlackResponse:  # type: ignore[override]
+    def api_call(self, api_method: str, **kwargs) -> SlackResponse:
         """Every Web API call (the worker's, views.open, auth.test) is counted by outcome."""
         try:
             response = super().api_call(api_method, **kwargs)
