@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "response.notifications",
     "response.importers",
     "response.server",
+    "response.security",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "web:login"
+# Wrong passwords (response.security.throttle): from the third, each holds the username (and the
+# client address) a moment that doubles; at this many in a row it is locked out for this long.
+RESPONSE_LOGIN_MAX_FAILURES = int(env("RESPONSE_LOGIN_MAX_FAILURES", "5"))
+RESPONSE_LOGIN_LOCKOUT_SECONDS = int(env("RESPONSE_LOGIN_LOCKOUT_SECONDS", "900"))
 
 # --- Observability (response.observability) -------------------------------------------------------
 

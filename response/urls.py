@@ -3,10 +3,12 @@ from django.urls import include, path
 
 from response.api.urls import api
 from response.observability.views import metrics
+from response.security.forms import ThrottledAdminAuthenticationForm
 from response.slack.http import slack_events
 
 admin.site.site_header = "Response administration"
 admin.site.site_title = "Response"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
+from response.security.forms import ThrottledAuthenticationForm
 from response.web.views import edits, pages
 
 app_name = "web"
@@ -15,6 +16,7 @@ urlpatterns = [
         "login/",
         auth_views.LoginView.as_view(
             template_name="web/login.html",
+            authentication_form=ThrottledAuthenticationForm,
             redirect_authenticated_user=True,
             next_page="web:incidents",
         ),
