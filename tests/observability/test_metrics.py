@@ -137,7 +137,9 @@ def test_rate_limited_calls_are_counted(slack, worker, metrics_on):
 def test_dead_jobs_and_waiting_jobs_are_gauged(live_server, metrics_on, settings):
     from response.engine.models import Job
 
-    Job.objects.create(kind="slack.call", lane="channel:C1", state=Job.State.DEAD)
+    Job.objects.create(
+        kind="slack.call", lane="channel:C1", state=Job.State.DEAD, done_at=timezone.now()
+    )
     Job.objects.create(
         kind="slack.call", lane="channel:C2", not_before=timezone.now() - timedelta(minutes=5)
     )
