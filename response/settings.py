@@ -326,6 +326,9 @@ RESPONSE_LOGIN_LOCKOUT_SECONDS = int(env("RESPONSE_LOGIN_LOCKOUT_SECONDS", "900"
 
 # GET /metrics answers Prometheus only with "Authorization: Bearer <this>"; unset, it is a 404.
 RESPONSE_METRICS_TOKEN = env("RESPONSE_METRICS_TOKEN")
+# `response worker` serves /metrics (no token) on this port of this address, when set.
+RESPONSE_METRICS_PORT = int(env("RESPONSE_METRICS_PORT")) if env("RESPONSE_METRICS_PORT") else None
+RESPONSE_METRICS_HOST = env("RESPONSE_METRICS_HOST", "127.0.0.1")
 # "json": one JSON object a line, with the delivery, incident and job ids; "plain" otherwise.
 RESPONSE_LOG_FORMAT = env("RESPONSE_LOG_FORMAT", "plain").lower()
 if RESPONSE_LOG_FORMAT not in {"plain", "json"}:

@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from response.observability.exporter import MetricsServer
 from response.server.processes import StopSignals, Worker
 
 
@@ -8,16 +10,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=None, help="worker threads")
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=settings.RESPONSE_METRICS_PORT,
+            help="serve Prometheus metrics on this port (default: RESPONSE_METRICS_PORT; none)",
+        )
 
-    def handle(self, *args, workers, **options):
+    def handle(self, *args, workers, metrics_port, **options):
         stop = StopSignals()
         worker = Worker(workers)
         worker.start()
         self.stdout.write(
             f"Response worker started with {worker.engine.threads} threads (Ctrl-C to stop)."
         )
+        metrics = None
+        if metrics_port is not None:
+            metrics = MetricsServer(settings.RESPONSE_METRICS_HOST, metrics_port).start()
+            host = settings.RESPONSE_METRICS_HOST
+            self.stdout.write(f"Metrics for Prometheus at http://{host}:{metrics.port}/metrics")
         try:
             stop.wait()
         finally:
+            if metrics is not None:
+                metrics.stop()
             worker.stop()
             stop.restore()
