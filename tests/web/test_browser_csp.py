@@ -44,7 +44,7 @@ def test_every_page_keeps_the_content_security_policy(browser, live_server, sett
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(REPORT_VIOLATIONS)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # a loaded machine: pages may take long, never fail
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     violations: list[str] = []
@@ -53,7 +53,7 @@ def test_every_page_keeps_the_content_security_policy(browser, live_server, sett
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None
         assert "script-src 'self'" in response.headers["content-security-policy"]
-        expect(page.get_by_role("heading", name=heading).first).to_be_visible()
+        expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=60_000)
         violations.extend(page.evaluate("window.__violations"))
 
     page.goto(f"{live_server.url}/login/")
@@ -71,7 +71,9 @@ def test_every_page_keeps_the_content_security_policy(browser, live_server, sett
     page.locator(f"#action-{action.pk} .action-edit > summary").click()  # closed again
     page.locator("body").click(position={"x": 5, "y": 5})
     verbs.add_timeline_event(incident, "Pinned: error rate back under 1%", author=lead)
-    expect(page.locator("#timeline-live")).to_contain_text("Pinned: error rate back under 1%")
+    expect(page.locator("#timeline-live")).to_contain_text(
+        "Pinned: error rate back under 1%", timeout=60_000
+    )
     violations.extend(page.evaluate("window.__violations"))
     visited(f"/incidents/{incident.pk}/write-up/", "Payments are failing")
     visited("/incidents/declare/", re.compile("Declare"))
