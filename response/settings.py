@@ -70,12 +70,50 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
 )
 CSRF_TRUSTED_ORIGINS = [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
 
+if PRODUCTION and (refusal := production_refusal(os.environ)):
+    raise ImproperlyConfigured(refusal)
+
+# --- Security headers (production) ----------------------------------------------------------------
+
+
+def proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """RESPONSE_PROXY_SSL_HEADER: the header a TLS-terminating proxy sets on requests that came
+    over HTTPS, "X-Forwarded-Proto" or "Name: value" (value "https" if not given). Only set it
+    behind a proxy that always sets or strips that header: anyone could send it otherwise."""
+    if not value:
+        return None
+    name, _, expected = value.partition(":")
+    meta = "HTTP_" + name.strip().upper().replace("-", "_")
+    return (meta, expected.strip() or "https")
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env("RESPONSE_PROXY_SSL_HEADER"))
+# What every page may load: only this site's own scripts, styles, images and fonts (no inline
+# script or style, no eval; the templates keep to that), framed by nobody.
+RESPONSE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 if PRODUCTION:
-    if refusal := production_refusal(os.environ):
-        raise ImproperlyConfigured(refusal)
-    SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    _https = SITE_URL.startswith("https://")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https
+    # Sent on HTTPS requests only (Django's SecurityMiddleware): behind a proxy, those the proxy
+    # says came over HTTPS (RESPONSE_PROXY_SSL_HEADER).
+    SECURE_HSTS_SECONDS = int(env("RESPONSE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("RESPONSE_HSTS_INCLUDE_SUBDOMAINS")
+    # Redirect plain HTTP to HTTPS only when a proxy can tell us which is which: without it
+    # every request behind a TLS-terminating proxy looks like HTTP, and would loop.
+    SECURE_SSL_REDIRECT = _https and SECURE_PROXY_SSL_HEADER is not None
+    # Probes and scrapers inside the network may ask over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^health$", r"^healthz$", r"^readyz$", r"^metrics$"]
+    SECURE_CSP = RESPONSE_CSP
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -93,6 +131,7 @@ INSTALLED_APPS = [
     "response.notifications",
     "response.importers",
     "response.server",
+    "response.security",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +143,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP: production only
 ]
 
 ROOT_URLCONF = "response.urls"
@@ -292,12 +332,38 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 LOGIN_URL = "web:login"
+# Wrong passwords (response.security.throttle): from the third, each holds the username (and the
+# client address) a moment that doubles; at this many in a row it is locked out for this long.
+RESPONSE_LOGIN_MAX_FAILURES = int(env("RESPONSE_LOGIN_MAX_FAILURES", "5"))
+RESPONSE_LOGIN_LOCKOUT_SECONDS = int(env("RESPONSE_LOGIN_LOCKOUT_SECONDS", "900"))
+
+# --- Observability (response.observability) -------------------------------------------------------
+
+# GET /metrics answers Prometheus only with "Authorization: Bearer <this>"; unset, it is a 404.
+RESPONSE_METRICS_TOKEN = env("RESPONSE_METRICS_TOKEN")
+# `response worker` serves /metrics (no token) on this port of this address, when set.
+RESPONSE_METRICS_PORT = int(env("RESPONSE_METRICS_PORT")) if env("RESPONSE_METRICS_PORT") else None
+RESPONSE_METRICS_HOST = env("RESPONSE_METRICS_HOST", "127.0.0.1")
+# "json": one JSON object a line, with the delivery, incident and job ids; "plain" otherwise.
+RESPONSE_LOG_FORMAT = env("RESPONSE_LOG_FORMAT", "plain").lower()
+if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("RESPONSE_LOG_FORMAT must be 'plain' or 'json'.")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "response.observability.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(ids)s"},
+        "json": {"()": "response.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": RESPONSE_LOG_FORMAT,
+            "filters": ["ids"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("RESPONSE_LOG_LEVEL", "INFO")},
     "loggers": {
         "huey": {"level": env("RESPONSE_LOG_LEVEL", "INFO")},

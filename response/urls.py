@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from response.api.urls import api
+from response.observability.views import metrics
+from response.security.forms import ThrottledAdminAuthenticationForm
 from response.slack.http import slack_events
 from response.web.views import login
 
 admin.site.site_header = "Response administration"
 admin.site.site_title = "Response"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/login/", login.admin_login),
@@ -14,5 +17,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("slack/events", slack_events, name="slack-events"),
     path("auth/slack/", include("response.slack.signin.urls")),
+    path("metrics", metrics, name="metrics"),
     path("", include("response.web.urls")),
 ]

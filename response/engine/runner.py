@@ -20,6 +20,7 @@ from django.utils import timezone
 from response.engine import health, sql
 from response.engine.kinds import KINDS, Failed, Incomplete, JobContext, Kind, Retry
 from response.engine.models import Job
+from response.observability.context import handling_job
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +176,8 @@ def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None
             savepoint = transaction.savepoint_create()
             context = _context(job, attempts=attempts, batch=shared)
             try:
-                result = kind.load(job.payload).perform(context)
+                with handling_job(job=job.pk, lane=job.lane, delivery=job.delivery_key):
+                    result = kind.load(job.payload).perform(context)
             except Incomplete as incomplete:
                 transaction.savepoint_commit(savepoint)  # keep the parts that were done
                 shared.clear()
@@ -293,7 +295,8 @@ def _perform_remote(head: Job, kind: Kind, token: str) -> tuple[int, datetime | 
     job_context = _context(head, attempts=attempts)
     try:
         payload = kind.load(head.payload)
-        result = payload.perform(job_context) or {}
+        with handling_job(job=head.pk, lane=head.lane, delivery=head.delivery_key):
+            result = payload.perform(job_context) or {}
         if hasattr(payload, "record"):
             # What the job learned is stored with its being done, or not at all.
             with transaction.atomic(durable=True):

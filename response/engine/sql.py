@@ -24,6 +24,7 @@ COLUMNS = (
     "kind",
     "lane",
     "key",
+    "delivery_key",  # the Slack delivery an event's job came from, for log lines
     "payload",
     "priority",
     "attempts",

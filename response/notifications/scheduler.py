@@ -38,6 +38,7 @@ from response.notifications.registry import (
     is_enabled,
 )
 from response.notifications.workhours import next_working_time, zone_of
+from response.observability.metrics import REMINDERS_SENT
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ def send(row: ScheduledNotification, *, now: datetime) -> str:
     row.save(update_fields=["sent_count", "last_sent_at", "state", "next_due_at"])
     if not finished:
         schedule_job(row, reschedule=False)
+    transaction.on_commit(REMINDERS_SENT.labels(row.key).inc)
     return "sent"
 
 

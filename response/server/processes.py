@@ -75,7 +75,9 @@ class WebServer:
             port=self.port,
             threads=self.threads,
             ident="Response",
-            clear_untrusted_proxy_headers=True,
+            # Forwarded headers are dropped unless a proxy was declared to set one
+            # (RESPONSE_PROXY_SSL_HEADER): Django then reads it (SECURE_PROXY_SSL_HEADER).
+            clear_untrusted_proxy_headers=settings.SECURE_PROXY_SSL_HEADER is None,
         )
         # Port 0 asks the OS for a free port; report the real one.
         self.port = self._server.effective_port

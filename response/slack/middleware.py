@@ -16,6 +16,8 @@ from django.db import connection
 from django.utils import timezone
 from slack_bolt import BoltRequest, BoltResponse
 
+from response.observability.context import handling_delivery
+from response.observability.metrics import SLACK_DELIVERIES
 from response.slack.inbound.validation import event_problem
 from response.slack.inbox import EVENT_INBOX
 from response.slack.models import InboundDelivery
@@ -38,6 +40,17 @@ def delivery_key(body: dict) -> str | None:
     return None
 
 
+def delivery_type(body: dict) -> str:
+    """What a delivery is, for metrics: an event's type ("app_mention"), "command", or the
+    interaction's type ("block_actions")."""
+    if body.get("type") == "event_callback":
+        event = body.get("event")
+        return str(event.get("type") or "event") if isinstance(event, dict) else "event"
+    if body.get("command"):
+        return "command"
+    return str(body.get("type") or "unknown")
+
+
 def event_lane(event: dict) -> str:
     """Events of one channel are handled in order (a pin before its unpin)."""
     channel = event.get("channel") or (event.get("item") or {}).get("channel")
@@ -51,13 +64,15 @@ def record(body: dict) -> bool:
     was seen before: a redelivery, to acknowledge and drop."""
     key = delivery_key(body)
     if key is None:
-        return True
-    if body.get("type") == "event_callback":
-        return record_event(body, key)
-    if not record_interaction(key, body.get("type") or "command"):
-        logger.info("Ignoring a redelivery of %s", key)
-        return False
-    return True
+        first_time = True
+    elif body.get("type") == "event_callback":
+        first_time = record_event(body, key)
+    else:
+        first_time = record_interaction(key, body.get("type") or "command")
+        if not first_time:
+            logger.info("Ignoring a redelivery of %s", key)
+    SLACK_DELIVERIES.labels(delivery_type(body), "recorded" if first_time else "redelivery").inc()
+    return first_time
 
 
 def record_interaction(key: str, kind: str) -> bool:
@@ -91,8 +106,10 @@ def record_delivery(req: BoltRequest, resp: BoltResponse, next):
         problem = event_problem(event) if isinstance(event, dict) else "no event"
         if problem or not isinstance(req.body.get("event_id"), str):
             logger.warning("Dropping an event Slack would not send: %s", problem or "no event_id")
+            SLACK_DELIVERIES.labels(delivery_type(req.body), "refused").inc()
             return BoltResponse(status=200, body="")
-    first_time = record(req.body)
-    if not first_time or req.body.get("type") == "event_callback":
-        return BoltResponse(status=200, body="")
-    return next()
+    with handling_delivery(delivery_key(req.body)):
+        first_time = record(req.body)
+        if not first_time or req.body.get("type") == "event_callback":
+            return BoltResponse(status=200, body="")
+        return next()

@@ -12,6 +12,7 @@ from slack_sdk.socket_mode.builtin.client import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from response.observability.metrics import SLACK_DELIVERIES
 from response.slack.app import get_app
 from response.slack.inbound.validation import socket_payload_problem
 
@@ -26,6 +27,7 @@ class CheckedSocketModeHandler(SocketModeHandler):
     def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
         if problem := socket_payload_problem(req.type, req.payload):
             logger.warning("A %s delivery refused: %s", req.type, problem)
+            SLACK_DELIVERIES.labels("unknown", "malformed").inc()
             client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
             return
         super().handle(client, req)

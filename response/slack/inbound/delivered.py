@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from response.engine.kinds import Failed, Incomplete, JobContext, Priority, job_kind
+from response.observability.context import about_incident
 from response.slack.inbound.validation import event_problem
 from response.slack.routes import event_routes
 from response.slack.selectors import incident_for_channel
@@ -44,6 +45,7 @@ class SlackEvent:
                 incident_for_channel(channel, for_display=False) if channel else None
             )
         incident = job.batch["incident", channel]
+        about_incident(incident.pk if incident else None)
         done = list(job.progress)
         routes = [route for route in event_routes(event) if route.name not in done]
         if len(routes) == 1:

@@ -21,9 +21,11 @@ from urllib.request import Request
 from django.conf import settings
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web import SlackResponse
 
 from response.engine import health
 from response.engine.kinds import Failed, Retry
+from response.observability.metrics import SLACK_API_CALLS, slack_api_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,21 @@ class KeepAliveWebClient(WebClient):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._connections = threading.local()
+
+    def api_call(self, api_method: str, **kwargs) -> SlackResponse:
+        """Every Web API call (the worker's, views.open, auth.test) is counted by outcome."""
+        try:
+            response = super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            data = error.response.data if isinstance(error.response.data, dict) else {}
+            outcome = slack_api_outcome(error.response.status_code, str(data.get("error", "")))
+            SLACK_API_CALLS.labels(api_method, outcome).inc()
+            raise
+        except Exception:
+            SLACK_API_CALLS.labels(api_method, slack_api_outcome(None)).inc()
+            raise
+        SLACK_API_CALLS.labels(api_method, "ok").inc()
+        return response
 
     def _perform_urllib_http_request_internal(self, url: str, req: Request) -> dict:
         if self.proxy:

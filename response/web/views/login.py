@@ -11,6 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from response.security.forms import ThrottledAuthenticationForm
+
 
 def slack_signin_offered() -> bool:
     return bool(settings.SLACK_CLIENT_ID and settings.SLACK_CLIENT_SECRET)
@@ -18,6 +20,7 @@ def slack_signin_offered() -> bool:
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = ThrottledAuthenticationForm  # wrong passwords are slowed, then locked
     redirect_authenticated_user = True
     next_page = "web:incidents"
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from response.observability.exporter import MetricsServer
 from response.server.processes import StopSignals, Worker, require_migrated
 from response.slack.startup import check_bot_token
 
@@ -10,24 +11,37 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--workers", type=int, default=None, help="worker threads")
+        parser.add_argument(
+            "--metrics-port",
+            type=int,
+            default=settings.RESPONSE_METRICS_PORT,
+            help="serve Prometheus metrics on this port (default: RESPONSE_METRICS_PORT; none)",
+        )
 
-    def handle(self, *args, workers, **options):
+    def handle(self, *args, workers, metrics_port, **options):
         stop = StopSignals()
         try:
             require_migrated()
             if settings.SLACK_BOT_TOKEN:  # a refused token stops here, not at the first job
                 check_bot_token(say=self.stderr.write)
-            self._work(workers, stop)
+            self._work(workers, metrics_port, stop)
         finally:
             stop.restore()
 
-    def _work(self, workers: int | None, stop: StopSignals) -> None:
+    def _work(self, workers: int | None, metrics_port: int | None, stop: StopSignals) -> None:
         worker = Worker(workers)
         worker.start()
         self.stdout.write(
             f"Response worker started with {worker.engine.threads} threads (Ctrl-C to stop)."
         )
+        metrics = None
+        if metrics_port is not None:
+            metrics = MetricsServer(settings.RESPONSE_METRICS_HOST, metrics_port).start()
+            host = settings.RESPONSE_METRICS_HOST
+            self.stdout.write(f"Metrics for Prometheus at http://{host}:{metrics.port}/metrics")
         try:
             stop.wait()
         finally:
+            if metrics is not None:
+                metrics.stop()
             worker.stop()

@@ -24,6 +24,15 @@
     return !el.contains(document.activeElement);
   };
 
+  // (Here rather than as an hx-trigger filter, which htmx would have to eval: the Content
+  // Security Policy forbids that.)
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var el = event.detail.elt;
+    if (el.hasAttribute("data-refresh-when-idle") && !window.responseCanRefresh(el.id)) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) window.print();
   });
