@@ -27,7 +27,7 @@ hour had passed). When everything is drained it checks, and prints:
   timeline entry), and the same as a ratio of the first shape's (the baseline) in the same run.
 
 The driver reads what Response did only through its boundaries: fakeslack's record of Web API
-calls, the REST API, and `response shell` for the rows. tests/server/test_scale_out.py runs the
+calls, the REST API, and SQL for the rows. tests/server/test_scale_out.py runs the
 same code with a small load.
 """
 
@@ -59,7 +59,6 @@ RESPONSE = str(Path(sys.executable).parent / "response")
 SEVERITIES = ["critical", "major", "minor", "trivial"]
 STATUSES = ["identified", "monitoring", "investigating"]  # from investigating, each a move
 BREAK_TEXT = "Think about taking a few minutes away from the screen"
-TOKEN_USER = "scaleout"
 
 
 @dataclass(frozen=True)
@@ -213,12 +212,16 @@ class Cluster:
             "RESPONSE_REMIND_TAKE_A_BREAK": "1",
         }
         self.response("migrate", "-v", "0")
-        self.token = self._api_token()
-        for n in range(self.shape.webs):
-            web = self._spawn(f"web{n}", [RESPONSE, "web", "--port", "0"])
-            self.web_urls.append(web.wait_for_line(r"serving on (http://[\d.:]+)").group(1))
+        # Everything else starts side by side: each is a Django start-up of a few seconds.
+        webs = [
+            self._spawn(f"web{n}", [RESPONSE, "web", "--port", "0"]) for n in range(self.shape.webs)
+        ]
         for n in range(self.shape.workers):
             self._spawn(f"worker{n}", [RESPONSE, "worker"])
+        token = self._spawn("token", [RESPONSE, "shell", "--no-imports", "-c", MAKE_TOKEN])
+        for web in webs:
+            self.web_urls.append(web.wait_for_line(r"serving on (http://[\d.:]+)").group(1))
+        self.token = token.wait_for_line(r"^(rsp_\S+)$").group(1)
         request_urls = " ".join(f"{url}/slack/events" for url in self.web_urls)
         self.control("configure", {"request_url": request_urls})
 
@@ -227,18 +230,6 @@ class Cluster:
         process = Process(args, env=env, log=self.workdir / f"{name}.log")
         self.processes.append(process)
         return process
-
-    def _api_token(self) -> str:
-        self.response(
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            TOKEN_USER,
-            "--email",
-            "scaleout@example.com",
-            DJANGO_SUPERUSER_PASSWORD="scale-out-bench",
-        )
-        return re.search(r"rsp_\S+", self.response("create_api_token", TOKEN_USER)).group(0)
 
     def response(self, *args: str, **env: str) -> str:
         """A `response` command against the cluster's database; its output."""
@@ -267,10 +258,13 @@ class Cluster:
         url = f"{self.web_urls[web % len(self.web_urls)]}/api/{path}"
         return self.http.call(method, url, body, {"Authorization": f"Bearer {self.token}"})
 
-    def shell(self, code: str) -> dict:
-        """Run Python in `response shell` against the cluster's database; its last line, JSON."""
-        out = self.response("shell", "--no-imports", "-c", code)
-        return json.loads(out.strip().splitlines()[-1])
+    def sql(self, statement: str) -> list[tuple]:
+        """The rows, read (or written) in the cluster's database, as any SQL client would."""
+        import psycopg
+
+        with psycopg.connect(self.database, autocommit=True) as connection:
+            cursor = connection.execute(statement)
+            return cursor.fetchall() if cursor.description else []
 
     @property
     def pids(self) -> list[int]:
@@ -286,41 +280,44 @@ def flush_redis(queue_url: str) -> None:
 
 # --- The load -------------------------------------------------------------------------------------
 
-MAKE_BREAKS_DUE = """
-import json
-from django.db import transaction
-from django.utils import timezone
-from response.engine.models import Job
-from response.engine.queue import enqueue
-from response.notifications.models import ScheduledNotification
-from response.notifications.scheduler import lock_jobs, schedule_job
-now = timezone.now()
-with transaction.atomic():
-    rows = list(ScheduledNotification.objects.select_for_update().filter(
-        key__endswith="take_a_break", state="scheduled"))
-    lock_jobs(rows)
-    for row in rows:
-        row.next_due_at = now
-        row.save(update_fields=["next_due_at"])
-        schedule_job(row)
-print(json.dumps({"moved": len(rows)}))
+MAKE_TOKEN = """
+from django.contrib.auth import get_user_model
+from response.api.tokens import create_api_token
+user = get_user_model().objects.create_user("scaleout", is_staff=True, is_superuser=True)
+print(create_api_token(user, name="scale-out")[1])
 """
 
-FACTS = """
-import json
-from django.utils import timezone
-from response.engine.models import Job
-from response.notifications.models import ScheduledNotification
-events = Job.objects.filter(kind="slack.event")
-print(json.dumps({
-    "events": events.count(),
-    "events_done": events.filter(state="done").count(),
-    "due_pending": Job.objects.filter(state="pending", not_before__lte=timezone.now()).count(),
-    "dead": list(Job.objects.filter(state="dead").values_list("kind", "last_error")),
-    "breaks": {str(i): [n, s] for i, n, s in ScheduledNotification.objects.filter(
-        key__endswith="take_a_break").values_list("incident_id", "sent_count", "state")},
-}))
+# As if half an hour had passed for every incident's `take_a_break` reminder: its row and its
+# job are due now. Nobody wakes a worker: they find due work on their own, as when time passes.
+MAKE_BREAKS_DUE = """
+WITH due AS (
+    UPDATE notifications_schedulednotification SET next_due_at = now()
+    WHERE key LIKE '%take_a_break' AND state = 'scheduled' RETURNING id
+)
+UPDATE engine_job SET not_before = now()
+WHERE state = 'pending' AND key IN (SELECT 'reminder:' || id FROM due) RETURNING id
 """
+
+
+def facts(cluster: Cluster) -> dict:
+    """What the database holds after the run."""
+    [(events, events_done, due_pending)] = cluster.sql(
+        "SELECT count(*) FILTER (WHERE kind = 'slack.event'),"
+        " count(*) FILTER (WHERE kind = 'slack.event' AND state = 'done'),"
+        " count(*) FILTER (WHERE state = 'pending' AND not_before <= now()) FROM engine_job"
+    )
+    dead = cluster.sql("SELECT kind, last_error FROM engine_job WHERE state = 'dead'")
+    breaks = cluster.sql(
+        "SELECT incident_id, sent_count, state FROM notifications_schedulednotification"
+        " WHERE key LIKE '%take_a_break'"
+    )
+    return {
+        "events": events,
+        "events_done": events_done,
+        "due_pending": due_pending,
+        "dead": dead,
+        "breaks": {str(i): [n, state] for i, n, state in breaks},
+    }
 
 
 @dataclass
@@ -394,7 +391,7 @@ def drive(cluster: Cluster, incidents: list[Incident], bot: str, steps: int) -> 
         futures = [pool.submit(one_incident, n, i) for n, i in enumerate(incidents)]
         halfway.wait(timeout=600)
         # The reminders fall due while the second half of the changes arrives.
-        futures.append(pool.submit(cluster.shell, MAKE_BREAKS_DUE))
+        futures.append(pool.submit(cluster.sql, MAKE_BREAKS_DUE))
         for future in futures:
             future.result()
     return started, max(acknowledged)
@@ -413,9 +410,9 @@ def timeline(cluster: Cluster, incident: Incident) -> list[dict]:
     return cluster.api("GET", f"incidents/{incident.id}/timeline?limit=200")["items"]
 
 
-def run_load(cluster: Cluster, *, incidents: int, steps: int) -> Outcome:
+def run_load(cluster: Cluster, *, incidents: int, steps: int, quiet: float = 2.0) -> Outcome:
     declared, bot = declare(cluster, incidents)
-    settle(cluster)
+    settle(cluster, quiet)
     started, acked = drive(cluster, declared, bot, steps)
     all_ts = {ts for i in declared for ts, _ in i.mentions}
     wait_for(lambda: all_ts <= reactions(cluster).keys(), timeout=600, every=0.25)
@@ -425,8 +422,8 @@ def run_load(cluster: Cluster, *, incidents: int, steps: int) -> Outcome:
     last_edit = max(
         entry_time(e) for t in timelines.values() for e in t if e["kind"] in {"status", "severity"}
     )
-    settle(cluster)
-    facts = cluster.shell(FACTS)
+    settle(cluster, quiet)
+    found = facts(cluster)
     changes = sum(len(i.mentions) + len(i.edits) for i in declared)
     return Outcome(
         shape=cluster.shape,
@@ -434,8 +431,8 @@ def run_load(cluster: Cluster, *, incidents: int, steps: int) -> Outcome:
         changes=changes,
         seconds=max(last_reaction, last_edit) - started,
         ack_seconds=acked - started,
-        problems=check(cluster, declared, timelines, facts),
-        facts=facts,
+        problems=check(cluster, declared, timelines, found),
+        facts=found,
     )
 
 
