@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import throwaway_postgres  # noqa: E402
+from bench.slack_engine import cpu_seconds  # noqa: E402
 
 RESPONSE = str(Path(sys.executable).parent / "response")
 SEVERITIES = ["critical", "major", "minor", "trivial"]
@@ -266,9 +267,13 @@ class Cluster:
             cursor = connection.execute(statement)
             return cursor.fetchall() if cursor.description else []
 
-    @property
-    def pids(self) -> list[int]:
-        return [p.popen.pid for p in self.processes if p.args[0] == RESPONSE]
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by the web processes and by the workers."""
+        used = {"web": 0.0, "worker": 0.0}
+        for process in self.processes:
+            if process.args[:2] in ([RESPONSE, "web"], [RESPONSE, "worker"]):
+                used[process.args[1]] += cpu_seconds(process.popen.pid)
+        return used
 
 
 def flush_redis(queue_url: str) -> None:
@@ -337,6 +342,8 @@ class Outcome:
     ack_seconds: float  # first change sent to the last one acknowledged
     problems: list[str]
     facts: dict
+    cpu: dict[str, float]  # CPU seconds used during the load: web, worker processes, all
+    load_average: float
 
     @property
     def rate(self) -> float:
@@ -413,6 +420,8 @@ def timeline(cluster: Cluster, incident: Incident) -> list[dict]:
 def run_load(cluster: Cluster, *, incidents: int, steps: int, quiet: float = 2.0) -> Outcome:
     declared, bot = declare(cluster, incidents)
     settle(cluster, quiet)
+    load_average = os.getloadavg()[0]
+    cpu_before = cluster.cpu()
     started, acked = drive(cluster, declared, bot, steps)
     all_ts = {ts for i in declared for ts, _ in i.mentions}
     wait_for(lambda: all_ts <= reactions(cluster).keys(), timeout=600, every=0.25)
@@ -422,6 +431,7 @@ def run_load(cluster: Cluster, *, incidents: int, steps: int, quiet: float = 2.0
     last_edit = max(
         entry_time(e) for t in timelines.values() for e in t if e["kind"] in {"status", "severity"}
     )
+    cpu = {name: used - cpu_before[name] for name, used in cluster.cpu().items()}
     settle(cluster, quiet)
     found = facts(cluster)
     changes = sum(len(i.mentions) + len(i.edits) for i in declared)
@@ -433,6 +443,8 @@ def run_load(cluster: Cluster, *, incidents: int, steps: int, quiet: float = 2.0
         ack_seconds=acked - started,
         problems=check(cluster, declared, timelines, found),
         facts=found,
+        cpu=cpu,
+        load_average=load_average,
     )
 
 
@@ -563,6 +575,13 @@ def report(outcome: Outcome, baseline: Outcome) -> None:
         f"{edits} API edits) applied at {outcome.rate:.1f}/s "
         f"({outcome.rate / baseline.rate:.2f}× the {baseline.shape} baseline), acknowledged at "
         f"{outcome.ack_rate:.1f}/s; {len(outcome.incidents)} reminders made due"
+    )
+    cpu = outcome.cpu
+    print(
+        f"  CPU per change: web {cpu['web'] / outcome.changes * 1000:.0f} ms, worker "
+        f"{cpu['worker'] / outcome.changes * 1000:.0f} ms; Response kept "
+        f"{(cpu['web'] + cpu['worker']) / outcome.seconds:.2f} of {os.cpu_count()} cores busy "
+        f"(load average {outcome.load_average:.1f} when the load began)"
     )
     if outcome.problems:
         print("  PROBLEMS:\n    " + "\n    ".join(outcome.problems))
