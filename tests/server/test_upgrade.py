@@ -5,11 +5,13 @@ queue and a reminder, is brought to today's schema by `response migrate`, as an 
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 from django.conf import settings
 
@@ -93,15 +95,22 @@ def response(*args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def postgres_server() -> str:
+    return urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
+
+
 @pytest.fixture
 def empty_database(tmp_path):
     """An empty database of the kind this pass tests: a SQLite file, or a fresh PostgreSQL one."""
     env = clean_environment(RESPONSE_DATA_DIR=str(tmp_path), RESPONSE_LOG_LEVEL="WARNING")
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if not on_postgres():
         yield env
         return
-    server = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
-    url, drop = throwaway_postgres(server, "upgrade")
+    url, drop = throwaway_postgres(postgres_server(), "upgrade")
     try:
         yield {**env, "DATABASE_URL": url}
     finally:
@@ -110,6 +119,7 @@ def empty_database(tmp_path):
 
 @pytest.mark.slow
 def test_a_database_of_the_first_release_upgrades_with_its_data(empty_database):
+    """(On PostgreSQL, then backed up and restored as docs/deploy.md says.)"""
     env = empty_database
     response("shell", "--no-imports", "-c", BUILD_OLD_DATABASE, env=env)
     assert "[ ] 0002_jobs_move_to_the_engine" in response("showmigrations", "slack", env=env)
@@ -131,3 +141,34 @@ def test_a_database_of_the_first_release_upgrades_with_its_data(empty_database):
     ]
     assert found["waiting_event"] == "Ev0WAITING"
     assert found["reminder"] == ["response.slack.reminders.update_cadence", "scheduled", True]
+    if on_postgres():
+        restored_from_a_backup_holds_the_same(env, found, tmp_path=Path(env["RESPONSE_DATA_DIR"]))
+
+
+def restored_from_a_backup_holds_the_same(env: dict[str, str], found: dict, *, tmp_path: Path):
+    """docs/deploy.md's backup and restore: pg_dump, pg_restore into an empty database."""
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump and pg_restore are not installed here")
+    dump = tmp_path / "response.dump"
+    url = env["DATABASE_URL"]
+    subprocess.run(["pg_dump", "--format=custom", f"--file={dump}", url], check=True, timeout=120)
+    restored_url, drop = throwaway_postgres(postgres_server(), "restored")
+    try:
+        subprocess.run(
+            ["pg_restore", "--no-owner", f"--dbname={restored_url}", str(dump)],
+            check=True,
+            timeout=120,
+        )
+        restored = {**env, "DATABASE_URL": restored_url}
+        assert (
+            json.loads(response("shell", "--no-imports", "-c", WHAT_IS_THERE, env=restored))
+            == found
+        )
+        with psycopg.connect(restored_url) as connection:
+            triggers = connection.execute(
+                "SELECT tgname FROM pg_trigger "
+                "WHERE tgrelid = 'core_auditevent'::regclass AND NOT tgisinternal"
+            ).fetchall()
+        assert len(triggers) == 2, triggers  # the audit log stays append-only
+    finally:
+        drop()
