@@ -187,22 +187,21 @@ class Cluster:
         flush_redis(self.queue)
         slack = self._spawn("fakeslack", [sys.executable, "-m", "fakeslack", "--port", "0"])
         self.slack_url = slack.wait_for_line(r"fakeslack serving .* at (http://\S+)").group(1)
-        settings = dict(
-            re.findall(
-                r"^\s+(SLACK_\w+)=(\S+)$", slack.wait_for_line(r"SLACK_CLIENT_SECRET").string, re.M
-            )
-        )
+        printed = slack.wait_for_line(r"SLACK_CLIENT_SECRET").string  # its whole output so far
+        slack_env = dict(re.findall(r"^\s+(SLACK_\w+)=(\S+)$", printed, re.MULTILINE))
         data_dir = self.workdir / "data"
         data_dir.mkdir(exist_ok=True)
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))},
-            **{k: v for k, v in settings.items() if k != "SLACK_APP_TOKEN"},  # HTTP, not sockets
+            **{k: v for k, v in slack_env.items() if k != "SLACK_APP_TOKEN"},  # HTTP, not sockets
             "DATABASE_URL": self.database,
             "RESPONSE_QUEUE_URL": self.queue,
             "RESPONSE_DATA_DIR": str(data_dir),
             "SECRET_KEY": "scale-out-bench-" + "x" * 40,
             "RESPONSE_LOG_LEVEL": "WARNING",
             "SITE_URL": "https://response.example.com",
+            # Production's processes, not its HTTPS-only settings: everything here is plain HTTP.
+            "RESPONSE_ENV": "development",
             # One reminder, made due by the bench: the others would fire at their own times.
             "RESPONSE_REMIND_NO_LEAD": "0",
             "RESPONSE_REMIND_NO_SEVERITY": "0",
