@@ -15,7 +15,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--workspace", help="a JSON or YAML workspace file")
-    parser.add_argument("--request-url", help="where to deliver events, commands, interactions")
+    parser.add_argument(
+        "--request-url",
+        help="where to deliver events, commands, interactions (several URLs: in turn)",
+    )
     parser.add_argument("--socket-mode", action="store_true", help="deliver over Socket Mode")
     parser.add_argument("--trigger-ttl", type=float, default=3.0)
     parser.add_argument(

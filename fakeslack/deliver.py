@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import threading
 import time
@@ -32,6 +33,8 @@ MAX_RETRIES = 3
 class AppConfig:
     """Where and how the app receives deliveries."""
 
+    # One URL, or several separated by spaces: deliveries then take turns between them, as a
+    # load balancer in front of several web processes would share them out.
     request_url: str | None = None
     socket_mode: bool = False
     retries: bool = True
@@ -132,6 +135,7 @@ class Dispatcher:
         self.socket = socket
         self.log: list[Delivery] = []
         self._lock = threading.Lock()
+        self._turns = itertools.count()
 
     def deliveries(self, kind: str | None = None) -> list[Delivery]:
         with self._lock:
@@ -205,7 +209,7 @@ class Dispatcher:
 
     def _over_http(self, body: bytes, content_type: str, retry_num: int, reason: str) -> Attempt:
         config = self.config
-        url = urlparse(config.request_url or "")
+        url = urlparse(self._next_request_url())
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": content_type,
@@ -241,6 +245,10 @@ class Dispatcher:
         duration = time.monotonic() - started
         error = None if 200 <= status < 300 else "http_error"
         return Attempt(status, parsed, error, duration)
+
+    def _next_request_url(self) -> str:
+        urls = (self.config.request_url or "").split()
+        return urls[next(self._turns) % len(urls)] if urls else ""
 
     def _over_socket(
         self, envelope_type: str, payload: dict[str, Any], retry_attempt: int, reason: str

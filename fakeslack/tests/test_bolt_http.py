@@ -454,3 +454,20 @@ def test_block_suggestion_for_external_selects(slack: FakeSlack, client: WebClie
         "text": {"type": "plain_text", "text": "checkout"},
         "value": "checkout",
     }
+
+
+def test_several_request_urls_take_turns(slack: FakeSlack, serve_bolt) -> None:
+    """Like a load balancer in front of two web processes: deliveries alternate between them."""
+    seen: dict[str, list[tuple[str, dict]]] = {"first": [], "second": []}
+    urls = []
+    for name in seen:
+        app = bolt_app(slack)
+        app.event("message")(_recorder(seen[name], "message"))
+        urls.append(serve_bolt(app).url)
+    slack.configure_app(request_url=" ".join(urls))
+    alice = slack.actor("alice")
+    for n in range(4):
+        alice.post_message("incidents", f"message {n}")
+    assert all(d.ok for d in slack.deliveries())
+    texts = {name: [event["text"] for _, event in events] for name, events in seen.items()}
+    assert texts == {"first": ["message 0", "message 2"], "second": ["message 1", "message 3"]}

@@ -30,6 +30,10 @@ def schedule_jobs(apps, schema_editor):
         batch_size=500,
         ignore_conflicts=True,
     )
+    # PostgreSQL checks the rows' foreign keys at commit; until then it refuses to ALTER the
+    # table, as the next operations do ("pending trigger events"): check them now.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
