@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from response.api.urls import api
+from response.server.health import healthz, readyz
 from response.slack.http import slack_events
 
 admin.site.site_header = "Response administration"
@@ -11,5 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("slack/events", slack_events, name="slack-events"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("response.web.urls")),
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from response.server.connections import slack_mode, startup_line
 from response.server.processes import StopSignals, WebServer, Worker
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
                 + f"\n  data dir:  {settings.DATA_DIR}"
             )
             self.stdout.write(self._slack_status())
+            self.stdout.write(startup_line(mode=slack_mode()))
             self.stdout.write("Press Ctrl-C to stop.")
             stop.wait()
         finally:

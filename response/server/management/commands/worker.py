@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from response.server.connections import startup_line
 from response.server.processes import StopSignals, Worker
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Response worker started with {worker.engine.threads} threads (Ctrl-C to stop)."
         )
+        self.stdout.write(startup_line(mode=""))
         try:
             stop.wait()
         finally:
