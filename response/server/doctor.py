@@ -37,7 +37,9 @@ def examine() -> list[Finding]:
     """Every check, in the order an operator fixes things."""
     auth = _auth_test()
     database = check_database()
-    migrations = check_migrations() if database.ok else _unknown("migrations", "the database answers")
+    migrations = (
+        check_migrations() if database.ok else _unknown("migrations", "the database answers")
+    )
     findings = [
         check_bot_token(auth),
         check_scopes(auth),

@@ -99,9 +99,7 @@ def test_no_worker_is_the_one_thing_wrong(tmp_path, fakeslack, migrated_database
     assert lines[-1] == "1 of 10 checks need attention."
 
 
-def test_a_wrong_bot_token_says_where_to_find_the_right_one(
-    tmp_path, fakeslack, migrated_database
-):
+def test_a_wrong_bot_token_says_where_to_find_the_right_one(tmp_path, fakeslack, migrated_database):
     env = environment(migrated(tmp_path, migrated_database), fakeslack)
     code, lines = doctor({**env, "SLACK_BOT_TOKEN": "xoxb-not-the-right-one"})
     assert code == 1
@@ -178,7 +176,11 @@ def test_an_unmigrated_database_and_an_unreachable_queue(tmp_path, fakeslack):
 
 
 def test_production_wants_site_url(tmp_path, fakeslack, migrated_database):
-    production = {"RESPONSE_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "a.example"}
+    production = {
+        "RESPONSE_ENV": "production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "a.example",
+    }
     env = environment(migrated(tmp_path, migrated_database), fakeslack, **production)
     code, lines = doctor(env)
     assert code == 1
