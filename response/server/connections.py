@@ -17,6 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
+from response.settings import huey_settings
+
 # Start-up and `doctor` ask Slack once each; a Slack that does not answer in this time is down.
 SLACK_PROBE_TIMEOUT = 5
 
@@ -26,20 +28,22 @@ _quiet.addHandler(logging.NullHandler())
 _quiet.propagate = False
 
 
-def describe_database() -> str:
-    db = settings.DATABASES["default"]
+def describe_database(db: dict | None = None) -> str:
+    """The default database (or the given settings.DATABASES entry) in words."""
+    db = db or settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return f"SQLite {db['NAME']}"
     vendor = "PostgreSQL" if "postgresql" in db["ENGINE"] else db["ENGINE"].rsplit(".", 1)[-1]
     return f"{vendor} {_address(db.get('USER'), db.get('HOST'), db.get('PORT'), db.get('NAME'))}"
 
 
-def describe_queue() -> str:
-    url = urlsplit(settings.RESPONSE_QUEUE_URL)
+def describe_queue(queue_url: str | None = None) -> str:
+    """RESPONSE_QUEUE_URL (or the given one) in words."""
+    url = urlsplit(queue_url or settings.RESPONSE_QUEUE_URL)
     if url.scheme == "memory":
         return "in memory (this process only)"
     if url.scheme == "sqlite":
-        return f"SQLite {settings.HUEY['filename']}"
+        return f"SQLite {huey_settings(url.geturl())['filename']}"
     vendor = "Redis" if url.scheme in {"redis", "rediss"} else "PostgreSQL"
     user = None if vendor == "Redis" else url.username
     database = url.path.lstrip("/") or ("0" if vendor == "Redis" else "")
