@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from fakeslack import FakeSlack, Workspace
+from response.engine.heartbeat import Heartbeat
 from tests.processes import Running, clean_environment
 
 RESPONSE = str(Path(sys.executable).parent / "response")
@@ -216,3 +218,26 @@ class closed_port:
 
     def __exit__(self, *exc_info) -> None:
         self._socket.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_doctor_on_postgresql_with_a_postgresql_queue(tmp_path, fakeslack):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (run by make test's PostgreSQL pass)")
+    Heartbeat().beat()  # a worker elsewhere, committed: the doctor's process sees it
+    url = database_url()
+    env = environment(tmp_path, fakeslack, DATABASE_URL=url, RESPONSE_QUEUE_URL=url)
+    code, lines = doctor(env)
+    assert code == 0, "\n".join(lines)
+    settings = connection.settings_dict
+    where = f"{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+    assert f"✓ database: PostgreSQL {where} answers" in lines
+    assert any(line.startswith(f"✓ queue: PostgreSQL {where} answers") for line in lines)
+
+
+def database_url() -> str:
+    """The test database, for a process of its own."""
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
