@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import urllib.error
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -28,9 +30,9 @@ _quiet.addHandler(logging.NullHandler())
 _quiet.propagate = False
 
 
-def describe_database(db: dict | None = None) -> str:
+def describe_database(given: Mapping[str, Any] | None = None) -> str:
     """The default database (or the given settings.DATABASES entry) in words."""
-    db = db or settings.DATABASES["default"]
+    db: Mapping[str, Any] = given or settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         return f"SQLite {db['NAME']}"
     vendor = "PostgreSQL" if "postgresql" in db["ENGINE"] else db["ENGINE"].rsplit(".", 1)[-1]
