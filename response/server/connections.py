@@ -22,7 +22,7 @@ from slack_sdk.web import SlackResponse
 from response.settings import huey_settings
 
 # Start-up and `doctor` ask Slack once each; a Slack that does not answer in this time is down.
-SLACK_PROBE_TIMEOUT = 5
+SLACK_PROBE_TIMEOUT = 10
 
 # slack_sdk logs every failed request as an ERROR; a probe says what failed in its own words.
 _quiet = logging.getLogger("response.server.slack_probe")
