@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 OVERVIEW = """\
 usage: response <command> [options]
@@ -41,7 +42,27 @@ def main(argv: list[str] | None = None) -> None:
     if len(argv) < 2 or argv[1] in {"-h", "--help"}:
         print(OVERVIEW)
         return
-    if argv[1] == "demo" or (argv[1] == "run" and not _slack_configured()):
+    try:
+        _run_command(argv)
+    except Exception as error:
+        _exit_explaining(error)
+
+
+def _run_command(argv: list[str]) -> None:
+    from response.envfile import load_env_file
+    from response.production import production_refusal
+
+    # Before anything reads the environment; variables already set win over the file.
+    load_env_file(Path.cwd() / ".env")
+    if refusal := production_refusal(os.environ, argv[1]):
+        _exit(refusal)
+    asks_for_help = any(arg in {"-h", "--help"} for arg in argv[2:])
+    if argv[1] == "demo" or (argv[1] == "run" and not asks_for_help and not _slack_configured()):
+        if os.environ.get("RESPONSE_ENV", "").strip().lower() == "production":
+            _exit(
+                "The demo does not run in production mode (RESPONSE_ENV=production): unset "
+                "RESPONSE_ENV to try it."
+            )
         # Settings are read when Django starts: the demo's environment must be set first.
         from response.server import demo
 
@@ -53,11 +74,30 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
         argv = demo.prepare(argv[2:], prog=f"response {argv[1]}")
+    import django
     from django.core.management import execute_from_command_line
 
+    # Settings read here, so a configuration mistake is explained before any command runs.
+    django.setup()
     # Django command modules cannot have hyphens in their names; users type them anyway.
     command = argv[1].replace("-", "_") if argv[1] in HYPHENATED else argv[1]
     execute_from_command_line(["response", command, *argv[2:]])
+
+
+def _exit_explaining(error: Exception) -> None:
+    """A known start-up failure in a line or two and exit 1; anything else, its traceback."""
+    from response.production import debug_on
+    from response.server.errors import explain
+
+    message = explain(error)
+    if message is None or debug_on(os.environ):
+        raise error
+    _exit(message)
+
+
+def _exit(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+    sys.exit(1)
 
 
 def _slack_configured() -> bool:

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from response.production import production_refusal
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -69,18 +71,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or (
 CSRF_TRUSTED_ORIGINS = [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
 
 if PRODUCTION:
-    problems = []
-    if DEBUG:
-        problems.append("RESPONSE_DEBUG is on; turn it off in production.")
-    if not env("SECRET_KEY"):
-        problems.append("SECRET_KEY is not set; a generated key is refused in production.")
-    if not env_list("ALLOWED_HOSTS"):
-        problems.append("ALLOWED_HOSTS is not set (comma-separated host names).")
-    if problems:
-        raise ImproperlyConfigured(
-            "Response refuses to start in production mode (RESPONSE_ENV=production):\n  - "
-            + "\n  - ".join(problems)
-        )
+    if refusal := production_refusal(os.environ):
+        raise ImproperlyConfigured(refusal)
     SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -135,6 +127,14 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------
 
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'response.sqlite3'}"
+# The databases Response is built and tested on; dj_database_url knows more, but their drivers
+# are not installed.
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+if urlsplit(DATABASE_URL).scheme not in DATABASE_SCHEMES:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL has an unsupported scheme {urlsplit(DATABASE_URL).scheme!r}: use "
+        "postgres://user:password@host:5432/name or sqlite:///path/to/file.sqlite3."
+    )
 # Keep connections between requests: opening one (and its PRAGMAs) costs more than most requests.
 DATABASES = {
     "default": dj_database_url.parse(
@@ -227,6 +227,22 @@ RESPONSE_REPORT_ONLY_ENABLED = env_bool("RESPONSE_REPORT_ONLY_ENABLED", default=
 # Reacting with this emoji adds a message to the timeline, like pinning it.
 RESPONSE_TIMELINE_REACTION = env("RESPONSE_TIMELINE_REACTION", "pushpin")
 RESPONSE_CHANNEL_NAME_TEMPLATE = env("RESPONSE_CHANNEL_NAME_TEMPLATE", "inc-{id}-{slug}")
+# Sign in with Slack (OpenID Connect): the app's OAuth credentials (Basic Information → App
+# Credentials). Unset: the login page offers no Slack button.
+SLACK_CLIENT_ID = env("SLACK_CLIENT_ID")
+SLACK_CLIENT_SECRET = env("SLACK_CLIENT_SECRET")
+# The workspace whose members may sign in; unset: the bot token's (auth.test).
+SLACK_TEAM_ID = env("SLACK_TEAM_ID")
+# Who signs in with Slack as staff (the admin, every private incident): user group handles
+# (`@sre`), Slack user ids and emails, comma-separated. Unset: rights are managed in the admin.
+RESPONSE_SLACK_STAFF = env_list("RESPONSE_SLACK_STAFF")
+# The username and password form on the login page and the admin (off: Sign in with Slack only).
+RESPONSE_PASSWORD_LOGIN = env_bool("RESPONSE_PASSWORD_LOGIN", default=True)
+if not RESPONSE_PASSWORD_LOGIN and not (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "RESPONSE_PASSWORD_LOGIN is off and Sign in with Slack is not set up, so nobody could "
+        "sign in: set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see docs/slack.md)."
+    )
 # Longest wait between two tries of a Slack call that keeps failing (seconds).
 RESPONSE_SLACK_MAX_BACKOFF = int(env("RESPONSE_SLACK_MAX_BACKOFF", "300"))
 # How long the worker waits for one Slack Web API call before trying again later (seconds).

@@ -4,14 +4,17 @@ from django.urls import include, path
 from response.api.urls import api
 from response.server.health import healthz, readyz
 from response.slack.http import slack_events
+from response.web.views import login
 
 admin.site.site_header = "Response administration"
 admin.site.site_title = "Response"
 
 urlpatterns = [
+    path("admin/login/", login.admin_login),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("slack/events", slack_events, name="slack-events"),
+    path("auth/slack/", include("response.slack.signin.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("", include("response.web.urls")),

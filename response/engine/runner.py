@@ -71,47 +71,64 @@ def run_slice(lane: str, *, seconds: float = SLICE_SECONDS) -> SliceResult:
     deadline = time.monotonic() + seconds
     done = 0
     while True:
-        # A lane of replies and edits: claim its head in one statement. (A lane whose head was
-        # a transactional job last time, a channel's events, say, goes straight to its head.)
-        now, token = timezone.now(), uuid.uuid4().hex
-        claimed = None
-        if lane not in _transactional_lanes:
-            claimed = sql.claim_head(
-                lane, kinds=remote_kinds(), token=token, until=now + lease(), now=now
-            )
-        if claimed is not None:
-            count, blocked = _perform_remote(claimed, KINDS.get(claimed.kind), token)
-            done += count
-            if blocked:
-                return SliceResult(done, wait_until=blocked)
-            if time.monotonic() >= deadline:
-                return SliceResult(done, more=True)
-            continue
-        head = sql.head(lane)
-        if head is None:
-            return SliceResult(done)
-        now = timezone.now()
-        if head.not_before > now:
-            return SliceResult(done, wait_until=head.not_before)
-        if head.claimed_until and head.claimed_until > now:
-            return SliceResult(done, wait_until=head.claimed_until)  # another worker has it
-        kind = KINDS.find(head.kind)
-        if kind is None:
-            _park(head, f"no job kind named {head.kind!r} is registered")
-            continue
-        if kind.transactional:
-            _transactional_lanes[lane] = None
-            if len(_transactional_lanes) > TRANSACTIONAL_LANES_REMEMBERED:
-                _transactional_lanes.popitem(last=False)
-            count, blocked = _run_transactional(lane, deadline)
-        else:
-            _transactional_lanes.pop(lane, None)
-            count, blocked = _run_remote(head, kind)
-        done += count
-        if blocked:
-            return SliceResult(done, more=False, wait_until=blocked)
+        step = _step(lane, deadline)
+        done += step.done
+        if step.finished or step.wait_until is not None:
+            return SliceResult(done, wait_until=step.wait_until)
         if time.monotonic() >= deadline:
             return SliceResult(done, more=True)
+
+
+@dataclass(frozen=True)
+class _Step:
+    done: int
+    finished: bool  # nothing is left to do in the lane now (a job queued since wakes it again)
+    wait_until: datetime | None = None  # the lane waits until then
+
+
+def _step(lane: str, deadline: float) -> _Step:
+    """Do the lane's next due job, or its next batch of transactional ones."""
+    if lane in _transactional_lanes:
+        # A lane whose head was a transactional job last time (a channel's events, say): its
+        # batch at once. Only when it had none due does its head need a look.
+        done, blocked, drained = _run_transactional(lane, deadline)
+        if done or blocked or drained:
+            return _Step(done, drained, blocked)
+    else:
+        # A lane of replies and edits: its head claimed in one statement, if it is due.
+        now, token = timezone.now(), uuid.uuid4().hex
+        claimed = sql.claim_head(
+            lane, kinds=remote_kinds(), token=token, until=now + lease(), now=now
+        )
+        if claimed is not None:
+            job, behind = claimed
+            done, blocked = _perform_remote(job, KINDS.get(job.kind), token)
+            return _Step(done, not behind, blocked)
+    return _step_from_head(lane, deadline)
+
+
+def _step_from_head(lane: str, deadline: float) -> _Step:
+    head = sql.head(lane)
+    if head is None:
+        return _Step(0, finished=True)
+    now = timezone.now()
+    if head.not_before > now:
+        return _Step(0, finished=True, wait_until=head.not_before)
+    if head.claimed_until and head.claimed_until > now:
+        return _Step(0, finished=True, wait_until=head.claimed_until)  # another worker has it
+    kind = KINDS.find(head.kind)
+    if kind is None:
+        _park(head, f"no job kind named {head.kind!r} is registered")
+        return _Step(0, finished=False)
+    if kind.transactional:
+        _transactional_lanes[lane] = None
+        if len(_transactional_lanes) > TRANSACTIONAL_LANES_REMEMBERED:
+            _transactional_lanes.popitem(last=False)
+        done, blocked, drained = _run_transactional(lane, deadline)
+        return _Step(done, drained, blocked)
+    _transactional_lanes.pop(lane, None)
+    done, blocked = _run_remote(head, kind)
+    return _Step(done, finished=False, wait_until=blocked)
 
 
 def pending(lane: str):
@@ -133,9 +150,10 @@ def _context(job: Job, *, attempts: int, batch: dict | None = None) -> JobContex
 # --- Transactional jobs: done exactly when their work commits -------------------------------------
 
 
-def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None]:
+def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None, bool]:
     """Do the lane's due transactional jobs in one transaction, each in its own savepoint.
-    Returns (jobs done, the moment the lane is blocked until, if it is)."""
+    Returns (jobs done, the moment the lane is blocked until if it is, whether every job the
+    lane had was done: a job queued since wakes the lane again, so nobody needs to look)."""
     finished: list[Job] = []
     blocked: datetime | None = None
     with transaction.atomic(durable=True):
@@ -176,7 +194,7 @@ def _run_transactional(lane: str, deadline: float) -> tuple[int, datetime | None
             if blocked is not None:
                 break  # this lane waits; dead jobs do not hold it
         _mark_done(finished, now=timezone.now())
-    return len(finished), blocked
+    return len(finished), blocked, len(rows) < BATCH and len(finished) == len(rows)
 
 
 def _mark_done(jobs: list[Job], *, now: datetime) -> None:

@@ -104,10 +104,12 @@ def claim(job_id: int, *, token: str, until: datetime, now: datetime) -> bool:
 
 def claim_head(
     lane: str, *, kinds: list[str], token: str, until: datetime, now: datetime
-) -> Job | None:
+) -> tuple[Job, bool] | None:
     """The lane's head, claimed for a lease in one statement, if it is a remote job (of `kinds`)
     that is due and that nobody holds; else None (the caller then looks at the head itself).
-    The job comes back as claimed: its attempts counted, its key released."""
+    The job comes back as claimed (its attempts counted, its key released), with whether other
+    jobs wait behind it: when none do, the lane is done with once this one is (a job queued
+    meanwhile wakes the lane again), and nobody needs to look."""
     if not kinds:
         return None
     with connection.cursor() as cursor:
@@ -116,11 +118,13 @@ def claim_head(
             f"attempts = attempts + 1 WHERE id = (SELECT id FROM {TABLE} "
             "WHERE lane = %s AND state = 'pending' ORDER BY id LIMIT 1) "
             "AND not_before <= %s AND (claimed_until IS NULL OR claimed_until <= %s) "
-            f"AND kind IN ({', '.join(['%s'] * len(kinds))}) RETURNING {', '.join(COLUMNS)}",
+            f"AND kind IN ({', '.join(['%s'] * len(kinds))}) RETURNING {', '.join(COLUMNS)}, "
+            f"EXISTS (SELECT 1 FROM {TABLE} AS behind WHERE behind.lane = {TABLE}.lane "
+            f"AND behind.state = 'pending' AND behind.id > {TABLE}.id)",
             [_db_time(until), token, lane, _db_time(now), _db_time(now), *kinds],
         )
         row = cursor.fetchone()
-    return _job(row) if row else None
+    return (_job(row[:-1]), bool(row[-1])) if row else None
 
 
 def finish(job_id: int, *, token: str, result: dict, now: datetime) -> bool:

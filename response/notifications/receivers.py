@@ -39,4 +39,4 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
             )
     elif kind in (Change.ACTION_ADDED, Change.ACTION_UPDATED) and event.object_id:
         scheduler.schedule_action(event.object_id)
-    scheduler.wake_now(event.incident_id, kind)
+    scheduler.wake_soon(event.incident_id, kind)

@@ -46,6 +46,10 @@ State = ScheduledNotification.State
 # A reminder's job may run this much before the row's due time (clocks of two machines).
 EARLY = timedelta(seconds=1)
 
+# A change wakes the notifications that follow it this much later, so that a run of changes (a
+# dozen severity changes in a few seconds) has them look once or twice, not once per change.
+WAKE_DELAY = timedelta(seconds=2)
+
 
 # --- What a handler may ask about the current run -------------------------------------------------
 
@@ -97,20 +101,22 @@ def schedule_job(row: ScheduledNotification, *, reschedule: bool = True) -> None
     )
 
 
-def lock_jobs(rows) -> None:
+def lock_jobs(rows) -> dict[str | None, datetime]:
     """Lock the pending jobs of these rows (or row ids) before touching the rows themselves.
+    Returns when each locked job is due, by its key.
 
     A reminder's job locks its job, then its row; whatever changes the schedule takes the same
     locks in the same order, so the two never wait for each other in a circle (PostgreSQL would
     end one of them with a deadlock). SQLite has one writer at a time: nothing to lock."""
     ids = [row if isinstance(row, int) else row.pk for row in rows]
-    if ids:
-        list(
-            Job.objects.select_for_update()
-            .filter(state=Job.State.PENDING, key__in=[reminder_key(pk) for pk in ids])
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
+    if not ids:
+        return {}
+    return dict(
+        Job.objects.select_for_update()
+        .filter(state=Job.State.PENDING, key__in=[reminder_key(pk) for pk in ids])
+        .order_by("id")
+        .values_list("key", "not_before")
+    )
 
 
 def cancel_jobs(row_ids: list[int]) -> None:
@@ -267,12 +273,12 @@ def stop_phase(incident_id: int, phase: str) -> int:
     return len(rows)
 
 
-def wake_now(incident_id: int, kind: Change) -> int:
-    """Ask notifications that follow this kind of change again at once (they decide)."""
+def wake_soon(incident_id: int, kind: Change) -> int:
+    """Ask the notifications that follow this kind of change again, WAKE_DELAY from now (they
+    decide). Returns how many were moved earlier."""
     keys = [s.key for s in NOTIFICATIONS.values() if kind in s.wake_on and is_enabled(s)]
     if not keys:
         return 0
-    now = timezone.now()
     rows = list(
         ScheduledNotification.objects.filter(
             incident_id=incident_id, key__in=keys, state=State.SCHEDULED
@@ -280,15 +286,20 @@ def wake_now(incident_id: int, kind: Change) -> int:
     )
     if not rows:
         return 0
+    soon = timezone.now() + WAKE_DELAY
     with transaction.atomic(savepoint=False):
-        lock_jobs(rows)
-        for row in rows:
-            row.next_due_at = now
+        due = lock_jobs(rows)
+        # A job due by then has nothing to be moved for: it waits for the lock taken here, so it
+        # runs after this change commits, and sees it.
+        late = [row for row in rows if due.get(reminder_key(row.pk), soon + EARLY) > soon]
+        for row in late:
+            row.next_due_at = soon
             schedule_job(row)
-        ScheduledNotification.objects.filter(
-            pk__in=[row.pk for row in rows], state=State.SCHEDULED
-        ).update(next_due_at=now)
-    return len(rows)
+        if late:
+            ScheduledNotification.objects.filter(
+                pk__in=[row.pk for row in late], state=State.SCHEDULED
+            ).update(next_due_at=soon)
+    return len(late)
 
 
 def action_due_time(due_date: date, owner: ExternalUser) -> datetime:

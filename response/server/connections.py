@@ -93,12 +93,15 @@ def ask_slack(method: str, token: str, **arguments: object) -> SlackAnswer:
         return SlackAnswer(error=str(error) or type(error).__name__, unreachable=True)
 
 
-def describe_slack(mode: str) -> str:
-    """`Slack: @response in Acme Corp (Socket Mode)`, or what is wrong; asks Slack (auth.test)."""
+def describe_slack(mode: str, identity: Mapping[str, Any] | None = None) -> str:
+    """`Slack: @response in Acme Corp (Socket Mode)`, or what is wrong. From `identity` (an
+    `auth.test` answer the process already has), else Slack is asked."""
     if not settings.SLACK_BOT_TOKEN:
         return "Slack: not configured (SLACK_BOT_TOKEN is not set)"
-    answer = ask_slack("auth.test", settings.SLACK_BOT_TOKEN)
     suffix = f" ({mode})" if mode else ""
+    if identity is not None:
+        return f"Slack: @{identity['user']} in {identity['team']}{suffix}"
+    answer = ask_slack("auth.test", settings.SLACK_BOT_TOKEN)
     if answer.response is None:
         problem = "not reachable" if answer.unreachable else "refuses the bot token"
         return f"Slack: {problem} ({answer.error}){suffix}"
@@ -111,9 +114,10 @@ def slack_mode() -> str:
     return "HTTP events at /slack/events"
 
 
-def startup_line(*, mode: str) -> str:
+def startup_line(*, mode: str, identity: Mapping[str, Any] | None = None) -> str:
     """The one line `run`, `web` and `worker` print at start-up."""
-    return f"{describe_slack(mode)}; database: {describe_database()}; queue: {describe_queue()}"
+    slack = describe_slack(mode, identity)
+    return f"{slack}; database: {describe_database()}; queue: {describe_queue()}"
 
 
 def queue_size() -> int:

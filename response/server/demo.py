@@ -21,7 +21,19 @@ from pathlib import Path
 
 SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN")
 # The demo keeps everything in its own directory; these would point it elsewhere.
-FOREIGN_VARIABLES = ("DATABASE_URL", "RESPONSE_QUEUE_URL", "SITE_URL", "SLACK_API_URL")
+FOREIGN_VARIABLES = (
+    "DATABASE_URL",
+    "RESPONSE_QUEUE_URL",
+    "SITE_URL",
+    "SLACK_API_URL",
+    "SLACK_CLIENT_ID",
+    "SLACK_CLIENT_SECRET",
+    "SLACK_TEAM_ID",
+)
+# Sign in with Slack in the demo: the sandbox's app id, and who is staff (Alice, Frank, Ivan and
+# Oscar are in the sandbox's @sre group).
+DEMO_CLIENT_ID = "1000000000001.2000000000002"
+DEMO_STAFF = "@sre"
 DEMO_LOGIN = ("demo", "demo")
 CREDENTIALS_FILE = "slack-credentials.json"
 WORKSPACE_FILE = "fakeslack-workspace.json"
@@ -121,12 +133,15 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
         os.environ.pop(name, None)
     # The worker logs every task it runs; a person trying the demo wants the URLs, not that.
     os.environ.setdefault("RESPONSE_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("RESPONSE_SLACK_STAFF", DEMO_STAFF)
     os.environ.update(
         {
             "RESPONSE_DATA_DIR": str(options.data_dir),
             "RESPONSE_DEMO": "1",
             "SLACK_BOT_TOKEN": credentials["bot_token"],
             "SLACK_SIGNING_SECRET": credentials["signing_secret"],
+            "SLACK_CLIENT_ID": DEMO_CLIENT_ID,
+            "SLACK_CLIENT_SECRET": credentials["client_secret"],
             "SLACK_API_URL": f"http://127.0.0.1:{options.slack_port}/api/",
             "SITE_URL": f"http://{_local_host(options.host)}:{options.port}",
         }
@@ -139,15 +154,19 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
 
 
 def demo_credentials(data_dir: Path) -> dict[str, str]:
-    """The fake workspace's tokens and signing secret: generated once into the data directory."""
+    """The fake workspace's tokens and secrets: generated once into the data directory (a
+    secret a newer version needs is added to an older demo's file)."""
     path = data_dir / CREDENTIALS_FILE
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    credentials = {
-        "bot_token": "xoxb-demo-" + secrets.token_hex(12),
-        "app_token": "xapp-1-demo-" + secrets.token_hex(12),
-        "signing_secret": secrets.token_hex(16),
+    stored = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    fresh = {
+        "bot_token": lambda: "xoxb-demo-" + secrets.token_hex(12),
+        "app_token": lambda: "xapp-1-demo-" + secrets.token_hex(12),
+        "signing_secret": lambda: secrets.token_hex(16),
+        "client_secret": lambda: secrets.token_hex(16),
     }
-    path.write_text(json.dumps(credentials), encoding="utf-8")
-    path.chmod(0o600)
-    return credentials
+    missing = {name: make() for name, make in fresh.items() if name not in stored}
+    if missing:
+        stored |= missing
+        path.write_text(json.dumps(stored), encoding="utf-8")
+        path.chmod(0o600)
+    return stored

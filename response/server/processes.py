@@ -9,7 +9,25 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from response.refusal import Refusal
+
 logger = logging.getLogger("response")
+
+
+def require_migrated() -> None:
+    """Refuse to serve a database whose tables are missing or out of date: every request and
+    job would fail. `response run` migrates by itself; the production split leaves migrating to
+    one deliberate step, so that several processes never race to do it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    waiting = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if waiting:
+        raise Refusal(
+            f"The database is not migrated ({len(waiting)} migrations to apply): run "
+            "`response migrate` first, with the same DATABASE_URL."
+        )
 
 
 class StopSignals:

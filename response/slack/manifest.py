@@ -8,6 +8,8 @@ from django.conf import settings
 
 from response.slack.blocks import ids
 from response.slack.decorators import EVENT_HANDLERS
+from response.slack.signin import flow as signin_flow
+from response.slack.signin import oidc
 
 BOT_SCOPES = [
     "app_mentions:read",  # @Response commands
@@ -59,8 +61,23 @@ def plugin_events() -> list[str]:
     return sorted(names)
 
 
-def build_manifest(*, http_base_url: str | None = None, name: str = "Response") -> dict:
-    """Socket Mode unless `http_base_url` (the public URL of `response web`) is given."""
+def oauth_config(*, sign_in: bool) -> dict:
+    """The bot's scopes; for Sign in with Slack also OpenID Connect's user scopes and the
+    callback, which Slack only sends people back to when the app lists it."""
+    if not sign_in:
+        return {"scopes": {"bot": BOT_SCOPES}}
+    return {
+        "redirect_urls": [signin_flow.redirect_uri()],
+        "scopes": {"bot": BOT_SCOPES, "user": list(oidc.SCOPES)},
+    }
+
+
+def build_manifest(
+    *, http_base_url: str | None = None, name: str = "Response", sign_in: bool | None = None
+) -> dict:
+    """Socket Mode unless `http_base_url` (the public URL of `response web`) is given. With
+    `sign_in` (by default: when SLACK_CLIENT_ID is set), Sign in with Slack's redirect URL and
+    user scopes."""
     request_url = f"{http_base_url.rstrip('/')}/slack/events" if http_base_url else None
     command = {
         "command": settings.RESPONSE_SLASH_COMMAND,
@@ -104,7 +121,9 @@ def build_manifest(*, http_base_url: str | None = None, name: str = "Response") 
                 },
             ],
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth_config(
+            sign_in=bool(settings.SLACK_CLIENT_ID) if sign_in is None else sign_in
+        ),
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,

@@ -31,12 +31,18 @@ class CheckedSocketModeHandler(SocketModeHandler):
         super().handle(client, req)
 
 
-def start_socket_mode() -> SocketModeHandler:
-    """Connect in background threads; returns the handler (call .close() to disconnect)."""
-    handler = CheckedSocketModeHandler(
+def build_socket_mode_handler() -> CheckedSocketModeHandler:
+    """The handler, not yet connected (response.slack.startup connects it, trying again while
+    Slack is out of reach)."""
+    return CheckedSocketModeHandler(
         get_app(),
         app_token=settings.SLACK_APP_TOKEN,
         web_client=WebClient(token=settings.SLACK_APP_TOKEN, base_url=settings.SLACK_API_URL),
     )
+
+
+def start_socket_mode() -> SocketModeHandler:
+    """Connect in background threads; returns the handler (call .close() to disconnect)."""
+    handler = build_socket_mode_handler()
     handler.connect()
     return handler

@@ -2,24 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from response.web.views import edits, pages
+from response.web.views import edits, login, pages
 
 app_name = "web"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="web:incidents"), name="home"),
     path("health", pages.health, name="health"),
-    # Django accounts for now. Sign in with Slack will replace the view behind this name (and
-    # settings.LOGIN_URL points at the name, not the view).
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html",
-            redirect_authenticated_user=True,
-            next_page="web:incidents",
-        ),
-        name="login",
-    ),
+    path("login/", login.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     path("incidents/", pages.incident_list, name="incidents"),
     path("incidents/declare/", edits.declare, name="declare"),

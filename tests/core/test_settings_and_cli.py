@@ -43,8 +43,8 @@ def test_production_mode_names_every_missing_variable(tmp_path):
     assert result.returncode != 0
     assert "RESPONSE_ENV=production" in result.stderr
     assert "RESPONSE_DEBUG is on" in result.stderr
-    assert "SECRET_KEY is not set" in result.stderr
-    assert "ALLOWED_HOSTS is not set" in result.stderr
+    assert "SECRET_KEY, ALLOWED_HOSTS and SITE_URL are not set" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_mode_starts_when_configured(tmp_path):

@@ -202,16 +202,20 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     expect(headline).to_contain_text(re.compile("Resolved|Closed", re.I), timeout=20_000)
     shot(page, "14-incident-closed")
 
-    # 13. Response's web UI: sign in with the printed demo login, see the pinned message.
+    # 13. Response's web UI: Sign in with Slack, picking Alice on the sandbox's authorize page,
+    # and back on the incident asked for, with the pinned message.
     incident_url = f"{demo.web_url}/incidents/1/"
     page.goto(incident_url)
-    page.fill("input[name=username]", "demo")
-    page.fill("input[name=password]", "demo")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    shot(page, "15-web-login")
+    page.get_by_role("link", name="Sign in with Slack").click()
+    expect(page.locator("h1")).to_have_text("Sign in to Acme Corp")
+    shot(page, "16-sandbox-sign-in")
+    page.get_by_role("link", name=re.compile("Alice Adams")).click()
     expect(page).to_have_url(re.compile(r"/incidents/1/"))
     expect(page.locator("body")).to_contain_text("Checkout is failing")
     expect(page.locator("body")).to_contain_text("Rolled back the 14:05 payments deploy (v2.31)")
-    page.screenshot(path=str(SCREENSHOTS / "15-web-incident-timeline.png"), full_page=True)
+    expect(page.get_by_role("link", name="Admin")).to_be_visible()  # @sre: staff in the demo
+    page.screenshot(path=str(SCREENSHOTS / "17-web-incident-timeline.png"), full_page=True)
 
 
 def _wait_for_headline(page, *texts: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import sys
 import urllib.request
 
@@ -39,7 +40,7 @@ def general_texts(sandbox_url: str) -> list[str]:
 def test_demo_keeps_its_slack_history_and_incidents_until_reset(tmp_path):
     demo = start_demo(tmp_path)
     try:
-        assert "sign in as demo / demo" in demo.output
+        assert "Sign in with Slack" in demo.output and "demo / demo" in demo.output
         with urllib.request.urlopen(f"{demo.sandbox_url}/", timeout=10) as response:
             assert b"Slack sandbox" in response.read()
         state = get(f"{demo.sandbox_url}/sandbox/api/state?user=alice")
@@ -79,10 +80,15 @@ def test_run_with_slack_credentials_is_not_the_demo(tmp_path):
     """Any Slack credential means real Slack: `response run` says what else is missing."""
     env = demo_env(tmp_path)
     env["SLACK_BOT_TOKEN"] = "xoxb-real-looking-token"
-    with Running([sys.executable, "-m", "response", "run", "--port", "0"], env=env) as run:
-        run.wait_for_line("Ctrl-C")
-        assert "running at" in run.output
-        assert "Slack sandbox" not in run.output and "demo" not in run.output
-        assert "SLACK_SIGNING_SECRET" in run.output
-        assert run.interrupt() == 0, run.output
+    # Slack out of reach (a local port bound and not listening), not slack.com: no network.
+    with socket.socket() as slack_port:
+        slack_port.bind(("127.0.0.1", 0))
+        env["SLACK_API_URL"] = f"http://127.0.0.1:{slack_port.getsockname()[1]}/api/"
+        with Running([sys.executable, "-m", "response", "run", "--port", "0"], env=env) as run:
+            run.wait_for_line("Ctrl-C")
+            assert run.interrupt() == 0, run.output
+    assert "running at" in run.output
+    assert "Slack is unreachable" in run.output  # the token is checked when Slack answers
+    assert "Slack sandbox" not in run.output and "demo" not in run.output
+    assert "SLACK_SIGNING_SECRET" in run.output
     assert not (tmp_path / "demo").exists()

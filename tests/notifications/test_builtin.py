@@ -10,6 +10,7 @@ from response.core import verbs
 from response.core.verbs import get_or_create_external_user
 from response.engine.models import Job
 from response.notifications.models import ScheduledNotification
+from response.notifications.scheduler import WAKE_DELAY
 from response.slack.models import CommsChannel
 from tests.notifications.helpers import NO_LEAD, UPDATE_DUE, run_due_notifications
 
@@ -70,13 +71,13 @@ def test_a_lead_quiets_the_lead_nudge_and_removing_them_wakes_it(
 
     time_machine.move_to(minutes(3), tick=False)
     committed(verbs.set_lead, incident, person("U0BOB"))
-    run_due_notifications(now=minutes(3))
-    assert nudge(incident, "no_lead").next_due_at == minutes(3 + 24 * 60)
+    run_due_notifications(now=minutes(3) + WAKE_DELAY)
+    assert nudge(incident, "no_lead").next_due_at == minutes(3 + 24 * 60) + WAKE_DELAY
 
     time_machine.move_to(minutes(50), tick=False)
     committed(verbs.set_lead, incident, None)
-    assert nudge(incident, "no_lead").next_due_at == minutes(50)
-    run_due_notifications(now=minutes(50))
+    assert nudge(incident, "no_lead").next_due_at == minutes(50) + WAKE_DELAY
+    run_due_notifications(now=minutes(50) + WAKE_DELAY)
     assert len(posted(NO_LEAD)) == 2
     assert nudge(incident, "no_lead").sent_count == 2
 
@@ -102,14 +103,14 @@ def test_the_update_cadence_follows_the_severity_and_each_update(
     run_due_notifications(now=minutes(130))
     assert len(posted(UPDATE_DUE)) == 2
 
-    # Minor has no cadence: asked no more. Critical (every 30 minutes) wakes it at once.
+    # Minor has no cadence: asked no more. Critical (every 30 minutes) wakes it within seconds.
     time_machine.move_to(minutes(140), tick=False)
     committed(verbs.set_severity, incident, "minor")
     run_due_notifications(now=minutes(300))
     assert len(posted(UPDATE_DUE)) == 2
     time_machine.move_to(minutes(301), tick=False)
     committed(verbs.set_severity, incident, "critical")
-    run_due_notifications(now=minutes(301))
+    run_due_notifications(now=minutes(301) + WAKE_DELAY)
     assert len(posted(UPDATE_DUE)) == 3  # nothing since 130: long overdue at 30 minutes
 
 

@@ -13,6 +13,7 @@ from response.engine import runner
 from response.engine.models import Job
 from response.notifications.models import ScheduledNotification
 from response.notifications.registry import NOT_NOW, NotNow, Phase
+from response.notifications.scheduler import WAKE_DELAY
 from tests.notifications.helpers import reminder_job, run_due_notifications
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_builtins")]
@@ -258,7 +259,7 @@ def test_resolution_phase_runs_after_resolving_and_again_after_each_resolution(
     assert recorded.calls == [incident.pk, incident.pk]
 
 
-def test_a_change_the_notification_follows_wakes_it_at_once(
+def test_a_change_the_notification_follows_wakes_it_within_seconds(
     time_machine, register, declare, committed
 ):
     time_machine.move_to(T0, tick=False)
@@ -266,8 +267,27 @@ def test_a_change_the_notification_follows_wakes_it_at_once(
     incident = declare()
     time_machine.move_to(minutes(5), tick=False)
     committed(verbs.set_severity, incident, "critical")
-    assert row(recorded, incident).next_due_at == minutes(5)
-    assert run_due_notifications(now=minutes(5)).sent == 1
+    assert row(recorded, incident).next_due_at == minutes(5) + WAKE_DELAY
+    assert run_due_notifications(now=minutes(5) + WAKE_DELAY).sent == 1
+
+
+def test_a_run_of_changes_wakes_the_notification_once(time_machine, register, declare, committed):
+    """A dozen severity changes in a few seconds: the notification looks once, after them, and
+    each change after the first only reads the schedule (no job moved, no row written)."""
+    time_machine.move_to(T0, tick=False)
+    recorded = register(initial_delay_mins=60, interval_mins=60, wake_on=frozenset({"severity"}))
+    incident = declare()
+    time_machine.move_to(minutes(5), tick=False)
+    committed(verbs.set_severity, incident, "critical")
+    woken = Job.objects.get(state=Job.State.PENDING, key=f"reminder:{row(recorded, incident).pk}")
+    for n, severity in enumerate(["major", "minor", "critical"] * 4):
+        time_machine.move_to(minutes(5) + timedelta(milliseconds=100 * n), tick=False)
+        committed(verbs.set_severity, incident, severity)
+    woken.refresh_from_db()
+    assert woken.not_before == minutes(5) + WAKE_DELAY  # not moved again
+    assert Job.objects.filter(state=Job.State.PENDING, kind="reminder").count() == 1
+    assert run_due_notifications(now=minutes(5) + WAKE_DELAY).sent == 1
+    assert recorded.calls == [incident.pk]
 
 
 def test_a_removed_or_disabled_notification_is_cancelled_not_run(
@@ -309,9 +329,9 @@ def test_sending_a_due_reminder_costs_a_few_queries(
     assert len(lanes) == len(incidents)
     # A try at claiming it as a remote job, the lane's head; one transaction (savepoint here, in
     # a test): the job (locked), its key released, a savepoint for the job, its row (locked) with
-    # the incident, a savepoint for the handler, the row's update, the next job, the job done;
-    # then the next head (the lane is known now as one of transactional jobs: no second try).
-    with django_assert_num_queries(15):
+    # the incident, a savepoint for the handler, the row's update, the next job, the job done.
+    # The lane had nothing else: nobody looks at it again.
+    with django_assert_num_queries(14):
         assert runner.run_slice(lanes[0]).done == 1
 
 

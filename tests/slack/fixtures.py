@@ -17,6 +17,18 @@ from response.engine.pool import Engine
 from response.slack import http
 from response.slack.inbox import EVENT_INBOX
 
+# Slack gives up on an answer, and on a modal's trigger id, after 3 s. Tests allow Response more:
+# they assert what it did, and a first request on a loaded machine (imports, the Bolt app built)
+# can take longer than that. How fast it answers is measured by bench/slack_ack.py and
+# bench/slack_engine.py.
+ACK_TIMEOUT = 15.0
+
+
+def configure_app(slack: FakeSlack, **config) -> None:
+    """Where fakeslack delivers (`FakeSlack.configure_app`), with the tests' allowances."""
+    slack.configure_app(ack_timeout=ACK_TIMEOUT, **config)
+    slack.state.trigger_ttl = ACK_TIMEOUT
+
 
 @dataclass
 class Worker:
@@ -66,7 +78,7 @@ def slack(fakeslack: FakeSlack, live_server, settings, worker) -> Iterator[FakeS
     settings.SITE_URL = "https://response.example.com"
     settings.RESPONSE_SLACK_MAX_BACKOFF = 1
     http.reset()
-    fakeslack.configure_app(request_url=f"{live_server.url}/slack/events")
+    configure_app(fakeslack, request_url=f"{live_server.url}/slack/events")
     yield fakeslack
     http.reset()
     EVENT_INBOX.release_connection()

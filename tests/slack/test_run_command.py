@@ -8,6 +8,7 @@ import pytest
 
 from fakeslack import FakeSlack
 from tests.processes import Running
+from tests.slack.fixtures import configure_app
 
 RESPONSE = str(Path(sys.executable).parent / "response")
 
@@ -15,7 +16,7 @@ RESPONSE = str(Path(sys.executable).parent / "response")
 @pytest.mark.slow
 def test_response_run_over_socket_mode_declares_and_posts_the_headline(tmp_path):
     slack = FakeSlack().start()
-    slack.configure_app(socket_mode=True)
+    configure_app(slack, socket_mode=True)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(
         RESPONSE_DATA_DIR=str(tmp_path),

@@ -12,6 +12,7 @@ from fakeslack import signature
 from response.core.models import Incident, TimelineEvent
 from response.engine.models import Job
 from response.slack.models import InboundDelivery
+from tests.slack.fixtures import configure_app
 from tests.slack.helpers import declare_in_slack
 
 
@@ -177,7 +178,7 @@ def test_socket_mode_delivers_to_the_same_listeners(fakeslack, settings, worker,
     settings.SLACK_API_URL = fakeslack.api_url
     settings.RESPONSE_SLACK_MAX_BACKOFF = 1
     http.reset()
-    fakeslack.configure_app(socket_mode=True)
+    configure_app(fakeslack, socket_mode=True)
     handler = start_socket_mode()
     try:
         assert fakeslack.wait_for_socket(timeout=10)

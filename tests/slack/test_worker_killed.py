@@ -27,6 +27,7 @@ from response.engine.models import Job
 from response.slack import http
 from response.slack.decorators import isolated_registries
 from response.slack.models import CommsChannel, HeadlinePost
+from tests.slack.fixtures import configure_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGIN = "tests.slack.kill_plugin"
@@ -92,7 +93,7 @@ def worker_process(fakeslack, live_server, settings, tmp_path):
     settings.SLACK_API_URL = fakeslack.api_url
     settings.SITE_URL = "https://response.example.com"
     http.reset()
-    fakeslack.configure_app(request_url=f"{live_server.url}/slack/events")
+    configure_app(fakeslack, request_url=f"{live_server.url}/slack/events")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "response.settings",

@@ -18,3 +18,6 @@ def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+from tests.web.signin import signin_slack  # noqa: E402, F401  (the Sign in with Slack fixture)

@@ -32,6 +32,7 @@ from response.core.verbs.incident import (
 )
 from response.core.verbs.people import (
     get_or_create_external_user,
+    link_external_user,
     note_participant,
     update_external_user_profile,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "declare_incident_once",
     "edit_timeline_event",
     "get_or_create_external_user",
+    "link_external_user",
     "move_incident",
     "note_participant",
     "post_status_update",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,6 +28,14 @@ def get_or_create_external_user(
             return ExternalUser.objects.create(**lookup), True
     except IntegrityError:
         return ExternalUser.objects.get(**lookup), False
+
+
+def link_external_user(account: ExternalUser, *, user: User) -> ExternalUser:
+    """Link a chat account to the web UI's user who signed in as it (Sign in with Slack): from
+    then on the web UI's changes by that user are theirs in chat too."""
+    account.user = user
+    account.save(update_fields=["user"])
+    return account
 
 
 def update_external_user_profile(

@@ -65,6 +65,8 @@ class Command(BaseCommand):
         workspace.bot_token = credentials["bot_token"]
         workspace.app_token = credentials["app_token"]
         workspace.signing_secret = credentials["signing_secret"]
+        workspace.client_id = settings.SLACK_CLIENT_ID
+        workspace.client_secret = settings.SLACK_CLIENT_SECRET
         slack = FakeSlack(workspace, port=slack_port)
         saved = data_dir / demo.WORKSPACE_FILE
         restored = persist.load(slack, saved)
@@ -103,7 +105,8 @@ class Command(BaseCommand):
             + "\n  demo mode: a local Slack workspace (fakeslack), nothing leaves this machine"
             + self.style.SUCCESS(f"\n  Slack sandbox: {slack.url}/")
             + "  <- open this, then type /incident Checkout is failing in #general"
-            + f"\n  web UI:        {server.url}/  (sign in as {user} / {password})"
+            + f"\n  web UI:        {server.url}/  (Sign in with Slack: pick who you are;"
+            + f" or {user} / {password})"
             + f"\n  admin:         {server.url}/admin/"
             + f"\n  data dir:      {settings.DATA_DIR}"
             + ("  (restored the Slack history)" if restored else "")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from response.server.connections import startup_line
-from response.server.processes import StopSignals, WebServer
+from response.server.processes import StopSignals, WebServer, require_migrated
 
 
 class Command(BaseCommand):
@@ -14,12 +14,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, threads, **options):
         stop = StopSignals()
+        try:
+            require_migrated()
+            self._serve(host, port, threads, stop)
+        finally:
+            stop.restore()
+
+    def _serve(self, host: str, port: int, threads: int, stop: StopSignals) -> None:
         server = WebServer(host=host, port=port, threads=threads)
         server.serve_in_thread()
         self.stdout.write(f"Response is serving on {server.url}/  (Ctrl-C to stop)")
+        self.stdout.write(startup_line(mode="HTTP events at /slack/events"))
         self.stdout.write(startup_line(mode="HTTP events at /slack/events"))
         try:
             stop.wait()
         finally:
             server.close()
-            stop.restore()

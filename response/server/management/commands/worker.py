@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from response.server.connections import startup_line
-from response.server.processes import StopSignals, Worker
+from response.server.processes import StopSignals, Worker, require_migrated
+from response.slack.startup import check_bot_token
 
 
 class Command(BaseCommand):
@@ -12,14 +14,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, workers, **options):
         stop = StopSignals()
+        try:
+            require_migrated()
+            identity = None
+            if settings.SLACK_BOT_TOKEN:  # a refused token stops here, not at the first job
+                identity = check_bot_token(say=self.stderr.write)
+            self._work(workers, stop, identity)
+        finally:
+            stop.restore()
+
+    def _work(self, workers: int | None, stop: StopSignals, identity: dict | None) -> None:
         worker = Worker(workers)
         worker.start()
         self.stdout.write(
             f"Response worker started with {worker.engine.threads} threads (Ctrl-C to stop)."
         )
-        self.stdout.write(startup_line(mode=""))
+        self.stdout.write(startup_line(mode="", identity=identity))
         try:
             stop.wait()
         finally:
             worker.stop()
-            stop.restore()
