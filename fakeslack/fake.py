@@ -134,6 +134,16 @@ class FakeSlack(Observers):
     def app_token(self) -> str:
         return self.workspace.app_token
 
+    def scopes_of(self, token: str | None) -> str | None:
+        """What Slack's ``x-oauth-scopes`` header says for ``token``: its granted scopes."""
+        if token is None:
+            return None
+        if token == self.workspace.bot_token:
+            return ",".join(self.workspace.bot_scopes)
+        if token == self.workspace.app_token:
+            return "connections:write"
+        return None
+
     @property
     def signing_secret(self) -> str:
         return self.workspace.signing_secret

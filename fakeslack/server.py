@@ -200,7 +200,9 @@ class Handler(BaseHTTPRequestHandler):
         fake.record_call(
             method, args, token, started, response, status=status, fault=fault is not None
         )
-        self._send(status, response)
+        # Slack tells every caller what its token may do, as a header of the answer.
+        scopes = fake.scopes_of(token)
+        self._send(status, response, {"x-oauth-scopes": scopes} if scopes is not None else None)
 
     def _token(self, args: dict[str, Any]) -> str | None:
         """The bearer token, from the header or the ``token`` argument (removed from ``args``)."""

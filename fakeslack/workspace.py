@@ -47,6 +47,36 @@ class UsergroupSeed:
     id: str | None = None
 
 
+# The scopes a bot token is granted unless the seed says otherwise: what a Slack incident bot is
+# usually installed with. Slack reports them on every Web API answer (``x-oauth-scopes``).
+DEFAULT_BOT_SCOPES = [
+    "app_mentions:read",
+    "bookmarks:read",
+    "bookmarks:write",
+    "channels:history",
+    "channels:join",
+    "channels:manage",
+    "channels:read",
+    "chat:write",
+    "chat:write.public",
+    "commands",
+    "groups:history",
+    "groups:read",
+    "groups:write",
+    "im:history",
+    "im:read",
+    "im:write",
+    "pins:read",
+    "pins:write",
+    "reactions:read",
+    "reactions:write",
+    "team:read",
+    "users:read",
+    "users:read.email",
+    "usergroups:read",
+]
+
+
 @dataclass
 class Workspace:
     team_name: str = "Acme Corp"
@@ -62,6 +92,9 @@ class Workspace:
     # The app's OAuth credentials, for Sign in with Slack (OpenID Connect).
     client_id: str = "1000000000001.2000000000002"
     client_secret: str = "fakeslack-client-secret"
+    # The scopes the bot token was granted (Slack's x-oauth-scopes header). fakeslack reports
+    # them but does not refuse calls outside them.
+    bot_scopes: list[str] = field(default_factory=lambda: list(DEFAULT_BOT_SCOPES))
     # Seeds the id generator, so the same file gives the same ids on every run.
     seed: int = 1
     users: list[UserSeed] = field(default_factory=list)

@@ -17,6 +17,7 @@ Everyday commands:
   web [--host H] [--port P]   the production web server only (run `worker` beside it)
   worker [--workers N]        the background worker and scheduler only
   jobs [retry|discard ID…]    the work engine's jobs: counts, the oldest waiting, the dead
+  doctor                      check the configuration: Slack, database, queue, a worker
   demo [--port P] [--slack-port S] [--reset]
                               try it with no Slack account: a local Slack sandbox
                               (what `run` starts when no Slack credentials are set)

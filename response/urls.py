@@ -4,6 +4,7 @@ from django.urls import include, path
 from response.api.urls import api
 from response.observability.views import metrics
 from response.security.forms import ThrottledAdminAuthenticationForm
+from response.server.health import healthz, readyz
 from response.slack.http import slack_events
 from response.web.views import login
 
@@ -18,5 +19,7 @@ urlpatterns = [
     path("slack/events", slack_events, name="slack-events"),
     path("auth/slack/", include("response.slack.signin.urls")),
     path("metrics", metrics, name="metrics"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("response.web.urls")),
 ]

@@ -27,6 +27,23 @@ def test_auth_test_and_team_info(slack: FakeSlack, client: WebClient) -> None:
     assert team["id"] == slack.team_id and team["domain"] == "acme"
 
 
+def test_answers_carry_the_granted_scopes_as_slack_sends_them() -> None:
+    slack = FakeSlack({"bot_scopes": ["chat:write", "channels:read"]}).start()
+    try:
+        bot = WebClient(token=slack.bot_token, base_url=slack.api_url).auth_test()
+        assert bot.headers["x-oauth-scopes"] == "chat:write,channels:read"
+        app = WebClient(token=slack.app_token, base_url=slack.api_url)
+        assert app.apps_connections_open(app_token=slack.app_token).headers["x-oauth-scopes"] == (
+            "connections:write"
+        )
+        wrong = WebClient(token="xoxb-wrong", base_url=slack.api_url)
+        with pytest.raises(SlackApiError) as refused:
+            wrong.auth_test()
+        assert "x-oauth-scopes" not in refused.value.response.headers
+    finally:
+        slack.stop()
+
+
 def test_tokens_are_checked(slack: FakeSlack) -> None:
     assert error_of(WebClient(base_url=slack.api_url).auth_test) == "not_authed"
     wrong = WebClient(token="xoxb-wrong", base_url=slack.api_url)

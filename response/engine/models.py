@@ -80,3 +80,21 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} [{self.lane}] {self.state}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A worker process saying it is alive (response.engine.heartbeat): one row per process,
+    touched every few seconds, removed when it stops, pruned by the others when it died."""
+
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+    beat_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "pid"], name="engine_one_heartbeat_a_process")
+        ]
+
+    def __str__(self) -> str:
+        return f"worker {self.pid} on {self.host}"

@@ -108,12 +108,14 @@ class Worker:
         from huey.consumer import Consumer
         from huey.contrib.djhuey import HUEY
 
+        from response.engine.heartbeat import Heartbeat
         from response.engine.pool import Engine
 
         autodiscover_modules("tasks")
         options = dict(settings.HUEY.get("consumer", {}))
         options.setdefault("shutdown_timeout", 5)
         self.engine = Engine(threads=threads or settings.RESPONSE_WORKER_THREADS)
+        self.heartbeat = Heartbeat()
         self.consumer = HUEY.create_consumer(**options)
         # Signals belong to StopSignals (the process's main thread), not to Huey.
         self.consumer.__class__ = type(
@@ -123,8 +125,10 @@ class Worker:
     def start(self) -> None:
         self.engine.start()
         self.consumer.start()
+        self.heartbeat.start()
 
     def stop(self) -> None:
+        self.heartbeat.stop()
         self.consumer.stop(graceful=True)
         self.engine.stop()
 

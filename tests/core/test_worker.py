@@ -41,9 +41,11 @@ def test_response_worker_does_the_queued_slack_work_and_stops_cleanly(tmp_path):
         )
         assert slack.calls("auth.test") == []
         with Running([RESPONSE, "worker"], env=env) as worker:
-            # One auth.test is the worker's check of its token at start-up; the other, the job.
+            # One auth.test is the worker's check of its token at start-up (its start-up line
+            # says what it answered); the other, the job.
             slack.wait_for(lambda: len(slack.calls("auth.test")) >= 2, timeout=60)
             assert worker.interrupt() == 0, worker.output
+        assert "Slack: @response in Acme Corp; database: SQLite" in worker.output
     finally:
         slack.stop()
 

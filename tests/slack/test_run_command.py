@@ -33,6 +33,12 @@ def test_response_run_over_socket_mode_declares_and_posts_the_headline(tmp_path)
     finally:
         slack.stop()
     assert "Socket Mode (SLACK_APP_TOKEN is set)" in run.output
+    # The start-up line: what it connected to, and never a token.
+    assert (
+        f"Slack: @response in Acme Corp (Socket Mode); database: SQLite "
+        f"{tmp_path / 'response.sqlite3'}; queue: SQLite {tmp_path / 'queue.sqlite3'}"
+    ) in run.output
+    assert slack.bot_token not in run.output and slack.app_token not in run.output
 
 
 def _declare_over_a_socket(slack) -> None:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from response.server.connections import slack_mode, startup_line
 from response.server.processes import StopSignals, WebServer, Worker
 from response.slack.startup import check_bot_token, connect_socket_mode
 
@@ -34,13 +35,14 @@ class Command(BaseCommand):
         worker.start()
         server.serve_in_thread()
         socket_mode = None
+        identity = None  # the bot token's auth.test answer, when start-up asked for it
         try:
             if settings.SLACK_APP_TOKEN and settings.SLACK_BOT_TOKEN:
                 socket_mode = connect_socket_mode(say=self.stderr.write, stop=stop.requested)
                 if socket_mode is None:  # stopped while Slack was out of reach
                     return
             elif settings.SLACK_BOT_TOKEN:  # a refused token stops here, not at the first event
-                check_bot_token(say=self.stderr.write)
+                identity = check_bot_token(say=self.stderr.write)
             self.stdout.write(
                 self.style.SUCCESS(f"Response is running at {server.url}/")
                 + f"\n  admin:     {server.url}/admin/"
@@ -48,6 +50,7 @@ class Command(BaseCommand):
                 + f"\n  data dir:  {settings.DATA_DIR}"
             )
             self.stdout.write(self._slack_status())
+            self.stdout.write(startup_line(mode=slack_mode(), identity=identity))
             self.stdout.write("Press Ctrl-C to stop.")
             stop.wait()
         finally:

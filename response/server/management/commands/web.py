@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from response.server.connections import startup_line
 from response.server.processes import StopSignals, WebServer, require_migrated
 
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         server = WebServer(host=host, port=port, threads=threads)
         server.serve_in_thread()
         self.stdout.write(f"Response is serving on {server.url}/  (Ctrl-C to stop)")
+        self.stdout.write(startup_line(mode="HTTP events at /slack/events"))
+        self.stdout.write(startup_line(mode="HTTP events at /slack/events"))
         try:
             stop.wait()
         finally:

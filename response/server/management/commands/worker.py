@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from response.observability.exporter import MetricsServer
+from response.server.connections import startup_line
 from response.server.processes import StopSignals, Worker, require_migrated
 from response.slack.startup import check_bot_token
 
@@ -22,18 +23,22 @@ class Command(BaseCommand):
         stop = StopSignals()
         try:
             require_migrated()
+            identity = None
             if settings.SLACK_BOT_TOKEN:  # a refused token stops here, not at the first job
-                check_bot_token(say=self.stderr.write)
-            self._work(workers, metrics_port, stop)
+                identity = check_bot_token(say=self.stderr.write)
+            self._work(workers, metrics_port, stop, identity)
         finally:
             stop.restore()
 
-    def _work(self, workers: int | None, metrics_port: int | None, stop: StopSignals) -> None:
+    def _work(
+        self, workers: int | None, metrics_port: int | None, stop: StopSignals, identity: dict | None
+    ) -> None:
         worker = Worker(workers)
         worker.start()
         self.stdout.write(
             f"Response worker started with {worker.engine.threads} threads (Ctrl-C to stop)."
         )
+        self.stdout.write(startup_line(mode="", identity=identity))
         metrics = None
         if metrics_port is not None:
             metrics = MetricsServer(settings.RESPONSE_METRICS_HOST, metrics_port).start()
