@@ -31,7 +31,11 @@ class Command(BaseCommand):
             stop.restore()
 
     def _work(
-        self, workers: int | None, metrics_port: int | None, stop: StopSignals, identity: dict | None
+        self,
+        workers: int | None,
+        metrics_port: int | None,
+        stop: StopSignals,
+        identity: dict | None,
     ) -> None:
         worker = Worker(workers)
         worker.start()
