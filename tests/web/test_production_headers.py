@@ -23,6 +23,10 @@ def production_web(tmp_path):
         SECRET_KEY="p" * 60,
         ALLOWED_HOSTS="127.0.0.1",
         SITE_URL="https://127.0.0.1",
+        # Production needs Slack's credentials; Slack itself is not asked here (a closed port).
+        SLACK_BOT_TOKEN="xoxb-1-2-3",
+        SLACK_SIGNING_SECRET="s" * 32,
+        SLACK_API_URL="http://127.0.0.1:9/api/",
         RESPONSE_PROXY_SSL_HEADER="X-Forwarded-Proto",
         RESPONSE_QUEUE_URL=f"sqlite:///{tmp_path / 'queue.sqlite3'}",
     )
