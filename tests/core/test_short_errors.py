@@ -113,27 +113,26 @@ def test_production_run_with_nothing_set_refuses_once_and_never_starts_the_demo(
     assert not (tmp_path / "demo").exists()
 
 
-def test_production_demo_is_refused(tmp_path):
-    env = environment(
+def production_without_slack(tmp_path) -> dict:
+    """Production's settings, all but Slack's."""
+    return environment(
         tmp_path,
         RESPONSE_ENV="production",
         SECRET_KEY="x" * 60,
         ALLOWED_HOSTS="response.example.com",
         SITE_URL="https://response.example.com",
     )
+
+
+def test_production_demo_is_refused(tmp_path):
+    env = production_without_slack(tmp_path)
     result = response("demo", "--port", "0", env=env)
     assert_short_refusal(result, "RESPONSE_ENV", lines=1)
     assert not (tmp_path / "demo").exists()
 
 
 def test_production_worker_needs_the_bot_token_but_not_the_signing_secret(tmp_path):
-    env = environment(
-        tmp_path,
-        RESPONSE_ENV="production",
-        SECRET_KEY="x" * 60,
-        ALLOWED_HOSTS="response.example.com",
-        SITE_URL="https://response.example.com",
-    )
+    env = production_without_slack(tmp_path)
     result = response("worker", env=env)
     assert_short_refusal(result, "SLACK_BOT_TOKEN is not set")
     assert "SLACK_SIGNING_SECRET" not in result.stderr
