@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import sys
 
 from .fake import FakeSlack
 from .workspace import Workspace
@@ -40,16 +41,22 @@ def main(argv: list[str] | None = None) -> None:
     if options.request_url or options.socket_mode:
         slack.configure_app(request_url=options.request_url, socket_mode=options.socket_mode)
     slack.start()
-    print(f"fakeslack serving {workspace.team_name} at {slack.url}", flush=True)
-    print(f"  SLACK_API_URL={slack.api_url}", flush=True)
-    print(f"  SLACK_BOT_TOKEN={slack.bot_token}", flush=True)
-    print(f"  SLACK_SIGNING_SECRET={slack.signing_secret}", flush=True)
-    print(f"  SLACK_APP_TOKEN={slack.app_token}", flush=True)
-    print(f"  SLACK_CLIENT_ID={slack.client_id}", flush=True)
-    print(f"  SLACK_CLIENT_SECRET={slack.client_secret}", flush=True)
-    print(f"  Sign in with Slack: {slack.authorize_url}", flush=True)
-    print(f"  control: {slack.url}/_fakeslack/state", flush=True)
-    print(f"  Slack sandbox (in a browser): {slack.url}/", flush=True)
+    settings = [
+        f"fakeslack serving {workspace.team_name} at {slack.url}",
+        f"  SLACK_API_URL={slack.api_url}",
+        f"  SLACK_BOT_TOKEN={slack.bot_token}",
+        f"  SLACK_SIGNING_SECRET={slack.signing_secret}",
+        f"  SLACK_APP_TOKEN={slack.app_token}",
+        f"  SLACK_CLIENT_ID={slack.client_id}",
+        f"  SLACK_CLIENT_SECRET={slack.client_secret}",
+        f"  Sign in with Slack: {slack.authorize_url}",
+        f"  control: {slack.url}/_fakeslack/state",
+        f"  Slack sandbox (in a browser): {slack.url}/",
+    ]
+    # One write: print() writes a line and its end separately, and a log line on stderr sharing
+    # the file could land between them (a reader then took "…:43005" and a date as one URL).
+    sys.stdout.write("".join(f"{line}\n" for line in settings))
+    sys.stdout.flush()
     with contextlib.suppress(KeyboardInterrupt):
         slack.serve_forever()
 
