@@ -132,6 +132,11 @@ INSTALLED_APPS = [
     "response.importers",
     "response.server",
     "response.security",
+    "response.integrations.pagerduty",
+    "response.integrations.statuspage",
+    "response.integrations.trackers",
+    "response.integrations.alerts",
+    "response.integrations.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -348,6 +353,23 @@ RESPONSE_METRICS_HOST = env("RESPONSE_METRICS_HOST", "127.0.0.1")
 RESPONSE_LOG_FORMAT = env("RESPONSE_LOG_FORMAT", "plain").lower()
 if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("RESPONSE_LOG_FORMAT must be 'plain' or 'json'.")
+
+# Integrations (docs/integrations.md): each is switched on by its own variables, read here.
+
+# -- PagerDuty ------------------------------------------------------------------------------
+
+
+# -- Atlassian Statuspage -------------------------------------------------------------------
+
+
+# -- Issue trackers: Jira, GitHub Issues ----------------------------------------------------
+
+
+# -- Alert sources: Alertmanager, Grafana, generic JSON -------------------------------------
+
+
+# -- Outgoing webhooks ----------------------------------------------------------------------
+
 
 LOGGING = {
     "version": 1,

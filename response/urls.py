@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from response.api.urls import api
+from response.integrations import INTEGRATIONS
 from response.observability.views import metrics
 from response.security.forms import ThrottledAdminAuthenticationForm
 from response.server.health import healthz, readyz
@@ -21,5 +22,9 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    *[
+        path(f"integrations/{name}/", include(f"response.integrations.{name}.urls"))
+        for name in INTEGRATIONS
+    ],
     path("", include("response.web.urls")),
 ]

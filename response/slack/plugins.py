@@ -1,10 +1,13 @@
-"""Plugins: the built-in ones and those listed in RESPONSE_PLUGINS, imported once at start-up."""
+"""Plugins: the built-in ones, the integrations switched on (response.integrations) and those
+listed in RESPONSE_PLUGINS, imported once at start-up."""
 
 from __future__ import annotations
 
 import importlib
 
 from django.conf import settings
+
+from response import integrations
 
 BUILTIN = [
     "response.slack.outbound.calls",
@@ -20,7 +23,7 @@ _loaded: list[str] = []
 
 
 def load() -> list[str]:
-    for module in [*BUILTIN, *getattr(settings, "RESPONSE_PLUGINS", [])]:
+    for module in [*BUILTIN, *integrations.enabled(), *getattr(settings, "RESPONSE_PLUGINS", [])]:
         if module not in _loaded:
             importlib.import_module(module)
             _loaded.append(module)
