@@ -113,6 +113,8 @@ def event_routes(event: dict) -> list[EventRoute]:
     routes = [route for route in BUILTIN_EVENT_ROUTES if route.matches(event)]
     if event.get("type") == "message" and event.get("subtype") in PLAIN:
         text = event.get("text") or ""
+        if events.MISADDRESSED.match(text):  # rare: no savepoint for it on every message
+            routes.append(_builtin("message", events.answer_misaddressed_command, PLAIN))
         routes += [
             EventRoute(f"keyword:{name}", "message", _keyword_handler(spec), PLAIN)
             for name, spec in KEYWORD_HANDLERS.items()

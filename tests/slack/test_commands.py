@@ -144,3 +144,50 @@ def test_help_and_list_from_any_channel(slack, incident_channel):
     assert f"#{incident.pk} Checkout is failing" in listing.body["text"]
     helped = slack.actor("bob").slash_command("/incident", "help", channel="general")
     assert "`lead`" in helped.body["text"]
+
+
+@pytest.mark.parametrize("said", ["sev1", "SEV-1", "p1"])
+def test_severity_in_one_word_as_responders_write_it(slack, incident_channel, said):
+    incident, channel_id = incident_channel
+    ts = mention(slack, "alice", channel_id, said)
+    slack.wait_for(lambda: "white_check_mark" in reactions_on(slack, channel_id, ts))
+    assert refreshed(incident).severity.slug == "critical"
+    # Typed for all to see: the ✅ says it, no "The severity is now Critical" beside it.
+    assert not slack.ephemeral(channel=channel_id, user=slack.user_id("alice"))
+
+
+def test_a_near_miss_gets_what_was_probably_meant(slack, incident_channel):
+    _incident, channel_id = incident_channel
+    ts = mention(slack, "alice", channel_id, "sevrity critical")
+    slack.wait_for(lambda: "question" in reactions_on(slack, channel_id, ts))
+    slack.wait_for(lambda: slack.ephemeral(channel=channel_id, user=slack.user_id("alice")))
+    hint = slack.ephemeral(channel=channel_id, user=slack.user_id("alice"))[-1]["text"]
+    assert "Did you mean `severity`?" in hint
+
+
+def test_at_incident_typed_as_text_is_answered_with_how_to_say_it(slack, incident_channel):
+    incident, channel_id = incident_channel
+    slack.actor("alice").post_message(channel_id, "@incident sev 1")
+    slack.wait_for(lambda: slack.ephemeral(channel=channel_id, user=slack.user_id("alice")))
+    hint = slack.ephemeral(channel=channel_id, user=slack.user_id("alice"))[-1]["text"]
+    assert f"mention me: <@{slack.bot_user_id}> severity 1" in hint
+    assert "`/incident severity 1`" in hint
+    assert refreshed(incident).severity is None  # suggested, not done
+
+
+def test_slash_answers_say_what_changed(slack, incident_channel):
+    incident, channel_id = incident_channel
+    alice = slack.actor("alice")
+    assert alice.slash_command("/incident", "p2", channel=channel_id).body["text"] == (
+        "The severity is now Major."
+    )
+    assert alice.slash_command("/incident", "sev major", channel=channel_id).body["text"] == (
+        "The severity is already Major."
+    )
+    answer = alice.slash_command("/incident", "status identified", channel=channel_id)
+    assert answer.body["text"] == "The incident is now identified."
+    answer = alice.slash_command("/incident", "lead", channel=channel_id)
+    assert answer.body["text"] == f"<@{slack.user_id('alice')}> is now the lead."
+    answer = alice.slash_command("/incident", "staus resolved", channel=channel_id)
+    assert "Did you mean `/incident status`?" in answer.body["text"]
+    assert refreshed(incident).severity.slug == "major"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -53,13 +54,17 @@ STATUS_MILESTONES = {
 }
 
 
+# "sev1", "sev 1", "SEV-1", "p1": the rank, as responders write it.
+SEVERITY_RANK = re.compile(r"(?:sev|p)[-_ ]?(\d+)")
+
+
 def check_severity(value: Severity | str | int | None) -> Severity | None:
-    """Find a severity by itself, slug, name or rank ("critical", "Critical", 1, "1", "sev1")."""
+    """Find a severity by itself, slug, name or rank ("critical", "Critical", 1, "1", "p1")."""
     if value is None or isinstance(value, Severity):
         return value
     text = str(value).strip().lower()
-    if text.startswith("sev") and text[3:].strip().isdigit():
-        text = text[3:].strip()
+    if shorthand := SEVERITY_RANK.fullmatch(text):  # how responders say it: sev1, sev-1, p1
+        text = shorthand.group(1)
     for severity in severities():
         if text in {severity.slug.lower(), severity.name.lower(), str(severity.rank)}:
             return severity

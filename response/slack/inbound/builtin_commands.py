@@ -7,9 +7,9 @@ from typing import Any
 from response.core import verbs
 from response.core.models import Incident
 from response.slack.blocks.messages import render_field, render_help
-from response.slack.blocks.text import human_duration
+from response.slack.blocks.text import escape, human_duration, mention
 from response.slack.decorators import command_help, incident_command
-from response.slack.inbound.context import from_slack, mentioned_users
+from response.slack.inbound.context import Changed, from_slack, mentioned_users
 from response.slack.models import CommsChannel
 from response.slack.outbound.naming import clean_channel_name
 from response.slack.outbound.outbox import (
@@ -34,8 +34,10 @@ def show_help(incident: Incident, user_id: str, message: str):
 def set_lead(incident: Incident, user_id: str, message: str):
     named = mentioned_users(message)
     lead = slack_user(named[0] if named else user_id)
+    if incident.lead_id == lead.pk:
+        return True, f"{mention(lead.external_id)} is already the lead."
     verbs.set_lead(incident, lead, by=slack_user(user_id))
-    return True, None
+    return True, Changed(f"{mention(lead.external_id)} is now the lead.")
 
 
 @incident_command(
@@ -46,8 +48,12 @@ def set_severity(incident: Incident, user_id: str, message: str):
     choice = message.strip().split()[0] if message.strip() else ""
     if not choice:
         return False, "Which severity? For example `severity critical` or `sev 2`."
+    before = incident.severity_id
     verbs.set_severity(incident, choice, by=slack_user(user_id))
-    return True, None
+    name = escape(incident.severity.name if incident.severity else "unset")
+    if incident.severity_id == before:
+        return True, f"The severity is already {name}."
+    return True, Changed(f"The severity is now {name}.")
 
 
 @incident_command(
@@ -62,8 +68,8 @@ def set_status(incident: Incident, user_id: str, message: str):
             f"The incident is {incident.get_status_display().lower()}. "
             "Say `status <new status>` to change it.",
         )
-    verbs.set_status(incident, choice, by=slack_user(user_id))
-    return True, None
+    verbs.set_status(incident, choice, by=slack_user(user_id))  # "already …" is refused
+    return True, Changed(f"The incident is now {incident.get_status_display().lower()}.")
 
 
 def _field_command(field: str):
@@ -71,7 +77,7 @@ def _field_command(field: str):
         if message.strip():
             change: dict[str, Any] = {field: from_slack(message)}
             verbs.update_incident(incident, **change, by=slack_user(user_id))
-            return True, None
+            return True, Changed(f"The {field} is updated.")
         channel_id = _channel_id(incident)
         text, blocks = render_field(incident_data(incident, with_plugin_buttons=False), field)
         if channel_id:
@@ -97,7 +103,7 @@ incident_command(["impact"], helptext="`impact [text]` Set the impact, or show i
 )
 def post_update(incident: Incident, user_id: str, message: str):
     verbs.post_status_update(incident, from_slack(message), by=slack_user(user_id))
-    return True, None
+    return True, Changed("Your update is posted: here, in the headline's thread, on the timeline.")
 
 
 @incident_command(["rename"], helptext="`rename <name>` Rename this channel.")
@@ -129,10 +135,10 @@ def add_action(incident: Incident, user_id: str, message: str):
 @incident_command(["close", "resolve"], helptext="Resolve the incident.")
 def close(incident: Incident, user_id: str, message: str):
     verbs.resolve_incident(incident, by=slack_user(user_id))
-    return True, None
+    return True, Changed("The incident is resolved.")
 
 
 @incident_command(["reopen"], helptext="Reopen a resolved incident.")
 def reopen(incident: Incident, user_id: str, message: str):
     verbs.reopen_incident(incident, by=slack_user(user_id))
-    return True, None
+    return True, Changed("The incident is open again.")

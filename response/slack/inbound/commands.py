@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass
 
@@ -14,8 +16,13 @@ from response.core.models import Incident
 from response.core.selectors import open_incidents
 from response.slack.blocks.messages import render_help, render_open_incidents
 from response.slack.blocks.text import escape
-from response.slack.decorators import INCIDENT_COMMANDS, command_help
-from response.slack.inbound.context import APOLOGY, from_slack, refusal, split_command
+from response.slack.decorators import INCIDENT_COMMANDS, CommandSpec, command_help
+from response.slack.inbound.context import (
+    APOLOGY,
+    from_slack,
+    refusal,
+    split_command,
+)
 from response.slack.inbound.modals import open_declare_modal
 from response.slack.outbound.client import request_path_client
 from response.slack.selectors import incident_data, incident_for_channel
@@ -23,6 +30,8 @@ from response.slack.selectors import incident_data, incident_for_channel
 logger = logging.getLogger(__name__)
 
 ANYWHERE = {"help", "list", "declare"}
+# How responders name a severity in one word: sev1, sev-1, SEV_1, p1.
+SEVERITY_SHORTHAND = re.compile(r"^(?:sev|p)[-_]?(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -36,15 +45,33 @@ def is_builtin(func) -> bool:
     return func.__module__ == "response.slack.inbound.builtin_commands"
 
 
+def find_command(text: str) -> tuple[str, CommandSpec | None, str]:
+    """The command named at the start of `text`, and what follows it; `sev1` and `p1` are the
+    severity command."""
+    name, rest = split_command(text)
+    if (shorthand := SEVERITY_SHORTHAND.match(name)) and "severity" in INCIDENT_COMMANDS:
+        return name, INCIDENT_COMMANDS.find("severity"), f"{shorthand.group(1)} {rest}".strip()
+    return name, INCIDENT_COMMANDS.find(name), rest
+
+
+def unknown_command(name: str, *, prefix: str = "") -> str:
+    """The answer to a command nobody registered: what they probably meant, or the help."""
+    if not name:
+        return f"❓ What can I do for you? Try `{prefix}help` to see what I can do."
+    known = [n for n, _ in INCIDENT_COMMANDS.items()] + ["help", "list"]
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+    hint = f" Did you mean `{prefix}{guess[0]}`?" if guess else ""
+    return (
+        f"❓ I don't know how to help with `{escape(name)}`.{hint} "
+        f"Try `{prefix}help` to see what I can do."
+    )
+
+
 def run_incident_command(incident: Incident, user_id: str, text: str) -> CommandOutcome:
     """Run `<command> <rest>` for the incident; a failure is an answer, never an exception."""
-    name, rest = split_command(text)
-    spec = INCIDENT_COMMANDS.find(name)
+    name, spec, rest = find_command(text)
     if spec is None:
-        hint = (
-            f"I don't know how to help with `{escape(name)}`." if name else "What can I do for you?"
-        )
-        return CommandOutcome(False, False, f"❓ {hint} Try `help` to see what I can do.")
+        return CommandOutcome(False, False, unknown_command(name))
     try:
         # A savepoint: a plugin's command that fails leaves nothing half-done behind it. (The
         # built-in ones change things through verbs only, each of which is a savepoint itself.)
@@ -62,7 +89,7 @@ def handle_slash_command(ack, command):
     text = command.get("text") or ""
     user_id = command["user_id"]
     channel_id = command.get("channel_id")
-    name, rest = split_command(text)
+    name, spec, rest = find_command(text)
     incident = incident_for_channel(channel_id)
 
     if name == "help":
@@ -78,14 +105,11 @@ def handle_slash_command(ack, command):
             text=render_open_incidents(incidents, site_url=settings.SITE_URL),
             response_type="ephemeral",
         )
-    if incident is not None and name in INCIDENT_COMMANDS:
+    if incident is not None and spec is not None:
         outcome = run_incident_command(incident, user_id, text)
         return ack(text=outcome.reply or "✅ Done.", response_type="ephemeral")
     if incident is not None and name not in ANYWHERE and name:
-        return ack(
-            text=f"❓ I don't know how to help with `{escape(name)}`. Try `/incident help`.",
-            response_type="ephemeral",
-        )
+        return ack(text=unknown_command(name, prefix="/incident "), response_type="ephemeral")
     title = from_slack(rest if name == "declare" else text.strip())
     problem = open_declare_modal(
         request_path_client(),

@@ -21,6 +21,12 @@ logger = logging.getLogger(__name__)
 # message there ("Severity is now Critical"). A slash command is seen by nobody else.
 SAID_IN_CHANNEL: ContextVar[str | None] = ContextVar("said_in_channel", default=None)
 
+
+class Changed(str):
+    """A command's answer that only says what it changed ("Severity is now Critical."): the
+    slash command, seen by nobody else, shows it; typed in the channel, the ✅ says it."""
+
+
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>")
 APOLOGY = "😵 Sorry, something went wrong there. It has been logged; please try again."
 

@@ -9,6 +9,7 @@ its own savepoint of the transaction that marks the event done, so they only tou
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -19,8 +20,15 @@ from response.core.errors import NotFound
 from response.core.models import Incident, TimelineEvent
 from response.engine.kinds import JobContext, Priority, job_kind
 from response.engine.queue import enqueue
-from response.slack.inbound.commands import run_incident_command
-from response.slack.inbound.context import SAID_IN_CHANNEL, USER_MENTION, tell
+from response.slack.blocks.text import escape
+from response.slack.inbound.commands import find_command, run_incident_command
+from response.slack.inbound.context import (
+    SAID_IN_CHANNEL,
+    USER_MENTION,
+    Changed,
+    from_slack,
+    tell,
+)
 from response.slack.inbound.timeline import message_entry, source_of
 from response.slack.models import CommsChannel
 from response.slack.outbound import client
@@ -61,7 +69,7 @@ def run_mentioned_command(incident: Incident | None, event: dict) -> None:
         add_reaction(channel_id, ts, "white_check_mark")
     elif not outcome.known:
         add_reaction(channel_id, ts, "question")
-    if outcome.reply:
+    if outcome.reply and not isinstance(outcome.reply, Changed):  # the ✅ says what changed
         tell(user_id, outcome.reply, channel_id=channel_id)
 
 
@@ -75,6 +83,26 @@ def command_text(text: str) -> str:
     first = mentions[0]
     after = text[first.end() :].strip()
     return after if after else text[: first.start()].strip()
+
+
+# "@incident severity 1" typed as text: a mention that reached nobody (autocomplete offered no
+# such user), so the bot must notice the words instead.
+MISADDRESSED = re.compile(r"^\s*@(incident|response)\b[:,]?\s*(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def answer_misaddressed_command(incident: Incident | None, event: dict) -> None:
+    """Tell whoever typed `@incident <command>` how to reach the bot, with their command."""
+    match = MISADDRESSED.match(event.get("text") or "")
+    if match is None or not is_persons_message(incident, event):
+        return
+    _, spec, rest = find_command(match.group(2))
+    said = escape(from_slack(f"{spec.names[0]} {rest}".strip() if spec is not None else "help"))
+    tell(
+        event["user"],
+        f"👋 `@{escape(match.group(1))}` reaches nobody. To give me a command, mention me: "
+        f"<@{bot_user_id()}> {said} (or `/incident {said}`).",
+        channel_id=event["channel"],
+    )
 
 
 # --- Messages -------------------------------------------------------------------------------------
