@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from response.core.models import TimelineEvent
-from tests.slack.helpers import declare_in_slack
+from tests.slack.helpers import declare_in_slack, reactions_on
 
 
 def messages_on_timeline(incident):
@@ -21,6 +21,7 @@ def test_pin_adds_the_message_with_its_own_time_and_author_and_unpin_removes_it(
     ts = bob.post_message(channel_id, "Error rate is back to normal since 10:42.\nRolling forward.")
     slack.actor("alice").pin(channel_id, ts)
     slack.wait_for(lambda: messages_on_timeline(incident))
+    slack.wait_for(lambda: "memo" in reactions_on(slack, channel_id, ts))  # noted, says the bot
     entry = TimelineEvent.objects.get(incident=incident, kind="message")
     assert entry.text == "Error rate is back to normal since 10:42.\nRolling forward."
     assert entry.timestamp == datetime.fromtimestamp(float(ts), tz=UTC)
@@ -64,6 +65,7 @@ def test_the_pushpin_reaction_adds_to_the_timeline(slack):
     ts = alice.post_message(channel_id, "Found it: the certificate expired")
     alice.react(channel_id, ts, "pushpin")
     slack.wait_for(lambda: messages_on_timeline(incident) == ["Found it: the certificate expired"])
+    slack.wait_for(lambda: "memo" in reactions_on(slack, channel_id, ts))
     alice.unreact(channel_id, ts, "pushpin")
     slack.wait_for(lambda: not messages_on_timeline(incident))
 

@@ -142,17 +142,25 @@ def follow_deletion(incident: Incident | None, event: dict) -> None:
 # --- The timeline: pins and the timeline reaction -------------------------------------------------
 
 
+# The bot's reaction on a message it put on the timeline (pinned, or reacted to with 📌): the
+# person sees it was noted without a message in the channel.
+NOTED_REACTION = "memo"
+
+
 def add_pinned_message(incident: Incident | None, event: dict) -> None:
     item = event.get("item") or {}
     message = item.get("message")
     if incident is None or not message:
         return
+    channel_id = item.get("channel") or event["channel_id"]
     verbs.add_timeline_event(
         incident,
         kind=TimelineEvent.Kind.MESSAGE,
         by=slack_user_or_none(event.get("user")),
-        **message_entry(item.get("channel") or event["channel_id"], message),
+        **message_entry(channel_id, message),
     )
+    if message.get("ts"):
+        add_reaction(channel_id, message["ts"], NOTED_REACTION)
 
 
 def remove_unpinned_message(incident: Incident | None, event: dict) -> None:
@@ -239,6 +247,7 @@ class AddReactedMessage:
             by=slack_user_or_none(self.user),
             **message_entry(self.channel, result["message"]),
         )
+        add_reaction(self.channel, self.ts, NOTED_REACTION)
 
 
 @job_kind("slack.timeline_reaction_removed", priority=Priority.INBOUND)
