@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP: production only
+    "response.web.middleware.ChangeOriginMiddleware",
 ]
 
 ROOT_URLCONF = "response.urls"

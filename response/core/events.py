@@ -9,6 +9,9 @@ they queue starts after the commit (the engine is woken then).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -39,6 +42,32 @@ class Change(StrEnum):
     TIMELINE_REMOVED = "timeline_removed"
 
 
+class Origin(StrEnum):
+    """Where a change was asked for, when it was not in the chat (which shows it by itself)."""
+
+    WEB = "web"
+    API = "api"
+    ADMIN = "admin"
+
+    @property
+    def phrase(self) -> str:
+        """How a sentence says it: "Status set to Identified by Dana on the web"."""
+        return {"web": "on the web", "api": "through the API", "admin": "in the admin"}[self]
+
+
+# Set by a boundary (the web UI's and the API's requests) for the changes it makes.
+CHANGE_ORIGIN: ContextVar[Origin | None] = ContextVar("change_origin", default=None)
+
+
+@contextmanager
+def changes_from(origin: Origin) -> Iterator[None]:
+    token = CHANGE_ORIGIN.set(origin)
+    try:
+        yield
+    finally:
+        CHANGE_ORIGIN.reset(token)
+
+
 @dataclass(frozen=True)
 class IncidentChanged:
     incident_id: int
@@ -47,6 +76,10 @@ class IncidentChanged:
     actor_id: int | None = None  # ExternalUser id, when a chat user did it
     object_id: int | None = None  # the Action or TimelineEvent concerned
     extra: dict[str, Any] = field(default_factory=dict)
+    # Where it was asked for and by whom (their chat display name when they have one), when
+    # that was outside the chat: the chat says "… by Dana on the web".
+    origin: Origin | None = None
+    actor_name: str = ""
     # The incident as the verb just wrote it (its severity and lead loaded): receivers run in the
     # same transaction, so they may use it instead of reading it again.
     incident: Any = field(default=None, compare=False, repr=False)

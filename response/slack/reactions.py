@@ -78,6 +78,13 @@ def on_made_private(incident: Incident, event: IncidentChanged) -> None:
         )
 
 
+def by_whom(event: IncidentChanged) -> str:
+    """ " (by Dana, on the web)" for a change made outside Slack; Slack shows its own people."""
+    if event.origin is None:
+        return ""
+    return f" (by {escape(event.actor_name or 'Response')}, {event.origin.phrase})"
+
+
 def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     post = outbox.post_to_incident_channel
     channel_id = comms_channel_id(incident.pk)
@@ -105,30 +112,37 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
         outbox.invite_to_incident_channel(incident.pk, [incident.lead.external_id])
         post(
             incident.pk,
-            text=f"👑 {mention(incident.lead.external_id)} is now leading this incident.",
+            text=f"👑 {mention(incident.lead.external_id)} is now leading this incident"
+            f"{by_whom(event)}.",
         )
     elif kind == Change.SEVERITY:
         severity = incident.severity
         post(
             incident.pk,
-            text=f"Severity is now {escape(f'{severity.emoji} {severity.name}')}."
+            text=f"Severity is now {escape(f'{severity.emoji} {severity.name}')}{by_whom(event)}."
             if severity
-            else "Severity unset.",
+            else f"Severity unset{by_whom(event)}.",
         )
     elif kind == Change.STATUS:
-        post(incident.pk, text=f"Status is now *{incident.get_status_display()}*.")
+        post(
+            incident.pk,
+            text=f"Status is now *{incident.get_status_display()}*{by_whom(event)}.",
+        )
     elif kind == Change.RESOLVED:
         post(
             incident.pk,
             text=render_resolved(
-                incident_data(incident, with_plugin_buttons=False), site_url=settings.SITE_URL
+                incident_data(incident, with_plugin_buttons=False),
+                site_url=settings.SITE_URL,
+                by=by_whom(event),
             ),
         )
         # The lead is asked to write it up by response.slack.reminders.write_up.
     elif kind == Change.REOPENED:
         post(
             incident.pk,
-            text=f"🔁 Incident #{incident.pk} is open again ({incident.get_status_display()}).",
+            text=f"🔁 Incident #{incident.pk} is open again ({incident.get_status_display()})"
+            f"{by_whom(event)}.",
         )
     elif kind == Change.ACTION_ADDED:
         action = incident.actions.filter(pk=event.object_id).first() if event.object_id else None

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from response.core.errors import InvalidInput, NotFound
-from response.core.events import Change, IncidentChanged, announce
+from response.core.events import CHANGE_ORIGIN, Change, IncidentChanged, announce
 from response.core.models import AuditEvent, AuditVerb, ExternalUser, Incident, TimelineEvent
 from response.core.selectors import chat_account_of
 
@@ -45,6 +45,13 @@ def actor_fields(by: Actor) -> dict[str, Any]:
         return {"actor": by, "actor_user": by.user_id and by.user, "actor_name": by.name}
     name = by.get_full_name() if hasattr(by, "get_full_name") else ""
     return {"actor": None, "actor_user": by, "actor_name": name or by.get_username()}
+
+
+def display_name(by: Actor) -> str:
+    """Who made a change, as people know them: their chat display name when they have one."""
+    if by is not None and not isinstance(by, ExternalUser):
+        by = chat_account_of(by) or by
+    return str(actor_fields(by)["actor_name"])
 
 
 def author_for(by: Actor) -> ExternalUser | None:
@@ -96,6 +103,10 @@ def add_change_to_timeline(
     metadata: dict[str, Any] | None = None,
     subject: ExternalUser | None = None,
 ) -> TimelineEvent:
+    if origin := CHANGE_ORIGIN.get():
+        metadata = {**(metadata or {}), "origin": origin.value}
+        if kind != TimelineEvent.Kind.UPDATE:  # an update's text is what its author wrote
+            text = f"{text} ({origin.phrase})"  # "Status changed to Identified (on the web)"
     return TimelineEvent.objects.create(
         incident=incident,
         kind=kind,
@@ -124,6 +135,8 @@ def changed(
             object_id=object_id,
             extra=extra or {},
             incident=incident,
+            origin=(origin := CHANGE_ORIGIN.get()),
+            actor_name=display_name(by) if origin else "",
         )
     )
 

@@ -105,9 +105,11 @@ def render_status_update(data: IncidentData, *, author_id: str | None, text: str
     return f"📣 *Update{by}* ({data.status_label}, {severity_text(data)})\n{escape(text)}"
 
 
-def render_resolved(data: IncidentData, *, site_url: str) -> str:
+def render_resolved(data: IncidentData, *, site_url: str, by: str = "") -> str:
+    """`by`: " (by Dana, on the web)", already escaped, when it was resolved outside Slack."""
     url = incident_url(data.id, site_url=site_url)
     duration = f" after {data.duration_text}" if data.duration_text else ""
     return (
-        f"✅ Incident #{data.id} is resolved{duration}. Write it up on the <{url}|incident page>."
+        f"✅ Incident #{data.id} is resolved{duration}{by}. "
+        f"Write it up on the <{url}|incident page>."
     )
