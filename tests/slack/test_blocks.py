@@ -158,9 +158,7 @@ def test_modals():
 def test_messages_and_home():
     matches_snapshot(
         "welcome",
-        render_welcome(
-            OPEN, site_url=SITE, commands=[("lead", "Set the lead."), ("sev", "Set it.")]
-        ),
+        render_welcome(OPEN, site_url=SITE, severities=SEVERITIES),
     )
     matches_snapshot("field_summary", render_field(OPEN, "summary"))
     matches_snapshot("topic", topic_text(OPEN, url=f"{SITE}/incidents/42/"))
@@ -183,7 +181,7 @@ def everything_rendered_for(data: IncidentData) -> dict:
     url = f"{SITE}/incidents/42/"
     return {
         "headline": {"text": headline_text(data), "blocks": render_headline(data, site_url=SITE)},
-        "welcome": render_welcome(data, site_url=SITE, commands=[("x", "`x <thing>` & more")]),
+        "welcome": render_welcome(data, site_url=SITE, severities=[data.severity]),
         "help": render_help([("x", "`x <thing>` & more")]),
         "confirmation": render_declaration_confirmation(
             data, headline_permalink="https://acme.slack.com/p1", channel_id="C0", site_url=SITE

@@ -191,3 +191,21 @@ def test_slash_answers_say_what_changed(slack, incident_channel):
     answer = alice.slash_command("/incident", "staus resolved", channel=channel_id)
     assert "Did you mean `/incident status`?" in answer.body["text"]
     assert refreshed(incident).severity.slug == "major"
+
+
+def test_the_welcome_is_short_and_its_controls_work(slack, incident_channel):
+    incident, channel_id = incident_channel
+    slack.wait_for(lambda: any("👋" in m.get("text", "") for m in slack.messages(channel_id)))
+    welcome = next(m for m in slack.messages(channel_id) if "👋" in m.get("text", ""))
+    assert "`@Response help`" in str(welcome["blocks"])
+    assert "`lead`" not in str(welcome["blocks"])  # the command list is behind `help`
+    alice = slack.actor("alice")
+    assert alice.click(channel_id, welcome["ts"], "set-severity-select", "major").ok
+    slack.wait_for(lambda: refreshed(incident).severity is not None)
+    assert refreshed(incident).severity.slug == "major"
+    assert alice.click(channel_id, welcome["ts"], "take-lead-button").ok
+    assert refreshed(incident).lead.external_id == slack.user_id("alice")
+    assert alice.click(channel_id, welcome["ts"], "post-update-button").ok
+    assert slack.open_views("alice")[-1]["callback_id"] == "post-update-modal"
+    assert alice.click(channel_id, welcome["ts"], "close-incident-button").ok
+    assert refreshed(incident).status == Status.RESOLVED

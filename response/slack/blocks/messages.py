@@ -11,7 +11,13 @@ from slack_sdk.models.blocks import (
 )
 
 from response.slack.blocks import ids
-from response.slack.blocks.data import IncidentData
+from response.slack.blocks.controls import (
+    post_update_button,
+    resolve_button,
+    severity_select,
+    take_lead_button,
+)
+from response.slack.blocks.data import IncidentData, SeverityChoice
 from response.slack.blocks.headline import incident_url, severity_text
 from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
 
@@ -34,14 +40,24 @@ def _section(text: str) -> dict:
 
 
 def render_welcome(
-    data: IncidentData, *, site_url: str, commands: list[tuple[str, str]]
+    data: IncidentData, *, site_url: str, severities: list[SeverityChoice]
 ) -> tuple[str, list[dict]]:
+    """Short: what the channel is, the four things people do first, and where the rest is."""
     url = incident_url(data.id, site_url=site_url)
     text = f"👋 This is the channel for incident #{data.id}: {escape(data.title)}"
-    lines = "\n".join(f"• `{names}` {escape(helptext)}" for names, helptext in commands)
+    current = data.severity.slug if data.severity else None
+    controls = [
+        *([severity_select(severities, current=current)] if severities else []),
+        take_lead_button(data.id),
+        post_update_button(data.id),
+        resolve_button(data.id),
+    ]
     blocks = [
-        _section(f"👋 *Incident #{data.id}: {escape(data.title)}*\n<{url}|Incident page>"),
-        _section("Talk to me with `@Response <command>` here, or `/incident <command>`:\n" + lines),
+        _section(
+            f"👋 *Incident #{data.id}: {escape(data.title)}*\n<{url}|Incident page> · "
+            "`@Response help` lists everything I can do here."
+        ),
+        {"type": "actions", "elements": controls},
         ContextBlock(
             elements=[
                 MarkdownTextObject(

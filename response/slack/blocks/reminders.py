@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
-    ButtonElement,
     MarkdownTextObject,
-    Option,
     SectionBlock,
-    StaticSelectElement,
 )
 
-from response.slack.blocks import ids
+from response.slack.blocks.controls import (
+    post_update_button,
+    resolve_button,
+    severity_select,
+    take_lead_button,
+)
 from response.slack.blocks.data import SeverityChoice
 from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
 
@@ -34,23 +35,14 @@ def _section(text: str) -> dict:
 
 def render_no_lead(incident_id: int) -> Message:
     text = "👑 Who is leading this incident? Nobody has taken the lead yet."
-    button = ButtonElement(
-        text="I'll lead", action_id=ids.TAKE_LEAD, value=str(incident_id), style="primary"
-    )
-    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+    button = take_lead_button(incident_id, primary=True)
+    return text, [_section(text), {"type": "actions", "elements": [button]}]
 
 
 def render_no_severity(incident_id: int, severities: list[SeverityChoice]) -> Message:
     text = "🌡️ How bad is it? This incident has no severity yet."
-    select = StaticSelectElement(
-        placeholder="Choose a severity",
-        action_id=ids.SET_SEVERITY_SELECT,
-        options=[
-            Option(value=s.slug, text=truncate(f"{s.emoji} {s.name}".strip(), 75))
-            for s in severities
-        ],
-    )
-    return text, [SectionBlock(text=MarkdownTextObject(text=text), accessory=select).to_dict()]
+    select = severity_select(severities)
+    return text, [{**_section(text), "accessory": select}]
 
 
 def render_update_due(
@@ -61,20 +53,15 @@ def render_update_due(
         f"📣 {who}it has been {minutes_since} minutes since the last update on this "
         f"{escape(severity_name.lower())} incident. Time for a status update?"
     )
-    button = ButtonElement(
-        text="Post an update", action_id=ids.POST_UPDATE, value=str(incident_id), style="primary"
-    )
-    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+    button = post_update_button(incident_id, primary=True)
+    return text, [_section(text), {"type": "actions", "elements": [button]}]
 
 
 def render_long_running(incident_id: int, *, lead_id: str | None, open_for: str) -> Message:
     who = f"{mention(lead_id)}, this" if lead_id else "This"
     text = f"⏳ {who} incident has been open for {open_for}. Can it be closed?"
-    buttons = [
-        ButtonElement(text="Resolve it", action_id=ids.CLOSE_INCIDENT, value=str(incident_id)),
-        ButtonElement(text="Post an update", action_id=ids.POST_UPDATE, value=str(incident_id)),
-    ]
-    return text, [_section(text), ActionsBlock(elements=buttons).to_dict()]
+    buttons = [resolve_button(incident_id, text="Resolve it"), post_update_button(incident_id)]
+    return text, [_section(text), {"type": "actions", "elements": buttons}]
 
 
 def render_write_up(

@@ -21,7 +21,6 @@ from response.slack.blocks.headline import (
 )
 from response.slack.blocks.messages import render_welcome, topic_text
 from response.slack.blocks.text import escape
-from response.slack.decorators import command_help
 from response.slack.models import CommsChannel, HeadlinePost
 from response.slack.outbound import client
 from response.slack.outbound.calls import (
@@ -34,7 +33,7 @@ from response.slack.outbound.calls import (
 from response.slack.outbound.client import Permanent
 from response.slack.outbound.identity import bot_user_id, find_channel_id, incidents_channel_id
 from response.slack.outbound.naming import channel_name, clean_channel_name
-from response.slack.selectors import forget_channels, incident_data
+from response.slack.selectors import forget_channels, incident_data, severity_choices
 
 NAME_ATTEMPTS = 20
 RENAME_REFUSALS = {
@@ -196,7 +195,9 @@ class CreateChannel:
             enqueue(Invite(incident_id=incident.pk, user_ids=sorted(set(people))), lane=lane)
         sync_incident(incident.pk)
         data = incident_data(incident, with_plugin_buttons=False)
-        text, blocks = render_welcome(data, site_url=settings.SITE_URL, commands=command_help())
+        text, blocks = render_welcome(
+            data, site_url=settings.SITE_URL, severities=severity_choices()
+        )
         enqueue(CommsMessage(incident_id=incident.pk, text=text, blocks=blocks), lane=lane)
 
 
