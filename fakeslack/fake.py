@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import payloads, webapi
+from . import payloads, sandbox, webapi
 from .actor import Actor
 from .deliver import AppConfig, Delivery, Dispatcher
 from .faults import Faults
@@ -75,6 +75,8 @@ class FakeSlack(Observers):
             return self
         self._server = Server((self.host, self._port), self)
         self._port = self._server.server_address[1]
+        if sandbox.is_configured(self):
+            self.state.team["url"] = f"{self.url}/"  # links to channels open the sandbox
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},

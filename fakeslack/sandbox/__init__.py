@@ -17,6 +17,7 @@ import copy
 import hashlib
 import json
 import mimetypes
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,8 +40,29 @@ def configure(
     slack: FakeSlack, *, app: dict[str, Any] | None = None, hint: str | None = None
 ) -> None:
     """Describe the app to the page: ``app`` is a Slack app manifest (its ``display_information``
-    and ``features``: slash commands, shortcuts); ``hint`` is shown once, on first open."""
+    and ``features``: slash commands, shortcuts); ``hint`` is shown once, on first open.
+
+    A sandboxed workspace's URL (``auth.test``'s ``url``, from which apps build links to
+    channels and messages) is the sandbox itself, once it listens: links open the sandbox, not
+    a slack.com page that does not exist."""
     setattr(slack, _CONFIG_ATTRIBUTE, {"app": copy.deepcopy(app or {}), "hint": hint or ""})
+
+
+def is_configured(slack: FakeSlack) -> bool:
+    return hasattr(slack, _CONFIG_ATTRIBUTE)
+
+
+# Slack's links: /archives/<channel> and /archives/<channel>/p<ts without its dot>.
+ARCHIVES = re.compile(r"^/archives/([A-Z0-9]+)(?:/p(\d{7,}))?/?$")
+
+
+def archive_target(path: str) -> str | None:
+    """Where in the page a Slack link points: "#C123" or "#C123/1764000000.000100"."""
+    match = ARCHIVES.match(path)
+    if match is None:
+        return None
+    channel, digits = match.groups()
+    return f"#{channel}/{digits[:-6]}.{digits[-6:]}" if digits else f"#{channel}"
 
 
 def _config(slack: FakeSlack) -> dict[str, Any]:
@@ -48,7 +70,7 @@ def _config(slack: FakeSlack) -> dict[str, Any]:
 
 
 def is_sandbox_path(path: str) -> bool:
-    return path in ("/", "/sandbox") or path.startswith("/sandbox/")
+    return path in ("/", "/sandbox") or path.startswith(("/sandbox/", "/archives/"))
 
 
 def handle(
@@ -57,6 +79,12 @@ def handle(
     """Answer a request for the page, its assets or its state."""
     if path in ("/", "/sandbox", "/sandbox/"):
         _file(handler, STATIC / "index.html")
+    elif path.startswith("/archives/"):
+        anchor = archive_target(path)
+        if anchor is None:
+            _json(handler, 404, {"ok": False, "error": "channel_not_found"})
+        else:
+            _redirect(handler, "/" + anchor)
     elif path.startswith("/sandbox/static/"):
         name = path.removeprefix("/sandbox/static/")
         target = (STATIC / name).resolve()
@@ -128,6 +156,11 @@ def user_view(slack: FakeSlack, user: str) -> dict[str, Any]:
                     "purpose": channel.purpose.get("value", ""),
                     "bookmarks": copy.deepcopy(channel.bookmarks),
                     "pins": [p["ts"] for p in channel.pins],
+                    # "Alice pinned a message to this channel.", where it happened.
+                    "pinned": [
+                        {"ts": p["ts"], "by": p["created_by"], "at": p.get("at") or p["ts"]}
+                        for p in channel.pins
+                    ],
                     "messages": copy.deepcopy(channel.messages),
                 }
             )
@@ -173,6 +206,13 @@ def _file(handler: BaseHTTPRequestHandler, path: Path) -> None:
     handler.send_header("Cache-Control", "no-cache")
     handler.end_headers()
     _write(handler, raw)
+
+
+def _redirect(handler: BaseHTTPRequestHandler, location: str) -> None:
+    handler.send_response(302)
+    handler.send_header("Location", location)
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
 
 
 def _json(handler: BaseHTTPRequestHandler, status: int, body: Any) -> None:

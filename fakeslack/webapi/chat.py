@@ -173,9 +173,7 @@ def get_permalink(ctx: Context) -> dict[str, Any]:
     channel = state.visible_channel(ctx.args.required("channel", "channel_not_found"))
     ts = ctx.args.required("message_ts", "message_not_found")
     message = state.message(channel, ts)
-    link = (
-        f"https://{state.team['domain']}.slack.com/archives/{channel.id}/{ts_to_permalink_part(ts)}"
-    )
+    link = f"{state.team['url']}archives/{channel.id}/{ts_to_permalink_part(ts)}"
     if message.get("thread_ts") and message["thread_ts"] != ts:
         link += f"?thread_ts={message['thread_ts']}&cid={channel.id}"
     return {"channel": channel.id, "permalink": link}

@@ -54,7 +54,8 @@ def add_pin(state: State, channel: Channel, ts: str, user_id: str) -> dict[str, 
     message = state.message(channel, ts)
     if any(p["ts"] == ts for p in channel.pins):
         raise SlackError("already_pinned")
-    pin = {"ts": ts, "created_by": user_id, "created": int(time.time())}
+    # "at": when, on the channel's clock (so the sandbox can show it among the messages).
+    pin = {"ts": ts, "created_by": user_id, "created": int(time.time()), "at": state.clock.ts()}
     channel.pins.append(pin)
     return pin | {"message": message}
 

@@ -217,6 +217,17 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     expect(page.get_by_role("link", name="Admin")).to_be_visible()  # @sre: staff in the demo
     page.screenshot(path=str(SCREENSHOTS / "17-web-incident-timeline.png"), full_page=True)
 
+    # 14. The page's links into Slack open the sandbox: the channel, and a pinned message.
+    page.get_by_role("link", name=re.compile(r"Open #inc-\d+.* in Slack")).click()
+    expect(page).to_have_url(re.compile(re.escape(demo.sandbox_url)))
+    expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile(r"inc-\d+"))
+    expect(page.locator("[data-testid=pin-notice]").first).to_contain_text("pinned a message")
+    page.go_back()
+    page.get_by_role("link", name="View in Slack").first.click()
+    expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile(r"inc-\d+"))
+    expect(page.locator(".msg.highlight")).to_contain_text("(v2.31)")
+    shot(page, "18-link-into-the-sandbox")
+
 
 def _wait_for_headline(page, *texts: str) -> None:
     page.locator("[data-testid=channel-incidents]").click()

@@ -31,6 +31,8 @@ const app = {
   rendered: {},           // region -> key of what it shows, to re-render only on change
   completion: null,
   editing: null,          // {ts, text}: the message being edited in place
+  target: null,           // {channel, ts}: a linked message to show once its channel is drawn
+  jumpToEnd: false,       // the person just sent a message: show the newest
 };
 
 const $ = (id) => document.getElementById(id);
@@ -201,7 +203,10 @@ function apply(state) {
     app.channel = general.id;
   }
   render();
-  if (first) showHint();
+  if (first) {
+    showHint();
+    followLink();
+  }
 }
 
 function userIdFor(name, state) {
@@ -331,20 +336,30 @@ function renderChannel() {
   });
   const ephemeral = app.state.ephemeral.filter((e) => e.channel === channel.id && !e.thread_ts);
   const shown = topLevel(channel);
-  const drew = once("messages", JSON.stringify([channel.id, shown, ephemeral, channel.pins,
+  const drew = once("messages", JSON.stringify([channel.id, shown, ephemeral, channel.pinned,
     channel.messages.length, me()]), () => {
     const list = $("messages");
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
+    // Slack shows "Alice pinned a message to this channel." where it happened.
+    const pinNotices = (channel.pinned || []).map((p) => ({ m: { ts: p.at }, pin: p }));
     const items = [...shown.map((m) => ({ m, ephemeral: false })),
-      ...ephemeral.map((m) => ({ m, ephemeral: true }))].sort((a, b) => a.m.ts.localeCompare(b.m.ts));
-    const nodes = items.map(({ m, ephemeral: eph }) => messageNode(m, channel, { ephemeral: eph }));
+      ...ephemeral.map((m) => ({ m, ephemeral: true })), ...pinNotices]
+      .sort((a, b) => a.m.ts.localeCompare(b.m.ts));
+    const nodes = items.map(({ m, ephemeral: eph, pin }) => (pin ? pinNotice(pin)
+      : messageNode(m, channel, { ephemeral: eph })));
     if (!nodes.length) {
       nodes.push(h("div", { class: "empty-channel" },
         h("h2", {}, channel.is_im ? channelLabel(channel) : `#${channel.name}`),
         channel.purpose || "This is the very beginning of the channel."));
     }
     list.replaceChildren(...nodes);
-    if (atBottom || app.rendered.scrolledFor !== channel.id) list.scrollTop = list.scrollHeight;
+    if (app.target && app.target.channel === channel.id && app.target.ts) {
+      showMessage(app.target.ts);  // a link to a message: there, once
+      app.target = null;
+    } else if (atBottom || app.jumpToEnd || app.rendered.scrolledFor !== channel.id) {
+      list.scrollTop = list.scrollHeight;  // and after sending: the newest, as in Slack
+      app.jumpToEnd = false;
+    }
     app.rendered.scrolledFor = channel.id;
   });
   if (drew) markSeen(channel);
@@ -364,6 +379,29 @@ function renderChannel() {
           "Join channel")));
     }
   });
+}
+
+function pinNotice(pin) {
+  return h("div", { class: "msg system", "data-testid": "pin-notice",
+    onclick: () => showMessage(pin.ts) },
+  icon("pin", 11), ` ${displayName(pin.by)} pinned a message to this channel.`);
+}
+
+function showMessage(ts) {
+  const node = $("messages").querySelector(`[data-ts="${CSS.escape(ts)}"]`);
+  if (!node) return;
+  node.scrollIntoView({ block: "center" });
+  node.classList.add("highlight");
+  setTimeout(() => node.classList.remove("highlight"), 2500);
+}
+
+// A Slack link (/archives/C…/p…) lands here as "#C…" or "#C…/<ts>": open that channel there.
+function followLink() {
+  const [channel, ts] = decodeURIComponent(location.hash.slice(1)).split("/");
+  if (!channel || !app.state || !channelById(channel)) return;
+  history.replaceState(null, "", location.pathname);
+  app.target = { channel, ts: ts || null };
+  openChannel(channel);
 }
 
 function renderBrowse() {
@@ -1106,6 +1144,7 @@ async function send(input, threadTs) {
   }
   const args = { channel: channel.is_im ? channel.id : channel.id, text };
   if (threadTs) args.thread_ts = threadTs;
+  else app.jumpToEnd = true;
   await act("post_message", args);
 }
 
@@ -1243,6 +1282,7 @@ function start() {
     const view = app.state && topModal();
     if (view && $("dialog-overlay").hidden) closeModal(view);
   });
+  window.addEventListener("hashchange", followLink);
   refresh().then(pollForever);
 }
 
