@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.utils import timezone
 
 from response.core import verbs
-from response.core.models import Incident
+from response.core.models import Action, ExternalUser, Incident
 from response.slack.blocks.messages import render_field, render_help
 from response.slack.blocks.text import escape, human_duration, mention
 from response.slack.decorators import command_help, incident_command
 from response.slack.inbound.context import Changed, from_slack, mentioned_users
+from response.slack.inbound.followups import parse_action
 from response.slack.models import CommsChannel
 from response.slack.outbound.naming import clean_channel_name
 from response.slack.outbound.outbox import (
@@ -126,10 +131,48 @@ def duration(incident: Incident, user_id: str, message: str):
     return True, text
 
 
-@incident_command(["action"], helptext="`action <text>` Record a follow-up action.")
+@incident_command(
+    ["action"],
+    helptext="`action [@owner] [by friday] <text>` Record a follow-up action.",
+)
 def add_action(incident: Incident, user_id: str, message: str):
-    verbs.add_action(incident, from_slack(message), by=slack_user(user_id))
-    return True, None  # the ✅, and the channel's "📝 Follow-up action recorded: …", say it
+    author = slack_user(user_id)
+    said = parse_action(message, today=today_for(author))
+    if not said.text:
+        return False, "What is the action? For example `action @bob by friday Write the runbook`."
+    owner = slack_user(said.owner_id) if said.owner_id else None
+    action = verbs.add_action(
+        incident, from_slack(said.text), owner=owner, due_date=said.due_date, by=author
+    )
+    # Typed in the channel: the ✅, and the channel's "📝 Follow-up action recorded", say it.
+    return True, Changed(f"Follow-up action recorded: {action_line(action)}")
+
+
+@incident_command(["actions"], helptext="List this incident's open follow-up actions.")
+def list_actions(incident: Incident, user_id: str, message: str):
+    actions = list(incident.actions.filter(done=False).select_related("owner").order_by("id"))
+    if not actions:
+        return True, "No open follow-up actions. Add one with `action <text>`."
+    lines = "\n".join(f"• {action_line(a)}" for a in actions[:30])
+    more = f"\n…and {len(actions) - 30} more on the incident page." if len(actions) > 30 else ""
+    return True, f"*Open follow-up actions ({len(actions)})*\n{lines}{more}"
+
+
+def action_line(action: Action) -> str:
+    """ "Write the runbook — @bob, due Fri 4 Dec"."""
+    details = [mention(action.owner.external_id)] if action.owner else []
+    if action.due_date:
+        details.append(f"due {action.due_date:%a} {action.due_date.day} {action.due_date:%b}")
+    return escape(action.text) + (f" — {', '.join(details)}" if details else "")
+
+
+def today_for(person: ExternalUser) -> date:
+    """Today where the person is ("by friday" means their Friday)."""
+    try:
+        zone = ZoneInfo(person.time_zone) if person.time_zone else None
+    except (ValueError, ZoneInfoNotFoundError):
+        zone = None
+    return timezone.localdate(timezone=zone) if zone else timezone.localdate()
 
 
 @incident_command(["close", "resolve"], helptext="Resolve the incident.")
