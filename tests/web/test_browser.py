@@ -206,10 +206,24 @@ def test_incident_workflow_in_a_browser(browser, live_server, transactional_db):
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
     shot(page, "09-phone-list")
+    assert_no_sideways_scrolling(page)
     page.goto(f"{live_server.url}/incidents/{incident.pk}/")
     expect(page.get_by_role("heading", name="Payments are failing")).to_be_visible()
+    assert_no_sideways_scrolling(page)
     shot(page, "10-phone-incident")
     shot(page, "11-phone-incident-first-screen", full_page=False)
     page.locator("#timeline").scroll_into_view_if_needed()
     shot(page, "12-phone-timeline-screen", full_page=False)
     phone.close()
+
+
+def assert_no_sideways_scrolling(page) -> None:
+    """Nothing wider than the screen: a phone scrolls only down."""
+    wider = page.evaluate(
+        """() => [...document.querySelectorAll("body *")]
+            .filter((e) => !e.closest(".sr-only, thead"))  // read to screen readers, not shown
+            .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .map((e) => e.tagName + "." + e.className).slice(0, 5)"""
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] and not wider, (width, wider)
