@@ -47,6 +47,30 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
         return self.filter(status__in=CLOSED_STATUSES)
 
 
+# An incident's key times, in the order they happen, with what people call them.
+KEY_TIMES: tuple[tuple[str, str], ...] = (
+    ("started_at", "Impact started"),
+    ("detected_at", "Detected"),
+    ("reported_at", "Reported"),
+    ("acknowledged_at", "Acknowledged"),
+    ("mitigated_at", "Mitigated"),
+    ("resolved_at", "Resolved"),
+)
+# What must not come before what (reported and acknowledged have no order between them: a page
+# may be acknowledged before anyone declares the incident).
+KEY_TIME_ORDER: tuple[tuple[str, str], ...] = (
+    ("started_at", "detected_at"),
+    ("detected_at", "reported_at"),
+    ("started_at", "acknowledged_at"),
+    ("detected_at", "acknowledged_at"),
+    ("started_at", "mitigated_at"),
+    ("detected_at", "mitigated_at"),
+    ("acknowledged_at", "mitigated_at"),
+    ("started_at", "resolved_at"),
+    ("mitigated_at", "resolved_at"),
+)
+
+
 class Incident(models.Model):
     title = models.CharField(max_length=TITLE_MAX_LENGTH, help_text="What is happening, briefly.")
     summary = models.TextField(blank=True, default="")
@@ -73,7 +97,13 @@ class Incident(models.Model):
     is_report_only = models.BooleanField(default=False)
 
     started_at = models.DateTimeField(help_text="When the problem began; often before reporting.")
+    # The key times (KEY_TIMES): when it was noticed, when someone took it on, when its impact
+    # stopped. Set by the verbs where the product knows them; people correct them.
+    detected_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    mitigated_at = models.DateTimeField(null=True, blank=True)
+    # The first time each status was reached.
     identified_at = models.DateTimeField(null=True, blank=True)
     monitoring_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -36,6 +36,7 @@ from response.core.verbs.people import (
     note_participant,
     update_external_user_profile,
 )
+from response.core.verbs.times import set_key_times
 
 __all__ = [
     "UNSET",
@@ -58,6 +59,7 @@ __all__ = [
     "remove_timeline_event_by_source",
     "reopen_incident",
     "resolve_incident",
+    "set_key_times",
     "set_lead",
     "set_severity",
     "set_status",

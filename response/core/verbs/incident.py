@@ -34,6 +34,7 @@ from response.core.verbs._common import (
     copy_state,
     lock_incident,
 )
+from response.core.verbs.times import check_key_time_order, key_times_of, note_known_times
 
 TEXT_MAX_LENGTH = 10_000
 
@@ -154,6 +155,7 @@ def declare_incident_once(
                 is_report_only=is_report_only,
                 status=Status.REPORTED if is_report_only else Status.INVESTIGATING,
                 started_at=started_at,
+                detected_at=max(started_at, now),  # by the time it was reported, at the latest
                 reported_at=now,
                 resolved_at=now if is_report_only else None,
                 last_update_at=now,
@@ -231,12 +233,8 @@ def update_incident(
 
     with transaction.atomic():
         locked = lock_incident(incident)
-        if (
-            "started_at" in wanted
-            and locked.resolved_at
-            and wanted["started_at"] > locked.resolved_at
-        ):
-            raise InvalidInput("The start time cannot be after the resolution.", field="started_at")
+        if "started_at" in wanted:
+            check_key_time_order({**key_times_of(locked), "started_at": wanted["started_at"]})
         locked.updated_at = timezone.now()
         before, after = apply_changes(locked, wanted, also=("updated_at",))
         if after:
@@ -274,7 +272,9 @@ def set_lead(incident: Incident, lead: ExternalUser | None, *, by: Actor = None)
         before = locked.lead
         locked.lead = lead
         locked.updated_at = timezone.now()
-        locked.save(update_fields=["lead", "updated_at"])
+        # Someone has taken it on: acknowledged, if nobody said so earlier.
+        noted = note_known_times(locked, acknowledged_at=locked.updated_at) if lead else []
+        locked.save(update_fields=["lead", "updated_at", *noted])
         text = f"{lead.name} is now leading the incident" if lead else "The lead was removed"
         add_change_to_timeline(locked, kind=TimelineEvent.Kind.LEAD, text=text, by=by, subject=lead)
         audit(
@@ -357,6 +357,11 @@ def set_status(
         if milestone and (new == Status.RESOLVED or getattr(locked, milestone) is None):
             setattr(locked, milestone, at)
             update_fields.append(milestone)
+        # Moving it on means someone has it; monitoring (or resolved) means the impact stopped.
+        learned = {"acknowledged_at": at}
+        if new in (Status.MONITORING, Status.RESOLVED):
+            learned["mitigated_at"] = at
+        update_fields += note_known_times(locked, **learned)
         locked.save(update_fields=update_fields)
         change = Change.RESOLVED if new == Status.RESOLVED else Change.STATUS
         text = "Resolved" if new == Status.RESOLVED else f"Status changed to {new.label}"

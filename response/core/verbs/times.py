@@ -1,0 +1,139 @@
+"""The key times of an incident (KEY_TIMES): set by the other verbs where the product knows them,
+corrected by people with `set_key_times`, always in an order that makes sense."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from response.core.errors import InvalidInput
+from response.core.events import Change
+from response.core.models import AuditVerb, Incident, Status, TimelineEvent
+from response.core.models.incident import KEY_TIME_ORDER, KEY_TIMES
+from response.core.verbs._common import (
+    UNSET,
+    Actor,
+    Unset,
+    add_change_to_timeline,
+    audit,
+    changed,
+    clean_past_time,
+    copy_state,
+    lock_incident,
+)
+
+LABELS = dict(KEY_TIMES)
+# What people may correct; "reported" is when Response heard of it, a fact of its own.
+EDITABLE = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
+
+
+def shown(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%d %b %H:%M} UTC"
+
+
+def check_key_time_order(times: dict[str, datetime | None]) -> None:
+    """Refuse times out of order, naming both and why, for the field edited."""
+    for earlier, later in KEY_TIME_ORDER:
+        first, then = times.get(earlier), times.get(later)
+        if first is not None and then is not None and then < first:
+            raise InvalidInput(
+                f"{LABELS[later]} ({shown(then)}) cannot be before "
+                f"{LABELS[earlier].lower()} ({shown(first)}).",
+                field=later,
+            )
+
+
+def key_times_of(incident: Incident) -> dict[str, datetime | None]:
+    return {name: getattr(incident, name) for name, _ in KEY_TIMES}
+
+
+def note_known_times(incident: Incident, **moments: datetime) -> list[str]:
+    """Set the key times the product has just learned (acknowledged when someone took the lead,
+    mitigated when it reached monitoring), where nobody set them yet and the order allows it.
+    Returns the fields set; the caller saves them with its own change."""
+    noted = []
+    for name, moment in moments.items():
+        if getattr(incident, name) is not None:
+            continue
+        if _in_order({**key_times_of(incident), name: moment}):
+            setattr(incident, name, moment)
+            noted.append(name)
+    return noted
+
+
+def _in_order(times: dict[str, datetime | None]) -> bool:
+    try:
+        check_key_time_order(times)
+    except InvalidInput:
+        return False
+    return True
+
+
+def set_key_times(
+    incident: Incident,
+    *,
+    started_at: datetime | Unset = UNSET,
+    detected_at: datetime | Unset | None = UNSET,
+    acknowledged_at: datetime | Unset | None = UNSET,
+    mitigated_at: datetime | Unset | None = UNSET,
+    resolved_at: datetime | Unset = UNSET,
+    by: Actor = None,
+) -> Incident:
+    """Correct key times (None clears one that may be unknown). Times in the future, out of
+    order, or a resolution time for an incident not resolved are refused."""
+    given: dict[str, Any] = {
+        "started_at": started_at,
+        "detected_at": detected_at,
+        "acknowledged_at": acknowledged_at,
+        "mitigated_at": mitigated_at,
+        "resolved_at": resolved_at,
+    }
+    wanted = {
+        name: value if value is None else clean_past_time(value, field=name)
+        for name, value in given.items()
+        if value is not UNSET
+    }
+    for name in ("started_at", "resolved_at"):
+        if name in wanted and wanted[name] is None:
+            raise InvalidInput(f"{LABELS[name]} cannot be unknown.", field=name)
+    with transaction.atomic():
+        locked = lock_incident(incident)
+        if wanted.get("resolved_at") and locked.status not in (Status.RESOLVED, Status.REPORTED):
+            raise InvalidInput(
+                "Only a resolved incident has a resolution time.", field="resolved_at"
+            )
+        changes = {k: v for k, v in wanted.items() if getattr(locked, k) != v}
+        if not changes:
+            copy_state(incident, locked)
+            return incident
+        check_key_time_order({**key_times_of(locked), **changes})
+        before = {name: getattr(locked, name) for name in changes}
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=[*changes, "updated_at"])
+        said = ", ".join(
+            f"{LABELS[name].lower()} {shown(value) if value else 'unknown'}"
+            for name, value in changes.items()
+        )
+        add_change_to_timeline(
+            locked,
+            kind=TimelineEvent.Kind.FIELD,
+            text=f"Key times corrected: {said}",
+            by=by,
+            metadata={"fields": sorted(changes)},
+        )
+        audit(
+            verb=AuditVerb.INCIDENT_UPDATED,
+            obj=locked,
+            incident=locked,
+            by=by,
+            before=before,
+            after=changes,
+        )
+        changed(locked, Change.UPDATED, by=by, fields=tuple(changes))
+    copy_state(incident, locked)
+    return incident
