@@ -1,0 +1,44 @@
+"""What people do with webhooks from the admin: send a test event, retry failed deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from response.integrations.webhooks import events, payloads
+from response.integrations.webhooks.delivery import queue_delivery
+from response.integrations.webhooks.models import Delivery, Endpoint
+
+
+def send_test_event(endpoint: Endpoint, *, by: str) -> Delivery:
+    """A `webhook.test` message to this endpoint (whatever its filters), delivered like any
+    other: signed, retried, and shown in its delivery log."""
+    with transaction.atomic():
+        delivery = Delivery.objects.create(
+            endpoint=endpoint,
+            event_type=events.TEST,
+            payload=payloads.envelope(
+                events.TEST,
+                at=timezone.now(),
+                data={"message": f"A test event sent from Response's admin by {by}."},
+            ),
+        )
+        queue_delivery(delivery)
+    return delivery
+
+
+def retry_failed(deliveries: Iterable[Delivery]) -> int:
+    """Deliver failed deliveries again, with their own `webhook-id` (a receiver that did get
+    one after all recognises it). Returns how many were queued."""
+    count = 0
+    with transaction.atomic():
+        for delivery in deliveries:
+            retried = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.FAILED).update(
+                state=Delivery.State.PENDING, rejections=0
+            )
+            if retried:
+                queue_delivery(delivery)
+                count += 1
+    return count

@@ -1,0 +1,97 @@
+"""The JSON documents webhooks carry, rendered from the domain's models.
+
+    {"type": "incident.updated", "timestamp": "2026-…Z", "data": {"incident": {…}, …}}
+
+The incident is shaped as the REST API shows it (`response/api/schemas.py` `IncidentOut`: the
+same field names and values), rendered here from the core models so that the plugin does not
+depend on the API. People are given by id, Slack id and name: never their email address.
+These functions read only what they are given (the receiver loads it); they make no query of
+their own beyond the relations the caller loaded.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+
+from response.core.models import Action, ExternalUser, Incident, Severity, TimelineEvent
+
+
+def envelope(event_type: str, *, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
+    """The Standard Webhooks payload structure: type, timestamp, data."""
+    return {"type": event_type, "timestamp": _time(at), "data": data}
+
+
+def render_incident(incident: Incident, *, now: datetime) -> dict[str, Any]:
+    return {
+        "id": incident.pk,
+        "title": incident.title,
+        "summary": incident.summary,
+        "impact": incident.impact,
+        "status": incident.status,
+        "severity": render_severity(incident.severity),
+        "lead": render_person(incident.lead),
+        "reporter": render_person(incident.reporter),
+        "is_private": incident.is_private,
+        "is_report_only": incident.is_report_only,
+        "started_at": _time(incident.started_at),
+        "reported_at": _time(incident.reported_at),
+        "identified_at": _time(incident.identified_at),
+        "monitoring_at": _time(incident.monitoring_at),
+        "resolved_at": _time(incident.resolved_at),
+        "last_update_at": _time(incident.last_update_at),
+        "updated_at": _time(incident.updated_at),
+        "duration_seconds": int(incident.duration(now).total_seconds()),
+        "url": settings.SITE_URL + reverse("web:incident", args=[incident.pk]),
+    }
+
+
+def render_severity(severity: Severity | None) -> dict[str, Any] | None:
+    if severity is None:
+        return None
+    return {"slug": severity.slug, "name": severity.name, "rank": severity.rank}
+
+
+def render_person(person: ExternalUser | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return {"id": person.pk, "external_id": person.external_id, "name": person.name}
+
+
+def render_action(action: Action) -> dict[str, Any]:
+    return {
+        "id": action.pk,
+        "incident_id": action.incident_id,
+        "text": action.text,
+        "owner": render_person(action.owner),
+        "created_by": render_person(action.created_by),
+        "due_date": _date(action.due_date),
+        "priority": action.priority,
+        "done": action.done,
+        "done_at": _time(action.done_at),
+        "external_url": action.external_url,
+        "created_at": _time(action.created_at),
+    }
+
+
+def render_status_update(entry: TimelineEvent) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "text": entry.text,
+        "posted_at": _time(entry.timestamp),
+        "author": render_person(entry.author),
+    }
+
+
+def _time(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, as the API writes times."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
