@@ -2,9 +2,10 @@
 
     {"type": "incident.updated", "timestamp": "2026-…Z", "data": {"incident": {…}, …}}
 
-The incident is shaped as the REST API shows it (`response/api/schemas.py` `IncidentOut`: the
-same field names and values), rendered here from the core models so that the plugin does not
-depend on the API. People are given by id, Slack id and name: never their email address.
+The incident, its actions, its timeline entries and people are shaped as the REST API shows
+them (`response/api/schemas.py`: the same field names and values; tested against the API), but
+rendered here from the core models, so that the plugin does not depend on the API. People's
+email addresses are left out (the API shows them to staff only); the incident has its `url`.
 These functions read only what they are given (the receiver loads it); they make no query of
 their own beyond the relations the caller loaded.
 """
@@ -52,13 +53,31 @@ def render_incident(incident: Incident, *, now: datetime) -> dict[str, Any]:
 def render_severity(severity: Severity | None) -> dict[str, Any] | None:
     if severity is None:
         return None
-    return {"slug": severity.slug, "name": severity.name, "rank": severity.rank}
+    return {
+        "slug": severity.slug,
+        "name": severity.name,
+        "rank": severity.rank,
+        "emoji": severity.emoji,
+        "description": severity.description,
+        "update_cadence_mins": severity.update_cadence_mins,
+    }
 
 
 def render_person(person: ExternalUser | None) -> dict[str, Any] | None:
     if person is None:
         return None
-    return {"id": person.pk, "external_id": person.external_id, "name": person.name}
+    return {
+        "id": person.pk,
+        "app": person.app,
+        "workspace_id": person.workspace_id,
+        "external_id": person.external_id,
+        "name": person.name,
+        "display_name": person.display_name,
+        "full_name": person.full_name,
+        "time_zone": person.time_zone,
+        "is_bot": person.is_bot,
+        "is_deleted": person.is_deleted,
+    }
 
 
 def render_action(action: Action) -> dict[str, Any]:
@@ -72,17 +91,23 @@ def render_action(action: Action) -> dict[str, Any]:
         "priority": action.priority,
         "done": action.done,
         "done_at": _time(action.done_at),
+        "overdue": action.is_overdue(),
         "external_url": action.external_url,
         "created_at": _time(action.created_at),
     }
 
 
-def render_status_update(entry: TimelineEvent) -> dict[str, Any]:
+def render_timeline_event(entry: TimelineEvent) -> dict[str, Any]:
     return {
         "id": entry.pk,
-        "text": entry.text,
-        "posted_at": _time(entry.timestamp),
+        "incident_id": entry.incident_id,
+        "timestamp": _time(entry.timestamp),
+        "kind": entry.kind,
+        "text": entry.display_text,
         "author": render_person(entry.author),
+        "source": entry.source,
+        "url": entry.url,
+        "metadata": entry.metadata,
     }
 
 

@@ -57,6 +57,6 @@ def _data(event_type: str, event: IncidentChanged, incident: Incident) -> dict[s
         action = Action.objects.select_related("owner", "created_by").get(pk=event.object_id)
         data["action"] = payloads.render_action(action)
     if event.kind == Change.STATUS_UPDATE and event.object_id:
-        entry = TimelineEvent.objects.select_related("author").get(pk=event.object_id)
-        data["status_update"] = payloads.render_status_update(entry)
+        entry = TimelineEvent.objects.select_related("author", "subject").get(pk=event.object_id)
+        data["status_update"] = payloads.render_timeline_event(entry)
     return data
