@@ -16,9 +16,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 from response.core.models import Action, ExternalUser, Incident, Severity, TimelineEvent
+
+_ENCODER = DjangoJSONEncoder()
 
 
 def envelope(event_type: str, *, at: datetime, data: dict[str, Any]) -> dict[str, Any]:
@@ -112,10 +115,11 @@ def render_timeline_event(entry: TimelineEvent) -> dict[str, Any]:
 
 
 def _time(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a Z, as the API writes times."""
+    """ISO 8601 in UTC, to the millisecond, with a Z: as the API writes times (Django's JSON
+    encoder)."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return str(_ENCODER.default(value.astimezone(UTC)))
 
 
 def _date(value: date | None) -> str | None:
