@@ -377,10 +377,12 @@ RESPONSE_WEBHOOKS_TIMEOUT = float(env("RESPONSE_WEBHOOKS_TIMEOUT", "10"))
 # of these delays (seconds); then the delivery has failed (retry it from the admin).
 RESPONSE_WEBHOOKS_REJECTED_RETRIES = [
     float(seconds)
-    for seconds in env_list("RESPONSE_WEBHOOKS_REJECTED_RETRIES") or ["60", "600", "3600"]
+    for seconds in env_list("RESPONSE_WEBHOOKS_REJECTED_RETRIES") or ["5", "30", "300"]
 ]
 # A receiver that is down (no answer, 5xx, 429) is retried with backoff for this long.
 RESPONSE_WEBHOOKS_GIVE_UP_HOURS = float(env("RESPONSE_WEBHOOKS_GIVE_UP_HOURS", "72"))
+# Deliveries made are kept in the log this long (failed ones until dealt with).
+RESPONSE_WEBHOOKS_KEEP_DAYS = int(env("RESPONSE_WEBHOOKS_KEEP_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

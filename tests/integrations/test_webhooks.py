@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from fakes.webhooks import FakeWebhookReceiver
 from response.api.tokens import create_api_token
@@ -19,6 +20,7 @@ from response.core.models import Incident
 from response.engine.models import Job
 from response.integrations.webhooks import plugin
 from response.integrations.webhooks.models import Delivery, Endpoint
+from response.integrations.webhooks.operations import prune_delivered
 from response.integrations.webhooks.subscribers import forget_subscribers
 from tests.factories import ExternalUserFactory, declare
 from tests.slack.helpers import declare_in_slack, mention
@@ -419,3 +421,58 @@ def test_the_admin_says_when_webhooks_are_switched_off(admin_client, settings):
     )
     assert "Outgoing webhooks are switched off" in refused.content.decode()
     assert not Delivery.objects.exists()
+
+
+def test_the_admin_takes_only_web_addresses(admin_client):
+    refused = admin_client.post(
+        "/admin/integrations_webhooks/endpoint/add/",
+        {"url": "ftp://files.example.com/hooks", "is_active": "on"},
+    )
+    assert refused.status_code == 200  # the form again, with its error
+    assert "Enter a valid URL." in refused.content.decode()
+    assert not Endpoint.objects.exists()
+
+
+# --- Housekeeping ---------------------------------------------------------------------------------
+
+
+def test_an_endpoint_switched_off_before_delivery_gets_nothing_more(webhooks, receiver, worker):
+    endpoint = make_endpoint(receiver, "ops")
+    receiver.outage(503)
+    declare("Payments are failing")
+    wait_for(lambda: Delivery.objects.filter(attempts__gte=1).exists())
+    endpoint.is_active = False
+    endpoint.save(update_fields=["is_active"])
+    receiver.recover()
+    assert worker.settled()
+    assert receiver.messages("ops") == []
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.last_error) == (
+        "failed",
+        "The endpoint was switched off before this could be delivered.",
+    )
+
+
+def test_old_deliveries_are_forgotten_but_not_failed_ones(db, time_machine):
+    endpoint = Endpoint.objects.create(url="http://127.0.0.1:9/hooks/ops")
+    time_machine.move_to("2026-01-01 09:00Z", tick=False)
+    Delivery.objects.create(
+        endpoint=endpoint,
+        event_type="webhook.test",
+        payload={},
+        state="delivered",
+        delivered_at=timezone.now(),
+    )
+    failed = Delivery.objects.create(
+        endpoint=endpoint, event_type="webhook.test", payload={}, state="failed"
+    )
+    time_machine.move_to("2026-01-31 10:00Z", tick=False)
+    recent = Delivery.objects.create(
+        endpoint=endpoint,
+        event_type="webhook.test",
+        payload={},
+        state="delivered",
+        delivered_at=timezone.now(),
+    )
+    assert prune_delivered() == 1
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {failed.pk, recent.pk}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 
@@ -20,7 +21,11 @@ def new_message_id() -> str:
 
 
 class Endpoint(models.Model):
-    url = models.URLField(max_length=500, help_text="Where the events are POSTed.")
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Where the events are POSTed (http or https).",
+    )
     description = models.CharField(max_length=200, blank=True, default="")
     secret = models.CharField(
         max_length=100,

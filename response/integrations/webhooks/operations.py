@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -42,3 +44,11 @@ def retry_failed(deliveries: Iterable[Delivery]) -> int:
                 queue_delivery(delivery)
                 count += 1
     return count
+
+
+def prune_delivered(*, now: datetime | None = None) -> int:
+    """Forget what was delivered more than RESPONSE_WEBHOOKS_KEEP_DAYS ago; failed and pending
+    deliveries stay until someone deals with them."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RESPONSE_WEBHOOKS_KEEP_DAYS)
+    old = Delivery.objects.filter(state=Delivery.State.DELIVERED, delivered_at__lt=cutoff)
+    return old.delete()[0]
