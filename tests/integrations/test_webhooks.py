@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fakes.service import Reply
 from fakes.webhooks import FakeWebhookReceiver
 from response.api.tokens import create_api_token
 from response.core import verbs
@@ -299,6 +300,16 @@ def test_a_refusal_is_retried_then_shown_as_failed_and_can_be_retried(
     assert message.id == failed.message_id
     failed.refresh_from_db()
     assert (failed.state, failed.attempts) == ("delivered", 4)
+
+
+def test_a_redirect_is_not_a_delivery(webhooks, receiver, worker):
+    receiver.route("POST", "/moved", lambda request: Reply(307, None, {"Location": "/hooks/x"}))
+    Endpoint.objects.create(url=f"{receiver.url}/moved")
+    declare("Payments are failing")
+    wait_for(lambda: Delivery.objects.filter(state="failed").exists())
+    delivery = Delivery.objects.get()
+    assert (delivery.last_status, delivery.attempts) == (307, 3)
+    assert "redirected: give the final URL" in delivery.last_error
 
 
 def test_a_receiver_down_for_too_long_is_given_up(webhooks, receiver, worker, settings):

@@ -6,7 +6,7 @@ happened, and one endpoint being down holds up no other.
 - No answer, a timeout, 408, 429 (its `Retry-After` kept) or 5xx: `Retry`, with the engine's
   growing backoff, for as long as RESPONSE_WEBHOOKS_GIVE_UP_HOURS; the lane waits, in order.
   A lost answer is delivered again with the same `webhook-id`, which receivers de-duplicate on.
-- Any other answer (a 4xx: the receiver refused it): tried again after each delay of
+- Any other answer (a 4xx: the receiver refused it; a redirect): tried again after each delay of
   RESPONSE_WEBHOOKS_REJECTED_RETRIES, then the delivery fails and its job is parked.
 
 Every attempt's outcome is written on the delivery row (the endpoint's delivery log in the
@@ -81,6 +81,11 @@ class DeliverWebhook:
             raise
         except Refused as error:
             return self._refused(delivery, error)
+        if answer.status >= 300:  # only a 2xx says the receiver has it
+            return self._refused(
+                delivery,
+                Refused(lane_of(endpoint.pk), answer.status, "redirected: give the final URL"),
+            )
         return {"status": answer.status, "excerpt": _excerpt(answer.body)}
 
     def _refused(self, delivery: Delivery, error: Refused) -> dict:
