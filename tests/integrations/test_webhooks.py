@@ -390,6 +390,8 @@ def test_the_admin_creates_an_endpoint_with_filters_and_sends_a_test_event(
     )
     assert added.status_code == 302, added.content.decode()
     endpoint = Endpoint.objects.get()
+    # Straight to its page, where the secret is shown.
+    assert added["Location"] == f"/admin/integrations_webhooks/endpoint/{endpoint.pk}/change/"
     assert endpoint.event_types == ["incident.declared", "incident.resolved"]
     assert not endpoint.include_private
     receiver.endpoint("ops", secret=endpoint.secret)

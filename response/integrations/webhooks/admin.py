@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -45,6 +46,19 @@ class EndpointAdmin(admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Endpoint | None = None) -> tuple[str, ...]:
         fields = ("url", "description", "event_types", "is_active", "include_private")
         return (*fields, "secret", "log", "recent_deliveries") if obj else fields
+
+    def response_add(
+        self, request: HttpRequest, obj: Endpoint, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        """To the new endpoint's page, which shows the secret to give to the receiver."""
+        if "_addanother" in request.POST or IS_POPUP_VAR in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(
+            request, f"Give the receiver the secret shown below to check that {obj} is from us."
+        )
+        return HttpResponseRedirect(
+            reverse("admin:integrations_webhooks_endpoint_change", args=[obj.pk])
+        )
 
     @admin.display(description="events")
     def events(self, endpoint: Endpoint) -> str:

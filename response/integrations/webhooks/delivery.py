@@ -54,7 +54,8 @@ class DeliverWebhook:
         if delivery is None:
             return {"skipped": "the delivery was deleted (with its endpoint)"}
         if delivery.state == Delivery.State.DELIVERED:
-            return {"skipped": "already delivered"}  # a retry from the admin, clicked twice
+            # Another job delivered it: its dead job was also retried from the jobs' admin.
+            return {"skipped": "already delivered"}
         endpoint = delivery.endpoint
         if not endpoint.is_active:
             return {"failed": "The endpoint was switched off before this could be delivered."}

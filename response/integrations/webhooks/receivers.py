@@ -35,9 +35,7 @@ def queue_deliveries(sender: object, *, event: IncidentChanged, **_: Any) -> Non
     ]
     if not wanting:
         return
-    payload = payloads.envelope(
-        event_type, at=timezone.now(), data=_data(event_type, event, incident)
-    )
+    payload = payloads.envelope(event_type, at=timezone.now(), data=_data(event, incident))
     deliveries = Delivery.objects.bulk_create(
         Delivery(endpoint=endpoint, event_type=event_type, incident=incident, payload=payload)
         for endpoint in wanting
@@ -46,7 +44,7 @@ def queue_deliveries(sender: object, *, event: IncidentChanged, **_: Any) -> Non
         queue_delivery(delivery)
 
 
-def _data(event_type: str, event: IncidentChanged, incident: Incident) -> dict[str, Any]:
+def _data(event: IncidentChanged, incident: Incident) -> dict[str, Any]:
     actor = ExternalUser.objects.filter(pk=event.actor_id).first() if event.actor_id else None
     data: dict[str, Any] = {
         "incident": payloads.render_incident(incident, now=timezone.now()),
