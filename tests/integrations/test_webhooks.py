@@ -312,6 +312,15 @@ def test_a_redirect_is_not_a_delivery(webhooks, receiver, worker):
     assert "redirected: give the final URL" in delivery.last_error
 
 
+def test_an_address_that_cannot_be_used_fails_at_once(webhooks, worker):
+    Endpoint.objects.create(url="http://[::1/hooks/ops")  # not through the admin's validation
+    declare("Payments are failing")
+    wait_for(lambda: Delivery.objects.filter(state="failed").exists())
+    delivery = Delivery.objects.get()
+    assert delivery.last_error == "The endpoint's URL cannot be used: Invalid IPv6 URL"
+    assert delivery.attempts == 1
+
+
 def test_a_receiver_down_for_too_long_is_given_up(webhooks, receiver, worker, settings):
     settings.RESPONSE_WEBHOOKS_GIVE_UP_HOURS = 0
     make_endpoint(receiver, "ops")

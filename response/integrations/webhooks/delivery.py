@@ -82,6 +82,13 @@ class DeliverWebhook:
             raise
         except Refused as error:
             return self._refused(delivery, error)
+        except ValueError as error:  # urllib's word for a URL it cannot use: it never will
+            reason = f"The endpoint's URL cannot be used: {error}"
+            _attempt_failed(delivery, error=reason, final=True)
+            raise Failed(reason) from error
+        except Exception as error:  # not the receiver's answer: the engine retries, then parks
+            _attempt_failed(delivery, error=repr(error))
+            raise
         if answer.status >= 300:  # only a 2xx says the receiver has it
             return self._refused(
                 delivery,
