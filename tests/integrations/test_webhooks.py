@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from fakes.service import Reply
 from fakes.webhooks import FakeWebhookReceiver
+from response import integrations
 from response.api.tokens import create_api_token
 from response.core import verbs
 from response.core.models import Incident
@@ -341,6 +342,16 @@ def test_a_change_made_while_the_receiver_is_down_is_never_held_up(webhooks, rec
     receiver.recover()
     assert worker.settled()
     assert receiver.types("ops") == ["incident.declared", "incident.resolved"]
+
+
+# --- Switching on ---------------------------------------------------------------------------------
+
+
+def test_the_setting_loads_the_plugin(settings):
+    settings.RESPONSE_WEBHOOKS = False
+    assert "response.integrations.webhooks.plugin" not in integrations.enabled()
+    settings.RESPONSE_WEBHOOKS = True
+    assert "response.integrations.webhooks.plugin" in integrations.enabled()
 
 
 # --- Cost -----------------------------------------------------------------------------------------
