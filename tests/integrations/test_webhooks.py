@@ -442,6 +442,38 @@ def test_the_admin_creates_an_endpoint_with_filters_and_sends_a_test_event(
     assert detail.status_code == 200 and "delivered" in detail.content.decode()
 
 
+def test_rotating_the_secret_refuses_nothing_meanwhile(webhooks, receiver, worker, admin_client):
+    endpoint = make_endpoint(receiver, "ops")
+    old_secret = endpoint.secret
+    rotated = admin_client.post(
+        "/admin/integrations_webhooks/endpoint/",
+        {"action": "rotate_secret", "_selected_action": [endpoint.pk]},
+        follow=True,
+    )
+    assert "has a new secret" in rotated.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old_secret and endpoint.previous_secret == old_secret
+
+    declare("Signed with both secrets")  # the receiver still knows only the old one
+    assert worker.settled()
+    receiver.endpoint("ops", secret=endpoint.secret)  # now it is given the new one
+    declare("Still signed with both")
+    assert worker.settled()
+    assert receiver.types("ops") == ["incident.declared", "incident.declared"]
+    assert receiver.rejected == []
+    assert len(receiver.messages("ops")[0].headers["webhook-signature"].split(" ")) == 2
+
+    # Once the overlap is over, only the new secret signs.
+    Endpoint.objects.filter(pk=endpoint.pk).update(previous_secret_until=timezone.now())
+    declare("Signed with the new secret")
+    assert worker.settled()
+    assert len(receiver.messages("ops")[-1].headers["webhook-signature"].split(" ")) == 1
+    receiver.endpoint("ops", secret=old_secret)
+    declare("Not for the old secret")
+    assert worker.idle(soon=1)
+    assert receiver.rejected[0][1:] == (401, "no valid signature")
+
+
 def test_the_admin_says_when_webhooks_are_switched_off(admin_client, settings):
     settings.RESPONSE_WEBHOOKS = False
     endpoint = Endpoint.objects.create(url="http://127.0.0.1:9/hooks/ops")

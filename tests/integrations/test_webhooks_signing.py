@@ -36,12 +36,22 @@ def test_the_secret_works_without_its_prefix_too():
 
 def test_the_headers():
     assert signed_headers(
-        SPEC_SECRET, message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY
+        [SPEC_SECRET], message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY
     ) == {
         "webhook-id": SPEC_ID,
         "webhook-timestamp": "1614265330",
         "webhook-signature": SPEC_SIGNATURE,
     }
+
+
+def test_while_rotating_a_message_has_a_signature_per_secret():
+    other = new_secret()
+    headers = signed_headers(
+        [other, SPEC_SECRET], message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY
+    )
+    first, second = headers["webhook-signature"].split(" ")
+    assert second == SPEC_SIGNATURE
+    assert first == signature(other, message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY)
 
 
 @pytest.mark.parametrize(

@@ -40,12 +40,13 @@ class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
     list_display = ("__str__", "url", "events", "is_active", "include_private", "log")
     list_filter = ("is_active",)
-    readonly_fields = ("secret", "log", "recent_deliveries")
-    actions = ["send_test_event"]
+    readonly_fields = ("secret", "previous_secret_until", "log", "recent_deliveries")
+    actions = ["send_test_event", "rotate_secret"]
 
     def get_fields(self, request: HttpRequest, obj: Endpoint | None = None) -> tuple[str, ...]:
         fields = ("url", "description", "event_types", "is_active", "include_private")
-        return (*fields, "secret", "log", "recent_deliveries") if obj else fields
+        shown = ("secret", "previous_secret_until", "log", "recent_deliveries")
+        return (*fields, *shown) if obj else fields
 
     def response_add(
         self, request: HttpRequest, obj: Endpoint, post_url_continue: str | None = None
@@ -116,6 +117,18 @@ class EndpointAdmin(admin.ModelAdmin):
                 request,
                 f"A test event ({delivery.message_id}) is on its way to {endpoint}: "
                 "see its delivery log.",
+                messages.SUCCESS,
+            )
+
+    @admin.action(description="Rotate the secret of the selected endpoints")
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Endpoint]) -> None:
+        for endpoint in queryset:
+            operations.rotate_secret(endpoint)
+            self.message_user(
+                request,
+                f"{endpoint} has a new secret (on its page). Messages are signed with the old one "
+                f"too until {endpoint.previous_secret_until:%Y-%m-%d %H:%M} UTC: give the "
+                "receiver the new one before then.",
                 messages.SUCCESS,
             )
 

@@ -62,7 +62,10 @@ class DeliverWebhook:
         # call_json sends json.dumps(payload): the signature is of exactly these bytes.
         body = json.dumps(delivery.payload).encode()
         headers = signed_headers(
-            endpoint.secret, message_id=delivery.message_id, timestamp=int(time.time()), body=body
+            endpoint.signing_secrets(now=timezone.now()),
+            message_id=delivery.message_id,
+            timestamp=int(time.time()),
+            body=body,
         )
         try:
             answer = call_json(

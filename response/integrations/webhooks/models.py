@@ -7,6 +7,7 @@ these tables if they ever need to.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.core.validators import URLValidator
 from django.db import models
@@ -32,6 +33,12 @@ class Endpoint(models.Model):
         default=new_secret,
         help_text="Signs every request (Standard Webhooks); give it to the receiver.",
     )
+    # After a rotation, messages are signed with the old secret too until then, so the receiver
+    # can switch to the new one without refusing anything meanwhile.
+    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    previous_secret_until = models.DateTimeField(
+        null=True, blank=True, verbose_name="the old secret also signs until"
+    )
     # Public event types (response.integrations.webhooks.events); empty: every type.
     event_types = models.JSONField(default=list, blank=True)
     is_active = models.BooleanField(default=True, help_text="Off: nothing more is sent.")
@@ -45,6 +52,14 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.description or self.url
+
+    def signing_secrets(self, *, now: datetime) -> list[str]:
+        """The secrets a message sent now is signed with: the current one, and the previous one
+        while it is still honoured."""
+        until = self.previous_secret_until
+        if self.previous_secret and until is not None and now < until:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
 
 class Delivery(models.Model):

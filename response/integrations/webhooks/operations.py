@@ -12,6 +12,10 @@ from django.utils import timezone
 from response.integrations.webhooks import events, payloads
 from response.integrations.webhooks.delivery import queue_delivery
 from response.integrations.webhooks.models import Delivery, Endpoint
+from response.integrations.webhooks.signing import new_secret
+
+# How long a rotated secret still signs messages beside the new one.
+ROTATION_OVERLAP = timedelta(hours=24)
 
 
 def send_test_event(endpoint: Endpoint, *, by: str) -> Delivery:
@@ -29,6 +33,16 @@ def send_test_event(endpoint: Endpoint, *, by: str) -> Delivery:
         )
         queue_delivery(delivery)
     return delivery
+
+
+def rotate_secret(endpoint: Endpoint, *, now: datetime | None = None) -> Endpoint:
+    """A new secret for the endpoint; the old one goes on signing messages beside it for
+    ROTATION_OVERLAP, while the receiver is given the new one."""
+    now = now or timezone.now()
+    endpoint.previous_secret, endpoint.secret = endpoint.secret, new_secret()
+    endpoint.previous_secret_until = now + ROTATION_OVERLAP
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
+    return endpoint
 
 
 def retry_failed(deliveries: Iterable[Delivery]) -> int:
