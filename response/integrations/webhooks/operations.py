@@ -1,4 +1,5 @@
-"""What people do with webhooks from the admin: send a test event, retry failed deliveries."""
+"""What people do with webhooks from the admin (send a test event, rotate a secret, retry failed
+deliveries), and the log's housekeeping."""
 
 from __future__ import annotations
 

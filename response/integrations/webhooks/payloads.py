@@ -6,8 +6,8 @@ The incident, its actions, its timeline entries and people are shaped as the RES
 them (`response/api/schemas.py`: the same field names and values; tested against the API), but
 rendered here from the core models, so that the plugin does not depend on the API. People's
 email addresses are left out (the API shows them to staff only); the incident has its `url`.
-These functions read only what they are given (the receiver loads it); they make no query of
-their own beyond the relations the caller loaded.
+These functions read the relations they show (an incident's severity, lead and reporter, an
+action's owner): the caller loads them with `select_related` when it can.
 """
 
 from __future__ import annotations
