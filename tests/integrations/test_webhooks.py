@@ -25,7 +25,7 @@ from response.integrations.webhooks.models import Delivery, Endpoint
 from response.integrations.webhooks.operations import prune_delivered
 from response.integrations.webhooks.subscribers import forget_subscribers
 from tests.factories import ExternalUserFactory, declare
-from tests.slack.helpers import declare_in_slack, mention
+from tests.slack.helpers import declare_in_slack, headline_blocks, mention, reactions_on
 
 
 class ApiClient(Client):
@@ -170,6 +170,20 @@ def test_a_command_typed_in_slack_is_published(webhooks, receiver, slack):
     assert message.payload["data"]["changed_fields"] == ["severity"]
     # The person who typed it, as Slack knows them.
     assert message.payload["data"]["actor"]["external_id"] == slack.user_id("alice")
+
+
+def test_slack_works_on_while_the_receiver_is_down(webhooks, receiver, slack):
+    make_endpoint(receiver, "ops")
+    receiver.outage(503)
+    incident, channel_id = declare_in_slack(slack)  # the headline post and the channel
+    ts = mention(slack, "alice", channel_id, "severity critical")
+    wait_for(lambda: "white_check_mark" in reactions_on(slack, channel_id, ts))
+    wait_for(lambda: "Critical" in str(headline_blocks(slack, incident)))  # the edit, coalesced
+    assert receiver.messages("ops") == []
+    assert Delivery.objects.filter(state="pending").count() == 2
+
+    receiver.recover()
+    wait_for(lambda: receiver.types("ops") == ["incident.declared", "incident.updated"])
 
 
 # --- Filters and privacy --------------------------------------------------------------------------
