@@ -370,7 +370,20 @@ if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
 
 
 # -- Outgoing webhooks ----------------------------------------------------------------------
-
+# On: incident events are POSTed, signed (Standard Webhooks), to the endpoints set in the admin.
+RESPONSE_WEBHOOKS = env_bool("RESPONSE_WEBHOOKS")
+# How long one delivery waits for the receiver's answer (seconds).
+RESPONSE_WEBHOOKS_TIMEOUT = float(env("RESPONSE_WEBHOOKS_TIMEOUT", "10"))
+# A receiver that refuses a delivery (a 4xx other than 408 and 429) is asked again after each
+# of these delays (seconds); then the delivery has failed (retry it from the admin).
+RESPONSE_WEBHOOKS_REJECTED_RETRIES = [
+    float(seconds)
+    for seconds in env_list("RESPONSE_WEBHOOKS_REJECTED_RETRIES") or ["5", "30", "300"]
+]
+# A receiver that is down (no answer, 5xx, 429) is retried with backoff for this long.
+RESPONSE_WEBHOOKS_GIVE_UP_HOURS = float(env("RESPONSE_WEBHOOKS_GIVE_UP_HOURS", "72"))
+# Deliveries made are kept in the log this long (failed ones until dealt with).
+RESPONSE_WEBHOOKS_KEEP_DAYS = int(env("RESPONSE_WEBHOOKS_KEEP_DAYS", "30"))
 
 LOGGING = {
     "version": 1,
