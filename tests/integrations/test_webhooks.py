@@ -125,7 +125,13 @@ def test_every_event_of_an_incident_arrives_signed_in_order(webhooks, receiver, 
     assert created["data"]["action"]["text"] == "Add an alert"
     assert (created["data"]["action"]["done"], completed["data"]["action"]["done"]) == (False, True)
     assert resolved["data"]["incident"]["status"] == "resolved"
-    assert resolved["data"]["changed_fields"] == ["status", "resolved_at"]
+    # Resolving it also says when it was acknowledged and mitigated, nobody having said so.
+    assert resolved["data"]["changed_fields"] == [
+        "status",
+        "resolved_at",
+        "acknowledged_at",
+        "mitigated_at",
+    ]
     assert reopened["data"]["incident"]["status"] == "investigating"
     # Each message: its id, a timestamp of its sending, the Standard Webhooks envelope.
     for message in receiver.messages("ops"):

@@ -44,7 +44,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("previous_secret", models.CharField(blank=True, default="", max_length=100)),
-                ("previous_secret_until", models.DateTimeField(blank=True, null=True)),
+                (
+                    "previous_secret_until",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="the old secret also signs until"
+                    ),
+                ),
                 ("event_types", models.JSONField(blank=True, default=list)),
                 (
                     "is_active",
