@@ -56,6 +56,7 @@ class FakeStatuspage(FakeService):
         self.components: dict[str, Json] = {}
         self.incidents: dict[str, Json] = {}  # in creation order
         self._ids = itertools.count(1)
+        self._lose: dict[str, int] = {}  # method: answers still to lose
         base = "/v1/pages/{page}"
         self.route("GET", f"{base}/components", self.list_components)
         self.route("GET", f"{base}/incidents", self.list_incidents)
@@ -87,6 +88,22 @@ class FakeStatuspage(FakeService):
             }
             self.components[component_id] = component
             return component
+
+    def lose_answers(self, method: str, calls: int = 1) -> None:
+        """Apply the next ``calls`` incident requests of ``method`` (POST: create, PATCH:
+        update), then lose their answers; unlike ``drop_answers``, other requests (a search, a
+        list of components another job makes meanwhile) are answered."""
+        with self.lock:
+            self._lose[method.upper()] = calls
+
+    def handle(self, request: Request) -> tuple[Reply, bool]:
+        reply, drop = super().handle(request)
+        if "/incidents" in request.path and reply.status < 300:
+            with self.lock:
+                if self._lose.get(request.method, 0) > 0:
+                    self._lose[request.method] -= 1
+                    return reply, True
+        return reply, drop
 
     # -- the API ----------------------------------------------------------------------------
 

@@ -97,3 +97,12 @@ def test_the_public_page_lists_incidents_and_components(statuspage):
         assert response.headers["Content-Type"].startswith("text/html")
         page = response.read().decode()
     assert "Payments &lt;API&gt;: operational" in page and "Slow &amp; sad" in page
+
+
+def test_answers_to_creates_can_be_lost_while_other_calls_are_answered(statuspage):
+    statuspage.lose_answers("POST")
+    assert call(statuspage, "GET", "/incidents/unresolved") == (200, [])
+    with pytest.raises((urllib.error.URLError, ConnectionError)):
+        call(statuspage, "POST", "/incidents", {"incident": {"name": "x"}})
+    assert len(statuspage.incidents) == 1
+    assert call(statuspage, "POST", "/incidents", {"incident": {"name": "y"}})[0] == 201
