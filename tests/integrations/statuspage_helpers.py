@@ -17,8 +17,8 @@ from response.slack.models import HeadlinePost
 PLUGIN = Path(__file__).resolve().parents[2] / "response/integrations/statuspage/plugin.py"
 
 
-@pytest.fixture
-def statuspage(settings):
+@pytest.fixture(name="statuspage")
+def statuspage_fixture(settings):
     """The local Statuspage with two components, and the settings that switch the integration on."""
     with FakeStatuspage(api_key="sp-test-key", page_id="page1") as fake:
         fake.add_component("API")
@@ -30,8 +30,8 @@ def statuspage(settings):
         yield fake
 
 
-@pytest.fixture
-def statuspage_plugin(statuspage):
+@pytest.fixture(name="statuspage_plugin")
+def statuspage_plugin_fixture(statuspage):
     """The plugin's building blocks registered for this test only (loaded afresh: the registries
     forget them afterwards). Its job kinds are registered once, by its jobs module."""
     with isolated_registries():

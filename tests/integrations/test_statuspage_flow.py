@@ -15,9 +15,9 @@ from tests.integrations.statuspage_helpers import (  # noqa: F401 (fixtures)
     form_values,
     open_form_from_headline,
     said_in,
-    statuspage,
     statuspage_entries,
-    statuspage_plugin,
+    statuspage_fixture,
+    statuspage_plugin_fixture,
 )
 from tests.slack.helpers import declare_in_slack, mention
 
@@ -165,7 +165,7 @@ def test_an_outage_then_recovery_publishes_everything_once_in_order(slack, worke
 
 
 def test_a_lost_answer_on_create_makes_one_public_incident(slack, worker, statuspage):
-    incident, channel_id = declare_in_slack(slack)
+    incident, _ = declare_in_slack(slack)
     view = open_form_from_headline(slack, incident)
     components_fetched(slack)
     statuspage.lose_answers("POST")  # the create is applied, its answer lost
@@ -181,7 +181,7 @@ def test_a_lost_answer_on_create_makes_one_public_incident(slack, worker, status
 
 
 def test_a_lost_answer_on_update_updates_once(slack, worker, statuspage):
-    incident, channel_id = declare_in_slack(slack)
+    incident, _ = declare_in_slack(slack)
     bob = slack.actor("bob")
     view = open_form_from_headline(slack, incident)
     assert bob.submit_view(view["id"], form_values("Looking into it")).ok

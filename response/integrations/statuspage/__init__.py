@@ -1,4 +1,5 @@
-"""Status page: Atlassian Statuspage's public incidents, published from Slack (docs/integrations.md).
+"""Status page: Atlassian Statuspage's public incidents, published from Slack
+(docs/integrations.md).
 
 - `models`: the components as last fetched, each publication asked for, the public incident.
 - `statuses`, `blocks`: pure mapping and Block Kit rendering.
