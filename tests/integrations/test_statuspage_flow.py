@@ -45,10 +45,13 @@ def test_publish_from_the_headline_then_update_from_a_mention(slack, worker, sta
     incident, channel_id = declare_in_slack(slack, title="Checkout is failing")
     api, checkout = list(statuspage.components)
 
-    # The first form opens at once, before Statuspage was ever asked: it says so.
+    # The first form opens at once, before Statuspage was ever asked: it says so, and gets the
+    # components once they are listed.
     first = open_form_from_headline(slack, incident)
     assert "has not listed its components yet" in str(first["blocks"])
     components_fetched(slack)
+    slack.wait_for(lambda: blocks.component_block(checkout) in str(slack.view(first["id"])))
+    assert "has not listed" not in str(slack.view(first["id"])["blocks"])
     slack.actor("bob").close_view(first["id"])
 
     # Pre-filled from the incident: its title, its status mapped, the last status update.
@@ -145,7 +148,8 @@ def test_an_outage_then_recovery_publishes_everything_once_in_order(slack, worke
     statuspage.outage(503)
     bob = slack.actor("bob")
     for n, status in enumerate(["investigating", "identified", "monitoring"], start=1):
-        view = open_form_from_headline(slack, incident)
+        view = open_form_from_headline(slack, incident)  # opens, Statuspage down or not
+        assert "has not listed its components yet" in str(view["blocks"])
         assert bob.submit_view(view["id"], form_values(f"note {n}", status=status)).ok
     # The Slack flow goes on while Statuspage is down.
     mention(slack, "alice", channel_id, "severity major")

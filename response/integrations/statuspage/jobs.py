@@ -18,17 +18,20 @@ from django.conf import settings
 from django.utils import timezone
 
 from response.core import verbs
+from response.core.models import Incident
 from response.engine.kinds import JobContext, Priority, job_kind
 from response.engine.queue import enqueue
 from response.integrations.http import Refused
 from response.integrations.statuspage import client
 from response.integrations.statuspage.blocks import (
     Published,
+    render_publish_modal,
     render_published,
     render_refused,
     timeline_text,
 )
 from response.integrations.statuspage.models import Component, Publication, PublicIncident
+from response.integrations.statuspage.selectors import publish_form
 from response.integrations.statuspage.statuses import ComponentState, PublicStatus
 from response.slack.outbound import outbox
 
@@ -237,6 +240,36 @@ class RefreshComponents:
                 },
             )
         Component.objects.exclude(component_id__in=[c["id"] for c in listed]).delete()
+
+
+@job_kind("statuspage.fill_form", priority=Priority.BACKGROUND, transactional=True)
+@dataclass(frozen=True)
+class FillForm:
+    """A form opened before the components were ever listed gets them once they are: queued
+    behind the refresh, in its lane, so it runs when Statuspage has answered. What the person
+    typed meanwhile stays (the inputs keep their block ids)."""
+
+    view_id: str
+    incident_id: int
+
+    def perform(self, job: JobContext) -> dict:
+        incident = Incident.objects.filter(pk=self.incident_id).first()
+        if incident is None or not Component.objects.exists():
+            return {"filled": False}
+        view = render_publish_modal(publish_form(incident))
+        outbox.call(
+            f"statuspage:form:{self.view_id}",
+            "views.update",
+            ok_errors=("not_found", "view_not_found"),  # closed or submitted meanwhile
+            view_id=self.view_id,
+            view=view,
+        )
+        return {"filled": True}
+
+
+def fill_form_when_listed(*, view_id: str, incident_id: int) -> None:
+    refresh_components()
+    enqueue(FillForm(view_id=view_id, incident_id=incident_id), lane=COMPONENTS_LANE)
 
 
 def refresh_components() -> None:

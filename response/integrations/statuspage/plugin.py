@@ -4,10 +4,12 @@ public incident when ours is resolved. Loaded when `configured()` (response.inte
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from response.core.errors import InvalidInput, ResponseError
 from response.core.events import Change, IncidentChanged, incident_changed
@@ -29,7 +31,8 @@ from response.integrations.statuspage.blocks import (
     render_stale,
 )
 from response.integrations.statuspage.models import Publication, PublicIncident
-from response.integrations.statuspage.publishing import publish_form, request_publication
+from response.integrations.statuspage.publishing import request_publication
+from response.integrations.statuspage.selectors import publish_form
 from response.integrations.statuspage.statuses import ComponentState, PublicStatus
 from response.notifications.registry import NotNow, notification_options
 from response.notifications.scheduler import current_run
@@ -43,12 +46,14 @@ from response.slack.decorators import (
 )
 from response.slack.inbound.context import tell
 from response.slack.inbound.forms import as_pk, choice_of, text_of
-from response.slack.inbound.modals import open_view
+from response.slack.inbound.modals import SLOW_SLACK
 from response.slack.models import HeadlinePost
 from response.slack.outbound import outbox
 from response.slack.outbound.client import request_path_client
 from response.slack.people import slack_user
 from response.slack.selectors import comms_channel_of
+
+logger = logging.getLogger(__name__)
 
 RESOLVED_MESSAGE = "This incident has been resolved."
 # While nothing is published (or the public incident is resolved), the reminder looks again
@@ -82,14 +87,28 @@ def open_the_form(action: ActionContext) -> None:
     incident = action.incident
     if incident is None:
         raise ResponseError("This incident no longer exists.")
-    jobs.refresh_components()  # for the next time: this form opens from what we have now
-    problem = open_view(
-        request_path_client(),
-        trigger_id=action.trigger_id,
-        view=render_publish_modal(publish_form(incident)),
-    )
-    if problem:
-        tell(action.user_id, problem, channel_id=action.channel_id)
+    # The form opens from the components we have (Statuspage is not asked within Slack's three
+    # seconds); they are fetched again for the next time, or for this form when we had none.
+    form = publish_form(incident)
+    view_id = _open(action, render_publish_modal(form))
+    if view_id and form.components_as_of is None:
+        jobs.fill_form_when_listed(view_id=view_id, incident_id=incident.pk)
+    else:
+        jobs.refresh_components()
+
+
+def _open(action: ActionContext, view: dict) -> str | None:
+    """views.open (the one Slack call a request makes); the view's id, or None when Slack
+    refused or was too slow (the person is told)."""
+    try:
+        if not action.trigger_id:
+            raise SlackClientError("no trigger id")
+        answer = request_path_client().views_open(trigger_id=action.trigger_id, view=view)
+    except (SlackApiError, SlackClientError, OSError) as error:
+        logger.warning("views.open failed: %s", error)
+        tell(action.user_id, SLOW_SLACK, channel_id=action.channel_id)
+        return None
+    return str((answer.get("view") or {}).get("id") or "") or None
 
 
 @modal_handler(MODAL)
