@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -65,6 +66,7 @@ class FakeStatuspage(FakeService):
         self.route("POST", f"{base}/incidents", self.create_incident)
         self.route("PATCH", f"{base}/incidents/{{incident}}", self.update_incident)
         self.route("GET", "/", self.public_page)
+        self.route("GET", "/incidents/{incident}", self.public_page)  # the shortlinks
 
     @property
     def api_url(self) -> str:
@@ -104,6 +106,28 @@ class FakeStatuspage(FakeService):
                     self._lose[request.method] -= 1
                     return reply, True
         return reply, drop
+
+    def snapshot(self) -> Json:
+        """The page's components and incidents as JSON-ready data (the demo keeps them)."""
+        with self.lock:
+            return {
+                "components": list(self.components.values()),
+                "incidents": list(self.incidents.values()),
+            }
+
+    def restore(self, snapshot: Json) -> None:
+        """Take back a snapshot; shortlinks follow this server's address, ids go on after it."""
+        with self.lock:
+            self.components = {c["id"]: c for c in snapshot.get("components") or []}
+            self.incidents = {i["id"]: i for i in snapshot.get("incidents") or []}
+            for incident in self.incidents.values():
+                incident["shortlink"] = f"{self.url}/incidents/{incident['id']}"
+            used = [
+                int(found)
+                for item in [*self.components, *self.incidents]
+                for found in re.findall(r"\d+$", item)
+            ]
+            self._ids = itertools.count(max(used, default=0) + 1)
 
     # -- the API ----------------------------------------------------------------------------
 
