@@ -123,7 +123,7 @@ class Publish:
         if result.get("skipped"):
             return
         publication = (
-            Publication.objects.select_for_update()
+            Publication.objects.select_for_update(of=("self",))
             .select_related("incident", "requested_by")
             .filter(pk=self.publication_id, state=Publication.State.PENDING)
             .first()

@@ -65,7 +65,7 @@ FIELD_BLOCKS = {"name": NAME, "status": STATUS}
 
 @headline_post_action(order=250)
 def status_page_button(headline_post: HeadlinePost) -> Any:
-    if not Incident.objects.filter(pk=headline_post.incident_id).open().exists():
+    if not headline_post.incident.is_open():  # loaded with the headline post when rendered
         return None
     return headline_button(headline_post.incident_id)
 
