@@ -244,3 +244,19 @@ def test_resolving_offers_to_resolve_the_public_incident_once(slack, worker, sta
     assert public["status"] == "resolved"
     assert len(public["incident_updates"]) == 2
     assert statuspage.components[checkout]["status"] == "operational"
+
+
+def test_a_public_incident_deleted_on_statuspage_is_made_again(slack, worker, statuspage):
+    incident, _ = declare_in_slack(slack)
+    bob = slack.actor("bob")
+    view = open_form_from_headline(slack, incident)
+    assert bob.submit_view(view["id"], form_values("Looking into it")).ok
+    slack.wait_for(lambda: statuspage_entries(incident), timeout=20)
+    with statuspage.lock:
+        statuspage.incidents.clear()  # someone deleted it on Statuspage
+    view = open_form_from_headline(slack, incident)
+    assert bob.submit_view(view["id"], form_values("Found it", status="identified")).ok
+    slack.wait_for(lambda: len(statuspage_entries(incident)) == 2, timeout=20)
+    [public] = statuspage.incidents.values()
+    assert public["status"] == "identified"
+    assert PublicIncident.objects.get(incident=incident).statuspage_id == public["id"]

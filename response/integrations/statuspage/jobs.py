@@ -88,7 +88,14 @@ class Publish:
             if public is None:
                 answer, created = self._create_once(publication)
             else:
-                answer, created = self._update_once(publication, public.statuspage_id, job), False
+                try:
+                    answer = self._update_once(publication, public.statuspage_id, job)
+                    created = False
+                except Refused as refusal:
+                    if refusal.status != 404:
+                        raise
+                    # Someone deleted it on Statuspage: the public needs one, so make it again.
+                    answer, created = self._create_once(publication)
         except Refused as refusal:  # for good: said in the channel and on the timeline
             return {"refused": refusal.detail, "http_status": refusal.status}
         return {
