@@ -19,7 +19,14 @@ from tests.integrations.statuspage_helpers import (  # noqa: F401 (fixtures)
     statuspage_fixture,
     statuspage_plugin_fixture,
 )
-from tests.slack.helpers import declare_in_slack, mention
+from tests.slack.helpers import (
+    HOSTILE,
+    declare_in_slack,
+    headline_blocks,
+    mention,
+    unescaped_user_text,
+)
+from tests.slack.test_escaping import everything_sent
 
 pytestmark = pytest.mark.usefixtures("statuspage_plugin")
 
@@ -153,7 +160,7 @@ def test_an_outage_then_recovery_publishes_everything_once_in_order(slack, worke
         assert bob.submit_view(view["id"], form_values(f"note {n}", status=status)).ok
     # The Slack flow goes on while Statuspage is down.
     mention(slack, "alice", channel_id, "severity major")
-    slack.wait_for(lambda: incident.__class__.objects.get(pk=incident.pk).severity_id)
+    slack.wait_for(lambda: "Major" in str(headline_blocks(slack, incident)), timeout=20)
     slack.wait_for(lambda: Job.objects.filter(kind="statuspage.publish", attempts__gte=2).exists())
     assert statuspage.incidents == {} and not statuspage_entries(incident)
 
@@ -260,3 +267,19 @@ def test_a_public_incident_deleted_on_statuspage_is_made_again(slack, worker, st
     [public] = statuspage.incidents.values()
     assert public["status"] == "identified"
     assert PublicIncident.objects.get(incident=incident).statuspage_id == public["id"]
+
+
+def test_what_people_typed_is_escaped_wherever_slack_parses_it(slack, worker, statuspage):
+    incident, channel_id = declare_in_slack(slack, title=f"Checkout {HOSTILE}")
+    view = open_form_with_components(slack, incident)
+    values = form_values(HOSTILE, name=HOSTILE)
+    assert slack.actor("bob").submit_view(view["id"], values).ok
+    slack.wait_for(lambda: said_in(slack, channel_id, "created the public incident"), timeout=20)
+    statuspage.api_key = "rotated"
+    view = open_form_from_headline(slack, incident)
+    assert slack.actor("bob").submit_view(view["id"], form_values(HOSTILE)).ok
+    slack.wait_for(lambda: said_in(slack, channel_id, "Statuspage refused"), timeout=20)
+    assert worker.settled()
+    assert unescaped_user_text(everything_sent(slack)) == []
+    # Statuspage is sent the text as typed: it is its page that escapes it.
+    assert statuspage.received("POST")[0].json()["incident"]["body"] == HOSTILE
