@@ -1,5 +1,5 @@
 """The stale status page reminder, pass by pass on the real schedule (what it queues for Slack:
-the outbox's jobs), and the integration switched on by its settings."""
+the outbox's jobs); the integration switched on by its settings; the form's reads counted."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from response.core.verbs import get_or_create_external_user
 from response.engine.models import Job
 from response.integrations import statuspage as statuspage_package
 from response.integrations.statuspage.models import PublicIncident
+from response.integrations.statuspage.selectors import publish_form
 from response.slack.models import CommsChannel
 from tests.integrations.statuspage_helpers import (  # noqa: F401 (fixtures)
     statuspage_fixture,
@@ -97,3 +98,11 @@ def test_the_settings_switch_the_integration_on(settings):
     settings.STATUSPAGE_API_KEY = "key"
     assert statuspage_package.configured()
     assert "response.integrations.statuspage.plugin" in integrations.enabled()
+
+
+def test_the_form_opens_from_a_few_reads(declared, django_assert_num_queries):
+    """What the form starts with is read while Slack's trigger runs: a fixed, small cost."""
+    published(declared, minutes(5))
+    with django_assert_num_queries(5):
+        form = publish_form(declared)
+    assert form.public_exists and form.name == "Checkout is failing"
