@@ -283,3 +283,16 @@ def test_what_people_typed_is_escaped_wherever_slack_parses_it(slack, worker, st
     assert unescaped_user_text(everything_sent(slack)) == []
     # Statuspage is sent the text as typed: it is its page that escapes it.
     assert statuspage.received("POST")[0].json()["incident"]["body"] == HOSTILE
+
+
+def test_the_slash_command_offers_the_form_too(slack, worker, statuspage):
+    _, channel_id = declare_in_slack(slack)
+    alice = slack.actor("alice")
+    assert alice.slash_command("/incident", "statuspage", channel=channel_id).ok
+    offer = slack.wait_for(
+        lambda: [e for e in slack.ephemeral(channel=channel_id) if blocks.OPEN_MODAL in str(e)]
+    )[-1]
+    assert offer["recipient"] == slack.user_id("alice")
+    assert alice.click(channel_id, offer["ts"], blocks.OPEN_MODAL).ok
+    view = slack.wait_for(lambda: slack.open_views(slack.user_id("alice")))[-1]
+    assert view["callback_id"] == blocks.MODAL
