@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakeslack import payloads
 from response.core import verbs
 from response.engine.models import Job
 from response.integrations.statuspage import blocks
@@ -131,8 +132,6 @@ def test_a_double_submit_publishes_once(slack, worker, statuspage):
     values = form_values("Looking into it")
     assert bob.submit_view(view["id"], values).ok
     # Slack's double submit: the same view again, with a new trigger (the inbox's key differs).
-    from fakeslack import payloads
-
     state = slack.state
     with state.lock:
         again = payloads.view_submission(
