@@ -55,7 +55,7 @@ class Request:
 @dataclass(frozen=True)
 class Reply:
     status: int = 200
-    body: Any = None  # JSON-able; None: no body
+    body: Any = None  # JSON-able, or bytes sent as they are (say what in headers); None: no body
     headers: dict[str, str] = field(default_factory=dict)
 
 
@@ -259,9 +259,12 @@ class _Handler(BaseHTTPRequestHandler):
             with contextlib.suppress(OSError):
                 self.connection.shutdown(socket.SHUT_RDWR)
             return
-        payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+        if isinstance(reply.body, bytes):  # already encoded (a page): its headers say what
+            payload = reply.body
+        else:
+            payload = b"" if reply.body is None else json.dumps(reply.body).encode()
         self.send_response(reply.status)
-        if payload:
+        if payload and "Content-Type" not in reply.headers:
             self.send_header("Content-Type", "application/json")
         for name, value in reply.headers.items():
             self.send_header(name, value)

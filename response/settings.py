@@ -361,6 +361,13 @@ if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
 
 
 # -- Atlassian Statuspage -------------------------------------------------------------------
+# On when both the key and the page are set (response.integrations.statuspage.configured).
+STATUSPAGE_API_KEY = env("STATUSPAGE_API_KEY")  # sent as `Authorization: OAuth <key>`
+STATUSPAGE_PAGE_ID = env("STATUSPAGE_PAGE_ID")
+STATUSPAGE_API_URL = env("STATUSPAGE_API_URL", "https://api.statuspage.io/v1").rstrip("/")
+# The public page people read (e.g. https://status.example.com): linked when an incident's own
+# shortlink is not known.
+STATUSPAGE_PUBLIC_URL = env("STATUSPAGE_PUBLIC_URL").rstrip("/")
 
 
 # -- Issue trackers: Jira, GitHub Issues ----------------------------------------------------

@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 "demo's settings before Django starts."
             )
         from fakeslack import FakeSlack, Workspace, persist, sandbox
+        from response.integrations.statuspage import demo as statuspage_demo
         from response.slack import http
         from response.slack.manifest import build_manifest
 
@@ -78,9 +79,11 @@ class Command(BaseCommand):
                 f"The Slack sandbox cannot listen on port {slack_port}: {error}. "
                 "Choose another with --slack-port."
             ) from None
+        statuspage = statuspage_demo.start(settings, data_dir)
         try:
             server = WebServer(host=host, port=port)
         except OSError as error:
+            statuspage_demo.stop(statuspage, data_dir)
             slack.stop()
             raise CommandError(
                 f"The web UI cannot listen on port {port}: {error}. Choose another with --port."
@@ -107,6 +110,7 @@ class Command(BaseCommand):
             + "  <- open this, then type /incident Checkout is failing in #general"
             + f"\n  web UI:        {server.url}/  (Sign in with Slack: pick who you are;"
             + f" or {user} / {password})"
+            + statuspage_demo.banner(statuspage)
             + f"\n  admin:         {server.url}/admin/"
             + f"\n  data dir:      {settings.DATA_DIR}"
             + ("  (restored the Slack history)" if restored else "")
@@ -121,6 +125,7 @@ class Command(BaseCommand):
             server.close()
             worker.stop()
             persist.save(slack, saved)
+            statuspage_demo.stop(statuspage, data_dir)
             slack.stop()
             self.stdout.write("Stopped; the demo's data is kept in " + str(settings.DATA_DIR))
 
