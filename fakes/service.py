@@ -67,9 +67,15 @@ class _Fault:
     status: int
     calls: int | None  # None: until recovered
     drop: bool  # apply the request, then close the connection without answering
+    method: str = ""  # only requests of this method ("" any)
+    path: str = ""  # only paths this regular expression matches from their start ("" any)
 
-    def take(self) -> bool:
+    def take(self, request: Request) -> bool:
         """Whether this request is hit; counts it."""
+        if self.method and request.method != self.method:
+            return False
+        if self.path and not re.match(self.path, request.path):
+            return False
         if self.calls is None:
             return True
         if self.calls <= 0:
@@ -130,16 +136,21 @@ class FakeService:
 
     # -- failures ---------------------------------------------------------------------------
 
-    def outage(self, status: int = 503, *, calls: int | None = None) -> None:
-        """Answer every request (or the next ``calls``) with ``status``, applying nothing."""
+    def outage(
+        self, status: int = 503, *, calls: int | None = None, method: str = "", path: str = ""
+    ) -> None:
+        """Answer every request (or the next ``calls``) with ``status``, applying nothing; with
+        ``method`` or ``path`` (a regular expression), only the requests that match."""
         with self.lock:
-            self._fault = _Fault(status=status, calls=calls, drop=False)
+            self._fault = _Fault(status, calls, False, method.upper(), path)
 
-    def drop_answers(self, calls: int | None = 1) -> None:
+    def drop_answers(self, calls: int | None = 1, *, method: str = "", path: str = "") -> None:
         """Apply the next ``calls`` requests (None: all), then lose their answers: the client
-        sees the connection closed, as when a timeout hits after the service acted."""
+        sees the connection closed, as when a timeout hits after the service acted. With
+        ``method`` or ``path``, only those requests: a search another job makes meanwhile is
+        answered."""
         with self.lock:
-            self._fault = _Fault(status=0, calls=calls, drop=True)
+            self._fault = _Fault(0, calls, True, method.upper(), path)
 
     def recover(self) -> None:
         with self.lock:
@@ -186,7 +197,7 @@ class FakeService:
         if control is not None:
             return control, False
         with self.lock:
-            fault = self._fault if self._fault is not None and self._fault.take() else None
+            fault = self._fault if self._fault is not None and self._fault.take(request) else None
         if fault is not None and not fault.drop:
             return Reply(fault.status, {"error": "the fake service is down"}), False
         for method, regex, handler in self._routes:

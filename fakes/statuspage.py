@@ -57,7 +57,6 @@ class FakeStatuspage(FakeService):
         self.components: dict[str, Json] = {}
         self.incidents: dict[str, Json] = {}  # in creation order
         self._ids = itertools.count(1)
-        self._lose: dict[str, int] = {}  # method: answers still to lose
         base = "/v1/pages/{page}"
         self.route("GET", f"{base}/components", self.list_components)
         self.route("GET", f"{base}/incidents", self.list_incidents)
@@ -93,19 +92,9 @@ class FakeStatuspage(FakeService):
 
     def lose_answers(self, method: str, calls: int = 1) -> None:
         """Apply the next ``calls`` incident requests of ``method`` (POST: create, PATCH:
-        update), then lose their answers; unlike ``drop_answers``, other requests (a search, a
-        list of components another job makes meanwhile) are answered."""
-        with self.lock:
-            self._lose[method.upper()] = calls
-
-    def handle(self, request: Request) -> tuple[Reply, bool]:
-        reply, drop = super().handle(request)
-        if "/incidents" in request.path and reply.status < 300:
-            with self.lock:
-                if self._lose.get(request.method, 0) > 0:
-                    self._lose[request.method] -= 1
-                    return reply, True
-        return reply, drop
+        update), then lose their answers; other requests (a search, a list of components
+        another job makes meanwhile) are answered."""
+        self.drop_answers(calls, method=method, path=r"/v1/pages/[^/]+/incidents")
 
     def snapshot(self) -> Json:
         """The page's components and incidents as JSON-ready data (the demo keeps them)."""

@@ -73,3 +73,15 @@ def test_faults_can_be_set_over_http(counter):
     assert request.getresponse().status == 204
     request.close()
     assert counter.post_json(f"{counter.url}/counters/a", {})[0] == 201
+
+
+def test_a_lost_answer_can_be_limited_to_some_requests(counter):
+    counter.route("GET", "/counters/{name}", lambda request: {"count": counter.count})
+    counter.drop_answers(1, method="POST", path="/counters/b")
+    assert counter.post_json(f"{counter.url}/counters/a", {})[0] == 201  # not that one
+    connection = http.client.HTTPConnection(counter.host, counter.port, timeout=5)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        connection.request("POST", "/counters/b", body=b"{}")
+        connection.getresponse()
+    connection.close()
+    assert counter.count == 2
