@@ -172,7 +172,8 @@ def test_a_refused_export_is_told_to_whoever_pressed_and_may_be_tried_again(
     assert (action.tracker, action.tracker_key) == ("", "")
     assert "valid project is required" in action.tracker_error
     assert TimelineEvent.objects.filter(
-        incident=incident, text__startswith="Exporting a follow-up action to Jira failed"
+        incident=incident,
+        text__startswith="Exporting the follow-up action “Write the runbook” to Jira failed: ",
     ).exists()
     assert not Job.objects.filter(state="dead").exists()  # said where she acted, not parked
 

@@ -48,6 +48,10 @@ def check_tracker(tracker: str | None) -> str:
     return tracker
 
 
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _copy_export_state(target: Action, source: Action) -> None:
     for name in ("tracker", "tracker_key", "tracker_url", "tracker_error"):
         setattr(target, name, getattr(source, name))
@@ -161,7 +165,10 @@ def record_action_export_failure(
         TimelineEvent.objects.create(
             incident=locked,
             kind=TimelineEvent.Kind.ACTION,
-            text=f"Exporting a follow-up action to {tracker_label(tracker)} failed: {reason}",
+            text=(
+                f"Exporting the follow-up action “{_short(current.text)}” to "
+                f"{tracker_label(tracker)} failed: {reason}"
+            ),
             metadata={"action_id": current.pk, "tracker": tracker},
         )
         audit(
