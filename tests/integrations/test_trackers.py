@@ -14,7 +14,7 @@ from django.urls import reverse
 from fakes.github import FakeGitHub
 from fakes.jira import FakeJira
 from response.core import verbs
-from response.core.models import Action, AuditEvent, TimelineEvent
+from response.core.models import Action, AuditEvent, Incident, TimelineEvent
 from response.engine.models import Job
 from response.slack.decorators import isolated_registries
 from tests.slack.helpers import declare_in_slack, mention
@@ -187,33 +187,40 @@ def test_a_refused_export_is_told_to_whoever_pressed_and_may_be_tried_again(
 # --- The other side fails -------------------------------------------------------------------------
 
 
-def test_an_outage_then_recovery_exports_everything_once_in_order(slack, worker, trackers, jira):
+@pytest.mark.parametrize("tracker", ["jira", "github"])
+def test_an_outage_then_recovery_exports_everything_once_in_order(
+    slack, worker, trackers, jira, github, tracker
+):
+    fake = jira if tracker == "jira" else github
     incident, channel_id = declare_in_slack(slack)
     first = verbs.add_action(incident, "First thing")
     second = verbs.add_action(incident, "Second thing")
     assert worker.settled()
-    jira.outage(503)
-    verbs.request_action_export(first, "jira", by=None)
-    verbs.request_action_export(second, "jira", by=None)
+    fake.outage(503)
+    verbs.request_action_export(first, tracker, by=None)
+    verbs.request_action_export(second, tracker, by=None)
     slack.wait_for(
-        lambda: (
-            len(jira.requests) == 0
-            and Job.objects.filter(
-                kind="trackers.export", state="pending", attempts__gte=2
-            ).exists()
-        ),
+        lambda: Job.objects.filter(
+            kind="trackers.export", state="pending", attempts__gte=2
+        ).exists(),
         timeout=15,
     )
-    # Slack does not wait for Jira: the incident goes on.
+    assert fake.requests == []  # refused by the outage: nothing applied
+    # Slack does not wait for the tracker: the incident goes on.
     mention(slack, "alice", channel_id, "severity critical")
-    slack.wait_for(lambda: incident.__class__.objects.get(pk=incident.pk).severity_id, timeout=10)
+    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).severity_id, timeout=10)
 
-    jira.recover()
+    fake.recover()
     assert worker.settled()
-    assert [r.json()["fields"]["summary"] for r in created(jira)] == ["First thing", "Second thing"]
+    titles = [
+        r.json()["fields"]["summary"] if tracker == "jira" else r.json()["title"]
+        for r in created(fake)
+    ]
+    assert titles == ["First thing", "Second thing"]
     first.refresh_from_db()
     second.refresh_from_db()
-    assert (first.tracker_key, second.tracker_key) == ("OPS-1", "OPS-2")
+    keys = ("OPS-1", "OPS-2") if tracker == "jira" else ("acme/ops#1", "acme/ops#2")
+    assert (first.tracker_key, second.tracker_key) == keys
     assert not Job.objects.filter(state="dead").exists()
 
 
