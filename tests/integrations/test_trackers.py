@@ -104,6 +104,10 @@ def test_exported_once_from_slack_even_when_the_button_is_pressed_twice(
     assert alice.click(channel_id, ts, "trackers-export-jira").ok
     assert alice.click(channel_id, ts, "trackers-export-jira").ok
     assert worker.settled()
+    told = [e["text"] for e in slack.ephemeral(channel_id, slack.user_id("alice"))]
+    assert (
+        told.count("⏳ Exporting this follow-up action to Jira: the link will be posted here.") == 1
+    )
 
     [request] = created(jira)
     fields = request.json()["fields"]
@@ -326,7 +330,9 @@ def test_exported_once_from_the_web_page(worker, trackers, jira, signed_in):
     assert "Export to Jira" in page and "Export to GitHub" in page
 
     url = reverse("web:export_action", args=[incident.pk, action.pk])
-    assert signed_in.post(url, {"tracker": "jira"}).status_code == 302
+    section = signed_in.post(url, {"tracker": "jira"}, headers={"HX-Request": "true"})
+    assert section.status_code == 200  # htmx: the actions section, swapped in place
+    assert "Exporting to Jira…" in section.content.decode()
     assert signed_in.post(url, {"tracker": "jira"}).status_code == 302  # pressed twice
     assert worker.settled()
     assert len(created(jira)) == 1

@@ -11,6 +11,7 @@ from response.integrations.trackers import github, jira
 from response.integrations.trackers.issues import ActionData, marker, summary
 from response.integrations.trackers.signatures import is_signed, signature
 from response.integrations.trackers.webhooks import github_change, jira_change
+from response.slack.blocks.messages import render_action_recorded
 
 ACTION = ActionData(
     id=42,
@@ -125,3 +126,14 @@ def test_which_jira_deliveries_change_an_action():
     edited = {"items": [{"field": "description"}]}
     assert jira_change({**payload, "changelog": edited}) is None
     assert jira_change({**payload, "webhookEvent": "jira:issue_created"}) is None
+
+
+def test_the_answer_to_an_action_carries_the_buttons_plugins_offer():
+    button = {"type": "button", "action_id": "x", "text": {"type": "plain_text", "text": "X"}}
+    text, blocks = render_action_recorded("Fix <it> & more", [button])
+    assert text == "📝 Follow-up action recorded: Fix &lt;it&gt; &amp; more"
+    assert blocks == [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {"type": "actions", "elements": [button]},
+    ]
+    assert render_action_recorded("Fix it", []) == ("📝 Follow-up action recorded: Fix it", [])

@@ -14,6 +14,10 @@ def exported_text(*, tracker: str, key: str, url: str, action_text: str) -> str:
     )
 
 
+def exporting_text(tracker: str) -> str:
+    return f"⏳ Exporting this follow-up action to {tracker}: the link will be posted here."
+
+
 def failed_text(*, tracker: str, reason: str) -> str:
     return (
         f"⚠️ {tracker} refused to create the issue for this follow-up action: {escape(reason)}. "

@@ -14,7 +14,9 @@ from response.core import verbs
 from response.core.errors import NotFound
 from response.core.models import Action
 from response.core.verbs.exports import available_trackers, tracker_label
+from response.integrations.trackers.messages import exporting_text
 from response.slack.decorators import ActionContext, action_handler, follow_up_action_button
+from response.slack.inbound.context import tell
 from response.slack.people import slack_user
 
 EXPORT_TO_JIRA = "trackers-export-jira"
@@ -44,9 +46,11 @@ def export_pressed(context: ActionContext) -> None:
     action = Action.objects.filter(pk=int(context.value or 0)).first()
     if action is None:
         raise NotFound("That follow-up action no longer exists.", field="action_id")
-    verbs.request_action_export(
-        action, TRACKER_OF_BUTTON[context.action_id], by=slack_user(context.user_id)
-    )
+    tracker = TRACKER_OF_BUTTON[context.action_id]
+    already_asked = bool(action.tracker)
+    verbs.request_action_export(action, tracker, by=slack_user(context.user_id))
+    if not already_asked:  # pressed again while under way: once is enough
+        tell(context.user_id, exporting_text(tracker_label(tracker)), channel_id=context.channel_id)
 
 
 action_handler(EXPORT_TO_JIRA)(export_pressed)
