@@ -101,8 +101,10 @@ def test_exported_once_from_slack_even_when_the_button_is_pressed_twice(
     assert buttons_of(reply) == ["trackers-export-jira", "trackers-export-github"]
 
     alice = slack.actor("alice")
+    jira.outage(503)  # slow to answer: both presses land while the export is under way
     assert alice.click(channel_id, ts, "trackers-export-jira").ok
     assert alice.click(channel_id, ts, "trackers-export-jira").ok
+    jira.recover()
     assert worker.settled()
     told = [e["text"] for e in slack.ephemeral(channel_id, slack.user_id("alice"))]
     assert (
@@ -330,10 +332,12 @@ def test_exported_once_from_the_web_page(worker, trackers, jira, signed_in):
     assert "Export to Jira" in page and "Export to GitHub" in page
 
     url = reverse("web:export_action", args=[incident.pk, action.pk])
+    jira.outage(503)  # slow to answer: both presses land while the export is under way
     section = signed_in.post(url, {"tracker": "jira"}, headers={"HX-Request": "true"})
     assert section.status_code == 200  # htmx: the actions section, swapped in place
     assert "Exporting to Jira…" in section.content.decode()
     assert signed_in.post(url, {"tracker": "jira"}).status_code == 302  # pressed twice
+    jira.recover()
     assert worker.settled()
     assert len(created(jira)) == 1
     page = signed_in.get(page_url).content.decode()
@@ -368,10 +372,12 @@ def test_exported_through_the_api(worker, trackers, jira, github, settings, db):
     incident = declare()
     action = verbs.add_action(incident, "Add a dashboard")
 
+    github.outage(503)  # slow to answer: both requests land while the export is under way
     answer = api.post(f"/api/actions/{action.pk}/export", {"tracker": "github"})
     assert answer.status_code == 202
     assert answer.json()["tracker"] == "github" and answer.json()["tracker_key"] == ""
     assert api.post(f"/api/actions/{action.pk}/export", {"tracker": "github"}).status_code == 202
+    github.recover()
     assert worker.settled()
     assert len(created(github)) == 1
     body = api.get(f"/api/actions/{action.pk}").json()
