@@ -40,6 +40,14 @@ def test_asked_twice_is_one_request_and_one_job(jira_on, django_assert_num_queri
     assert job.lane == f"trackers:{action.incident_id}"
 
 
+def test_one_tracker_at_a_time(settings):
+    settings.TRACKERS = ["jira", "github"]
+    action = verbs.add_action(declare(), "Rotate it")
+    verbs.request_action_export(action, "jira", by=None)
+    with pytest.raises(Conflict, match="being exported to Jira already"):
+        verbs.request_action_export(action, "github", by=None)
+
+
 def test_linked_once_then_exported_for_good(jira_on):
     action = verbs.add_action(declare(), "Rotate it")
     verbs.request_action_export(action, by=None)

@@ -71,6 +71,12 @@ def request_action_export(action: Action, tracker: str | None = None, *, by: Act
                 field="action_id",
                 extra={"tracker_key": current.tracker_key, "tracker_url": current.tracker_url},
             )
+        if current.tracker and current.tracker != tracker:
+            raise Conflict(
+                f"Follow-up action #{current.pk} is being exported to "
+                f"{tracker_label(current.tracker)} already.",
+                field="action_id",
+            )
         if current.tracker:  # under way: the issue is being created already
             _copy_export_state(action, current)
             return action
