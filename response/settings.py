@@ -371,6 +371,28 @@ STATUSPAGE_PUBLIC_URL = env("STATUSPAGE_PUBLIC_URL").rstrip("/")
 
 
 # -- Issue trackers: Jira, GitHub Issues ----------------------------------------------------
+# Jira Cloud (REST API v3, basic auth with an API token): all four of URL, email, token and
+# project key switch it on. The webhook secret signs Jira's webhooks (X-Hub-Signature).
+JIRA_URL = env("JIRA_URL").rstrip("/")
+JIRA_EMAIL = env("JIRA_EMAIL")
+JIRA_API_TOKEN = env("JIRA_API_TOKEN")
+JIRA_PROJECT_KEY = env("JIRA_PROJECT_KEY")
+JIRA_ISSUE_TYPE = env("JIRA_ISSUE_TYPE", "Task")
+JIRA_WEBHOOK_SECRET = env("JIRA_WEBHOOK_SECRET")
+# GitHub Issues: a token that may write issues and the repository ("owner/name") switch it on.
+GITHUB_TOKEN = env("GITHUB_TOKEN")
+GITHUB_REPOSITORY = env("GITHUB_REPOSITORY")
+GITHUB_API_URL = env("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+GITHUB_WEBHOOK_SECRET = env("GITHUB_WEBHOOK_SECRET")
+# The trackers follow-up actions may be exported to, in the order Slack and the web page offer
+# them (core reads this list; the integration reads the variables above).
+TRACKERS = [
+    *(["jira"] if JIRA_URL and JIRA_EMAIL and JIRA_API_TOKEN and JIRA_PROJECT_KEY else []),
+    *(["github"] if GITHUB_TOKEN and GITHUB_REPOSITORY else []),
+]
+# How often the worker asks the trackers about exported actions still open here (what a
+# webhook missed), in seconds.
+TRACKERS_SYNC_SECONDS = int(env("TRACKERS_SYNC_SECONDS", "300"))
 
 
 # -- Alert sources: Alertmanager, Grafana, generic JSON -------------------------------------

@@ -24,11 +24,13 @@ from response.core.models import (
 StatusName = Literal["investigating", "identified", "monitoring", "resolved", "reported"]
 OpenStatusName = Literal["investigating", "identified", "monitoring"]
 PriorityName = Literal["high", "medium", "low"]
+TrackerName = Literal["jira", "github"]
 TimelineKindName = Literal[
     "declared", "status", "severity", "lead", "field", "update", "message", "note", "action"
 ]
 assert set(get_args(StatusName)) == set(Status.values)
 assert set(get_args(PriorityName)) == set(Action.Priority.values)
+assert set(get_args(TrackerName)) == set(Action.Tracker.values)
 assert set(get_args(TimelineKindName)) == set(TimelineEvent.Kind.values)
 
 
@@ -178,6 +180,12 @@ class ActionOut(OutputSchema):
     done_at: datetime | None
     overdue: bool
     external_url: str
+    tracker: TrackerName | None = Field(
+        description="The issue tracker it is exported (or being exported) to."
+    )
+    tracker_key: str = Field(description="The issue there (OPS-12, owner/repo#7), once created.")
+    tracker_url: str
+    tracker_error: str = Field(description="Why the tracker refused the last export, if it did.")
     created_at: datetime
 
     @classmethod
@@ -194,6 +202,10 @@ class ActionOut(OutputSchema):
             "done_at": obj.done_at,
             "overdue": obj.is_overdue(),
             "external_url": obj.external_url,
+            "tracker": obj.tracker or None,
+            "tracker_key": obj.tracker_key,
+            "tracker_url": obj.tracker_url,
+            "tracker_error": obj.tracker_error,
             "created_at": obj.created_at,
         }
 
@@ -280,6 +292,12 @@ class ActionPatch(InputSchema):
     priority: PriorityName = None  # type: ignore[assignment]
     external_url: Text = Field(None, max_length=500)  # type: ignore[assignment]
     done: bool = None  # type: ignore[assignment]
+
+
+class ActionExportIn(InputSchema):
+    tracker: TrackerName | None = Field(
+        None, description="Where to export it; the first tracker set up when left out."
+    )
 
 
 # --- Timeline -------------------------------------------------------------------------------------

@@ -37,6 +37,11 @@ class Change(StrEnum):
     STATUS_UPDATE = "status_update"
     ACTION_ADDED = "action_added"
     ACTION_UPDATED = "action_updated"
+    # A follow-up action to export to an issue tracker (`extra["tracker"]`): the integration
+    # queues the export; then it is linked to the issue, or the tracker refused it.
+    ACTION_EXPORT_REQUESTED = "action_export_requested"
+    ACTION_EXPORTED = "action_exported"
+    ACTION_EXPORT_FAILED = "action_export_failed"
     TIMELINE_ADDED = "timeline_added"
     TIMELINE_EDITED = "timeline_edited"
     TIMELINE_REMOVED = "timeline_removed"

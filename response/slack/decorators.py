@@ -5,6 +5,7 @@
     @event_handler('member_joined_channel')
     @action_handler(HeadlinePost.CLOSE_INCIDENT_BUTTON)
     @headline_post_action(order=150)
+    @follow_up_action_button(order=100)
     @modal_handler('my-modal-callback-id')
     @recurring_notification(interval_mins=30, max_notifications=10)
     @single_notification(initial_delay_mins=5)
@@ -42,6 +43,7 @@ __all__ = [
     "action_handler",
     "dialog_handler",
     "event_handler",
+    "follow_up_action_button",
     "headline_post_action",
     "incident_command",
     "keyword_handler",
@@ -87,6 +89,12 @@ class HeadlineActionSpec:
     func: Callable
 
 
+@dataclass(frozen=True)
+class ActionButtonSpec:
+    order: int
+    func: Callable
+
+
 @dataclass
 class ActionContext(compat.OriginalActionContext):
     """What a button press or menu choice carries, for @action_handler functions."""
@@ -108,6 +116,7 @@ EVENT_HANDLERS: Registry[EventSpec] = Registry("event handler")
 ACTION_HANDLERS: Registry[Callable[[ActionContext], Any]] = Registry("action handler")
 HEADLINE_POST_ACTIONS: Registry[HeadlineActionSpec] = Registry("headline post action")
 MODAL_HANDLERS: Registry[Callable] = Registry("modal handler")
+FOLLOW_UP_ACTION_BUTTONS: Registry[ActionButtonSpec] = Registry("follow-up action button")
 
 
 def _name(func: Callable) -> str:
@@ -178,6 +187,17 @@ def headline_post_action(order: int = 0, func: Callable | None = None) -> Callab
         return func
 
     return compat.func_form(register, func, f"headline_post_action(order={order}")
+
+
+def follow_up_action_button(order: int = 0) -> Callable:
+    """`func(action)` (a response.core.models.Action) returns a Block Kit element (a dict or an
+    slack_sdk element) to add under the message that records a follow-up action, or None."""
+
+    def register(func: Callable) -> Callable:
+        FOLLOW_UP_ACTION_BUTTONS.register(_name(func), ActionButtonSpec(order, func))
+        return func
+
+    return register
 
 
 def modal_handler(callback_id: str) -> Callable:
@@ -273,6 +293,7 @@ def isolated_registries() -> Iterator[None]:
         ACTION_HANDLERS,
         HEADLINE_POST_ACTIONS,
         MODAL_HANDLERS,
+        FOLLOW_UP_ACTION_BUTTONS,
         NOTIFICATIONS,
     ]
     with ExitStack() as stack:

@@ -7,11 +7,15 @@ from django.conf import settings
 
 from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import ExternalUser, Incident
-from response.slack.blocks.messages import render_resolved, render_status_update
+from response.slack.blocks.messages import (
+    render_action_recorded,
+    render_resolved,
+    render_status_update,
+)
 from response.slack.blocks.text import escape, mention
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
-from response.slack.selectors import comms_channel_id, incident_data
+from response.slack.selectors import comms_channel_id, follow_up_action_buttons, incident_data
 
 # Changes a command typed in the channel shows well enough by itself.
 SEEN_WHEN_SAID = {Change.SEVERITY, Change.STATUS}
@@ -147,4 +151,5 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
     elif kind == Change.ACTION_ADDED:
         action = incident.actions.filter(pk=event.object_id).first() if event.object_id else None
         if action is not None:
-            post(incident.pk, text=f"📝 Follow-up action recorded: {escape(action.text)}")
+            text, blocks = render_action_recorded(action.text, follow_up_action_buttons(action))
+            post(incident.pk, text=text, blocks=blocks)

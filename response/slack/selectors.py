@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
-from response.core.models import Incident, Severity
+from response.core.models import Action, Incident, Severity
 from response.slack.blocks.data import IncidentData, SeverityChoice
 from response.slack.blocks.text import human_duration
-from response.slack.decorators import HEADLINE_POST_ACTIONS
+from response.slack.decorators import FOLLOW_UP_ACTION_BUTTONS, HEADLINE_POST_ACTIONS
 from response.slack.models import CommsChannel, HeadlinePost
 
 logger = logging.getLogger(__name__)
@@ -150,3 +150,17 @@ def plugin_buttons(incident: Incident) -> tuple[tuple[int, dict], ...]:
                 (spec.order, element.to_dict() if hasattr(element, "to_dict") else element)
             )
     return tuple(buttons)
+
+
+def follow_up_action_buttons(action: Action) -> list[dict]:
+    """Buttons added with @follow_up_action_button; a broken plugin loses its button only."""
+    buttons = []
+    for spec in sorted(FOLLOW_UP_ACTION_BUTTONS.values(), key=lambda s: s.order):
+        try:
+            element = spec.func(action)
+        except Exception:
+            logger.exception("Follow-up action button %s failed (action %s)", spec.func, action.pk)
+            continue
+        if element is not None:
+            buttons.append(element.to_dict() if hasattr(element, "to_dict") else element)
+    return buttons

@@ -175,6 +175,10 @@ class CompleteActionForm(forms.Form):
     done = forms.BooleanField(required=False)
 
 
+class ExportActionForm(forms.Form):
+    tracker = forms.ChoiceField(choices=Action.Tracker.choices)
+
+
 class DeclareForm(forms.Form):
     """The same questions as the Slack modal."""
 

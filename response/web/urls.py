@@ -35,4 +35,9 @@ urlpatterns = [
         edits.complete_action,
         name="complete_action",
     ),
+    path(
+        "incidents/<int:pk>/actions/<int:action_pk>/export/",
+        edits.export_action,
+        name="export_action",
+    ),
 ]

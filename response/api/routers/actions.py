@@ -8,7 +8,7 @@ from response.api import queries, services
 from response.api.auth import ApiRequest
 from response.api.errors import ERRORS, ERRORS_WRITE
 from response.api.pagination import PageParams, paginate
-from response.api.schemas import ActionIn, ActionOut, ActionPage, ActionPatch
+from response.api.schemas import ActionExportIn, ActionIn, ActionOut, ActionPage, ActionPatch
 from response.api.types import Id
 from response.core import verbs
 
@@ -76,3 +76,14 @@ def complete_action(request: ApiRequest, action_id: Id):
     action = queries.check_action(request.auth, action_id)
     verbs.complete_action(action, by=request.auth)
     return queries.check_action(request.auth, action_id)
+
+
+@router.post("/actions/{action_id}/export", response={202: ActionOut, **ERRORS_WRITE})
+def export_action(request: ApiRequest, action_id: Id, payload: ActionExportIn | None = None):
+    """Export it to an issue tracker (Jira or GitHub Issues, as set up): accepted now, created
+    by the worker; `tracker_key` and `tracker_url` are set once the issue exists. Asked again
+    while under way, nothing changes; once exported, a 409; with no tracker set up, a 400."""
+    queries.check_can_write(request)
+    action = queries.check_action(request.auth, action_id)
+    verbs.request_action_export(action, payload.tracker if payload else None, by=request.auth)
+    return Status(202, queries.check_action(request.auth, action_id))

@@ -7,6 +7,11 @@ transaction around them and they commit, or fail, together. Alone, a verb is its
 transaction."""
 
 from response.core.verbs._common import UNSET, Actor, Unset
+from response.core.verbs.exports import (
+    link_action_to_tracker,
+    record_action_export_failure,
+    request_action_export,
+)
 from response.core.verbs.followup import (
     add_action,
     add_timeline_event,
@@ -51,13 +56,16 @@ __all__ = [
     "declare_incident_once",
     "edit_timeline_event",
     "get_or_create_external_user",
+    "link_action_to_tracker",
     "link_external_user",
     "move_incident",
     "note_participant",
     "post_status_update",
+    "record_action_export_failure",
     "remove_timeline_event",
     "remove_timeline_event_by_source",
     "reopen_incident",
+    "request_action_export",
     "resolve_incident",
     "set_key_times",
     "set_lead",

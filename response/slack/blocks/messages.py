@@ -69,6 +69,14 @@ def render_welcome(
     return text, blocks
 
 
+def render_action_recorded(action_text: str, buttons: list[dict]) -> tuple[str, list[dict]]:
+    """The answer to `@Response action …`, with the buttons plugins offer for the action."""
+    text = f"📝 Follow-up action recorded: {escape(action_text)}"
+    if not buttons:
+        return text, []
+    return text, [_section(text), ActionsBlock(elements=buttons).to_dict()]
+
+
 def render_help(commands: list[tuple[str, str]]) -> str:
     lines = "\n".join(f"• `{names}` {escape(helptext)}" for names, helptext in commands)
     return (

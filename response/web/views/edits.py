@@ -28,6 +28,7 @@ from response.web.forms import (
     CompleteActionForm,
     DeclareForm,
     DetailsForm,
+    ExportActionForm,
     LeadForm,
     SeverityForm,
     StatusForm,
@@ -35,7 +36,7 @@ from response.web.forms import (
     add_response_error,
 )
 from response.web.presenters import person_options, timeline_days
-from response.web.views.pages import incident_context, timeline_context
+from response.web.views.pages import incident_context, timeline_context, tracker_choices
 
 
 def _incident_url(incident, anchor: str = "") -> str:
@@ -234,6 +235,7 @@ def _actions_answer(
             "actions": queries.actions_of(incident),
             "people_options": person_options(list(queries.people())),
             "priorities": Action.Priority.choices,
+            "trackers": tracker_choices(),
             "action_form": form or ActionForm(),
             "actions_error": error,
         }
@@ -287,6 +289,20 @@ def complete_action(request: SignedInRequest, pk: int, action_pk: int) -> HttpRe
     form = CompleteActionForm(request.POST)
     _apply(form, lambda data: verbs.complete_action(action, done=data["done"], by=request.user))
     return _actions_answer(request, incident)
+
+
+@page
+@require_POST
+def export_action(request: SignedInRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Ask for the action's export to a tracker; the worker creates the issue, and the page
+    shows the link (or the tracker's refusal) on the action once it has answered."""
+    incident, action = _action(request, pk, action_pk)
+    form = ExportActionForm(request.POST)
+    refused = _apply(
+        form, lambda data: verbs.request_action_export(action, data["tracker"], by=request.user)
+    )
+    error = _errors_text(form) if refused else ""
+    return _actions_answer(request, incident, error=error, status=refused)
 
 
 # --- Declaring ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from response.core.chat import place_of, places_of
 from response.core.models import Action, Severity
 from response.core.selectors import timeline_of
+from response.core.verbs.exports import available_trackers, tracker_label
 from response.web import queries
 from response.web.decorators import page
 from response.web.forms import (
@@ -91,6 +92,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "actions": queries.actions_of(incident),
         "people_options": person_options(list(queries.people())),
         "priorities": Action.Priority.choices,
+        "trackers": tracker_choices(),
         "details_form": DetailsForm(initial=DetailsForm.initial_for(incident)),
         "severity_form": SeverityForm(initial={"severity": incident.severity_id}),
         "status_form": StatusForm(initial={"status": incident.status}),
@@ -102,6 +104,11 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
     context.update(timeline_context(incident))
     context.update(forms)
     return context
+
+
+def tracker_choices() -> list[tuple[str, str]]:
+    """The issue trackers an action can be exported to here: (name, label)."""
+    return [(name, tracker_label(name)) for name in available_trackers()]
 
 
 def timeline_context(incident) -> dict:
