@@ -103,10 +103,19 @@ def _retry_after(value: str | None) -> float | None:
         return None
 
 
+def _words(value: Any) -> str:
+    """Jira's {"project": "valid project is required"} or ["a", "b"] as a person reads them."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_words(item)}" for key, item in value.items())
+    if isinstance(value, list):
+        return "; ".join(_words(item) for item in value)
+    return str(value)
+
+
 def _detail(body: Any) -> str:
     """The service's own explanation, short."""
     if isinstance(body, dict):
         for key in ("message", "error", "errorMessages", "errors", "detail"):
             if body.get(key):
-                return str(body[key])[:500]
+                return _words(body[key])[:500]
     return str(body)[:500] if body else "no reason given"

@@ -149,7 +149,13 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
             f"{by_whom(event)}.",
         )
     elif kind == Change.ACTION_ADDED:
-        action = incident.actions.filter(pk=event.object_id).first() if event.object_id else None
+        actions = incident.actions.select_related("owner")
+        action = actions.filter(pk=event.object_id).first() if event.object_id else None
         if action is not None:
-            text, blocks = render_action_recorded(action.text, follow_up_action_buttons(action))
+            text, blocks = render_action_recorded(
+                action.text,
+                follow_up_action_buttons(action),
+                owner_id=action.owner.external_id if action.owner else None,
+                due_date=action.due_date,
+            )
             post(incident.pk, text=text, blocks=blocks)

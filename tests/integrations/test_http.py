@@ -17,6 +17,11 @@ def service():
     fake.route("GET", "/limited", lambda request: Reply(429, {}, {"Retry-After": "7"}))
     fake.route("GET", "/missing", lambda request: Reply(404, {"message": "No such thing"}))
     fake.route("GET", "/text", lambda request: "plain")
+    fake.route(
+        "POST",
+        "/issues",
+        lambda request: Reply(400, {"errors": {"project": "valid project is required"}}),
+    )
     with fake:
         yield fake
 
@@ -56,3 +61,9 @@ def test_nothing_listening_is_retried():
     fake.stop()
     with pytest.raises(Retry):
         call_json("GET", f"{url}/things", remote="fake", timeout=2)
+
+
+def test_a_refusal_in_several_words_reads_as_a_sentence(service):
+    with pytest.raises(Refused) as refused:
+        call_json("POST", f"{service.url}/issues", json={}, remote="jira")
+    assert refused.value.detail == "project: valid project is required"

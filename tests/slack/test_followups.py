@@ -47,6 +47,8 @@ def test_action_with_owner_and_due_date_from_slack_and_the_open_ones_listed(slac
     action = Action.objects.select_related("owner").get(incident=incident)
     assert (action.text, action.owner.external_id) == ("Write the runbook", bob)
     assert action.due_date.weekday() == 4 and action.due_date > timezone.localdate()
+    recorded = f"📝 Follow-up action recorded: Write the runbook — <@{bob}>, due Fri "
+    slack.wait_for(lambda: any(recorded in m["text"] for m in slack.messages(channel_id)))
     alice = slack.actor("alice")
     answer = alice.slash_command("/incident", "action Update the dashboards", channel=channel_id)
     assert answer.body["text"] == "Follow-up action recorded: Update the dashboards"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     ButtonElement,
@@ -69,9 +71,24 @@ def render_welcome(
     return text, blocks
 
 
-def render_action_recorded(action_text: str, buttons: list[dict]) -> tuple[str, list[dict]]:
+def action_summary(text: str, *, owner_id: str | None, due_date: date | None) -> str:
+    """ "Write the runbook — @bob, due Fri 4 Dec"."""
+    details = [mention(owner_id)] if owner_id else []
+    if due_date:
+        details.append(f"due {due_date:%a} {due_date.day} {due_date:%b}")
+    return escape(text) + (f" — {', '.join(details)}" if details else "")
+
+
+def render_action_recorded(
+    action_text: str,
+    buttons: list[dict],
+    *,
+    owner_id: str | None = None,
+    due_date: date | None = None,
+) -> tuple[str, list[dict]]:
     """The answer to `@Response action …`, with the buttons plugins offer for the action."""
-    text = f"📝 Follow-up action recorded: {escape(action_text)}"
+    said = action_summary(action_text, owner_id=owner_id, due_date=due_date)
+    text = f"📝 Follow-up action recorded: {said}"
     if not buttons:
         return text, []
     return text, [_section(text), ActionsBlock(elements=buttons).to_dict()]

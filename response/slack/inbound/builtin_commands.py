@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from response.core import verbs
 from response.core.models import Action, ExternalUser, Incident
-from response.slack.blocks.messages import render_field, render_help
+from response.slack.blocks.messages import action_summary, render_field, render_help
 from response.slack.blocks.text import escape, human_duration, mention
 from response.slack.decorators import command_help, incident_command
 from response.slack.inbound.context import Changed, from_slack, mentioned_users
@@ -159,11 +159,8 @@ def list_actions(incident: Incident, user_id: str, message: str):
 
 
 def action_line(action: Action) -> str:
-    """ "Write the runbook — @bob, due Fri 4 Dec"."""
-    details = [mention(action.owner.external_id)] if action.owner else []
-    if action.due_date:
-        details.append(f"due {action.due_date:%a} {action.due_date.day} {action.due_date:%b}")
-    return escape(action.text) + (f" — {', '.join(details)}" if details else "")
+    owner = action.owner.external_id if action.owner else None
+    return action_summary(action.text, owner_id=owner, due_date=action.due_date)
 
 
 def today_for(person: ExternalUser) -> date:

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0005_timeline_entries_name_their_subject"),
+        ("core", "0006_key_times"),
     ]
 
     operations = [
