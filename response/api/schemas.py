@@ -21,7 +21,9 @@ from response.core.models import (
     TimelineEvent,
 )
 
-StatusName = Literal["investigating", "identified", "monitoring", "resolved", "reported"]
+StatusName = Literal[
+    "triage", "investigating", "identified", "monitoring", "resolved", "reported", "declined"
+]
 OpenStatusName = Literal["investigating", "identified", "monitoring"]
 PriorityName = Literal["high", "medium", "low"]
 TimelineKindName = Literal[
