@@ -30,17 +30,17 @@ from response.core.verbs.incident import (
     set_status,
     update_incident,
 )
-from response.core.verbs.triage import (
-    accept_triage,
-    decline_triage,
-    merge_triage,
-    open_triage_incident,
-)
 from response.core.verbs.people import (
     get_or_create_external_user,
     link_external_user,
     note_participant,
     update_external_user_profile,
+)
+from response.core.verbs.triage import (
+    accept_triage,
+    decline_triage,
+    merge_triage,
+    open_triage_incident,
 )
 
 __all__ = [
@@ -53,9 +53,9 @@ __all__ = [
     "check_severity",
     "check_status",
     "complete_action",
-    "decline_triage",
     "declare_incident",
     "declare_incident_once",
+    "decline_triage",
     "edit_timeline_event",
     "get_or_create_external_user",
     "link_external_user",

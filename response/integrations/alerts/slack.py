@@ -17,6 +17,7 @@ from response.integrations.alerts.blocks import TriagePostData, render_triage_po
 from response.integrations.alerts.models import Alert, AlertState, Source, TriagePost
 from response.slack.outbound import client
 from response.slack.outbound.calls import post_once
+from response.slack.outbound.client import Permanent
 from response.slack.outbound.identity import (
     CHANNEL_ID,
     cache_get,
@@ -76,8 +77,13 @@ def triage_channel_id() -> str:
         return str(cached["id"])
     channel_id = find_channel_id(configured)
     if channel_id is None:
-        channel_id = client.call("conversations.create", name=configured)["channel"]["id"]
-    else:
+        try:
+            channel_id = client.call("conversations.create", name=configured)["channel"]["id"]
+        except Permanent as error:
+            # Another job (another alert's post) created it a moment ago: use theirs.
+            if error.error != "name_taken" or not (channel_id := find_channel_id(configured)):
+                raise
+    if channel_id is not None:
         client.call("conversations.join", channel=channel_id)
     cache_set(cache_key, {"id": channel_id})
     return str(channel_id)
