@@ -11,16 +11,18 @@ from response.integrations.alerts.blocks import ACCEPT, DECLINE, MERGE
 from response.integrations.alerts.models import Alert, TriagePost
 from response.integrations.alerts.record import RESOLVED_REASON
 from response.slack.models import CommsChannel, HeadlinePost
+from tests.integrations import alerts_helpers
 from tests.integrations.alerts_helpers import (
     TRIAGE_CHANNEL,
     action_ids,
-    alertmanager,  # noqa: F401  (fixture)
-    alerts_plugin,  # noqa: F401  (fixture)
     post_text,
     triage_post,
     unused_url,
 )
 from tests.slack.helpers import declare_in_slack
+
+alerts_plugin = alerts_helpers.alerts_plugin
+alertmanager = alerts_helpers.alertmanager
 
 
 def fire_disk_full(manager) -> Incident:
