@@ -70,7 +70,8 @@ def merge(
     user_id: str, values: dict[str, Any], metadata: dict[str, Any], payload: dict[str, Any]
 ) -> dict[str, str] | None:
     incident = incident_of(metadata)
-    into = Incident.objects.filter(pk=as_pk(choice_of(values, INTO_BLOCK))).first()
+    into_id = as_pk(choice_of(values, INTO_BLOCK))
+    into = Incident.objects.filter(pk=into_id).first() if into_id is not None else None
     if into is None:
         return {INTO_BLOCK: "Choose the incident to merge it into."}
     verbs.merge_triage(incident, into=into, by=slack_user(user_id))
@@ -91,7 +92,8 @@ def triage_incident(action_context: ActionContext) -> Incident:
 
 
 def incident_of(metadata: dict[str, Any]) -> Incident:
-    incident = Incident.objects.filter(pk=as_pk(metadata.get("incident_id"))).first()
+    incident_id = as_pk(metadata.get("incident_id"))
+    incident = Incident.objects.filter(pk=incident_id).first() if incident_id is not None else None
     if incident is None:
         raise NotFound("That incident no longer exists.")
     return incident

@@ -34,11 +34,13 @@ PARSERS: dict[str, Parser] = {
 
 
 def token_of(source: str) -> str:
-    return {
+    """The source's token, read when asked (tests and a reload may change the settings)."""
+    tokens: dict[str, str] = {
         Source.ALERTMANAGER: settings.ALERTS_ALERTMANAGER_TOKEN,
         Source.GRAFANA: settings.ALERTS_GRAFANA_TOKEN,
         Source.GENERIC: settings.ALERTS_GENERIC_TOKEN,
-    }[source]
+    }
+    return tokens[source]
 
 
 def bearer_matches(request: HttpRequest, token: str) -> bool:
