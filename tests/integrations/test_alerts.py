@@ -243,3 +243,17 @@ def test_grafana_and_generic_alerts_open_triage_incidents(
     triage_post(slack, checkout)
     assert worker.settled()
     assert len(slack.messages(TRIAGE_CHANNEL)) == 2
+
+
+def test_a_lost_answer_from_slack_still_makes_one_triage_post(
+    slack, worker, alertmanager, settings
+):
+    settings.RESPONSE_SLACK_TIMEOUT = 1.0
+    slack.faults.add(method="chat.postMessage", lose_answer="drop", count=1, delay=0.0)
+    incident = fire_disk_full(alertmanager)
+    post = triage_post(slack, incident)
+    assert worker.settled()
+    assert [m["ts"] for m in slack.messages(TRIAGE_CHANNEL)] == [post["ts"]]
+    # The retry looked for the post its first try made, and adopted it.
+    assert slack.calls("conversations.history")
+    assert len(slack.calls("chat.postMessage")) == 1

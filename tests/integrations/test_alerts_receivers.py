@@ -136,3 +136,18 @@ def test_a_resolved_alert_leaves_the_triage_incident_open_when_so_configured(swi
     incident = Incident.objects.get()
     assert incident.status == Status.TRIAGE
     assert incident.timeline_events.filter(text="Alert resolved: DiskFull").count() == 1
+
+
+def test_an_alert_firing_again_after_resolving_is_noted_on_its_open_incident(switched_on, settings):
+    settings.ALERTS_RESOLVED_CLOSES_TRIAGE = False
+    post("alertmanager", FIRING, ALERTMANAGER_TOKEN)
+    resolved = json.loads(json.dumps(FIRING))
+    resolved["alerts"][0]["status"] = "resolved"
+    post("alertmanager", resolved, ALERTMANAGER_TOKEN)
+    post("alertmanager", FIRING, ALERTMANAGER_TOKEN)
+    incident = Incident.objects.get()
+    assert list(incident.timeline_events.values_list("text", flat=True)) == [
+        "Opened for triage: DiskFull",
+        "Alert resolved: DiskFull",
+        "Alert firing again: DiskFull",
+    ]

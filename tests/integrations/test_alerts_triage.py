@@ -116,6 +116,10 @@ def test_the_web_list_shows_triage_incidents_only_when_asked(some_of_each):
     assert titles({"status": "closed"}) == []
     assert titles({"status": "triage"}) == ["Waiting alert"]
     assert titles({"status": "declined"}) == ["Declined alert"]
+    _, waiting, declined = some_of_each
+    for incident in (waiting, declined):  # its page, like any incident's
+        page = client.get(reverse("web:incident", args=[incident.pk]))
+        assert page.status_code == 200 and incident.title in page.content.decode()
 
 
 def test_the_api_list_and_statistics_leave_triage_incidents_out_unless_asked(some_of_each):
