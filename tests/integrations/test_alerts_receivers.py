@@ -4,10 +4,12 @@ not an alert, never a 500; and what a delivery records, with Slack not set up.""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from django.test import Client
 
+from fakes.service import FakeService
 from response.core.models import AuditEvent, AuditVerb, Incident, Status
 from response.integrations.alerts.models import Alert
 from tests.integrations.alerts_helpers import (
@@ -16,6 +18,8 @@ from tests.integrations.alerts_helpers import (
     GRAFANA_TOKEN,
     switch_on,
 )
+
+RACERS = 6
 
 FIRING = {
     "version": "4",
@@ -151,3 +155,27 @@ def test_an_alert_firing_again_after_resolving_is_noted_on_its_open_incident(swi
         "Alert resolved: DiskFull",
         "Alert firing again: DiskFull",
     ]
+
+
+def test_deliveries_racing_on_a_new_alert_open_one_incident(settings, live_server):
+    """Alertmanager's retries and a resend can arrive together (and, behind a load balancer,
+    at different web processes): each is counted, and one incident is opened."""
+    switch_on(settings)
+    url = f"{live_server.url}/integrations/alerts/alertmanager"
+    headers = {"Authorization": f"Bearer {ALERTMANAGER_TOKEN}"}
+    start = threading.Barrier(RACERS)
+    answers: list[int] = []
+
+    def deliver() -> None:
+        start.wait()
+        status, _ = FakeService.post_json(url, FIRING, headers)
+        answers.append(status)
+
+    racers = [threading.Thread(target=deliver) for _ in range(RACERS)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join(timeout=60)
+    assert answers == [200] * RACERS
+    assert Incident.objects.count() == 1
+    assert Alert.objects.get().times_received == RACERS
