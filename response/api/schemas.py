@@ -399,6 +399,14 @@ class SeverityStatsOut(BaseModel):
     median_time_to_resolve_seconds: float | None
 
 
+class TriageStatsOut(BaseModel):
+    """Incidents opened by alerts, counted apart from the others (which leave them out)."""
+
+    waiting: int = Field(description="Still in triage.")
+    declined: int = Field(description="Declined or merged into another incident.")
+    accepted: int = Field(description="Accepted: these are counted with the incidents too.")
+
+
 class SummaryOut(BaseModel):
     count: int
     open: int
@@ -406,3 +414,4 @@ class SummaryOut(BaseModel):
     mean_time_to_resolve_seconds: float | None
     median_time_to_resolve_seconds: float | None
     by_severity: list[SeverityStatsOut]
+    triage: TriageStatsOut

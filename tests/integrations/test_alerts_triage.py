@@ -135,7 +135,10 @@ def test_the_api_list_and_statistics_leave_triage_incidents_out_unless_asked(som
     assert titles() == ["Real incident"]
     assert titles("?triage=true") == ["Declined alert", "Waiting alert", "Real incident"]
     assert titles("?status=triage") == ["Waiting alert"]
+    accepted = triage("Accepted alert", "k3")
+    verbs.accept_triage(accepted)
     summary = api.get("/api/stats/summary").json()
-    assert (summary["count"], summary["open"]) == (1, 1)
+    assert (summary["count"], summary["open"]) == (2, 2)  # the accepted one is an incident
+    assert summary["triage"] == {"waiting": 1, "declined": 1, "accepted": 1}
     by_month = api.get("/api/stats/incidents-by-month").json()
-    assert sum(month["count"] for month in by_month) == 1
+    assert sum(month["count"] for month in by_month) == 2
