@@ -179,3 +179,25 @@ def test_deliveries_racing_on_a_new_alert_open_one_incident(settings, live_serve
     assert answers == [200] * RACERS
     assert Incident.objects.count() == 1
     assert Alert.objects.get().times_received == RACERS
+
+
+def test_a_declined_alert_still_firing_does_not_come_back_until_a_new_episode(switched_on):
+    from response.core import verbs
+
+    post("alertmanager", FIRING, ALERTMANAGER_TOKEN)
+    verbs.decline_triage(Incident.objects.get(), reason="Noise")
+    post("alertmanager", FIRING, ALERTMANAGER_TOKEN)  # the repeat_interval's resend
+    assert Incident.objects.count() == 1
+    later = json.loads(json.dumps(FIRING))
+    later["alerts"][0]["startsAt"] = "2026-11-30T07:30:00Z"  # it stopped and started again
+    post("alertmanager", later, ALERTMANAGER_TOKEN)
+    assert Incident.objects.count() == 2
+    assert Incident.objects.filter(status=Status.TRIAGE).count() == 1
+
+
+def test_a_start_in_the_senders_future_is_taken_as_now(switched_on):
+    future = json.loads(json.dumps(FIRING))
+    future["alerts"][0]["startsAt"] = "2099-01-01T00:00:00Z"
+    assert post("alertmanager", future, ALERTMANAGER_TOKEN).status_code == 200
+    incident = Incident.objects.get()
+    assert incident.started_at <= incident.reported_at

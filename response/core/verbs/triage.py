@@ -28,7 +28,6 @@ from response.core.verbs._common import (
     add_change_to_timeline,
     audit,
     changed,
-    clean_past_time,
     clean_text,
     copy_state,
     lock_incident,
@@ -56,7 +55,8 @@ def open_triage_incident(
     except InvalidInput:
         severity = None  # an alert's label is a hint, not a choice a person made
     now = timezone.now()
-    started_at = min(clean_past_time(started_at, field="start time"), now) if started_at else now
+    # The sender's clock says when it began: a hint, kept unless it is in our future.
+    started_at = min(started_at, now) if started_at and timezone.is_aware(started_at) else now
     if existing := Incident.objects.filter(dedup_key=dedup_key).first():
         return existing, False
     try:

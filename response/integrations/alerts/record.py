@@ -3,10 +3,13 @@ transaction, through the core verbs. No remote call here: the Slack work the ver
 need is queued by the plugin's receiver (response.integrations.alerts.slack) and done after the
 commit.
 
-A fingerprint has one *current* row while its incident is in triage or open. Firing again, it
-only counts (Alertmanager resends every `repeat_interval` and retries on errors). Once that
-incident is closed (declined, merged, resolved), the fingerprint firing again is a new problem:
-a new triage incident and a new row (the next generation).
+A fingerprint has one *current* row, for its latest episode (from firing to resolved). The
+same episode again only counts (Alertmanager resends every `repeat_interval` and retries on
+errors), even after its incident was closed: an alert declined as noise while it keeps firing
+does not come back every four hours. A new episode (it resolved since, or it started again
+later than the one recorded) of a fingerprint whose incident is closed (declined, merged,
+resolved) is a new problem: a new triage incident and a new row (the next generation). While
+the incident is open, a new episode is noted on its timeline instead.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.utils import timezone
 from response.core import verbs
 from response.core.models import Status, TimelineEvent
 from response.core.models.incident import TITLE_MAX_LENGTH
+from response.core.verbs.incident import TEXT_MAX_LENGTH
 from response.integrations.alerts.models import Alert, AlertState
 from response.integrations.alerts.parsers import ParsedAlert
 
@@ -37,7 +41,7 @@ class Outcome:
 def record_alert(source: str, parsed: ParsedAlert) -> Outcome:
     """Apply one alert of a delivery; joins the caller's transaction."""
     with transaction.atomic():
-        current = _current_row(source, parsed.fingerprint)
+        current = _current_row(source, parsed)
         if parsed.firing:
             if current is None:
                 return _open(source, parsed)
@@ -47,19 +51,29 @@ def record_alert(source: str, parsed: ParsedAlert) -> Outcome:
         return _resolved(current, parsed)
 
 
-def _current_row(source: str, fingerprint: str) -> Alert | None:
-    """The fingerprint's current row, locked; a row whose incident has closed is retired."""
+def _current_row(source: str, parsed: ParsedAlert) -> Alert | None:
+    """The fingerprint's current row, locked; retired (None) when a new episode fires after
+    its incident was closed."""
     current = (
         Alert.objects.select_for_update(of=("self",))
         .select_related("incident")
-        .filter(source=source, fingerprint=fingerprint, is_current=True)
+        .filter(source=source, fingerprint=parsed.fingerprint, is_current=True)
         .first()
     )
-    if current is not None and (current.incident is None or current.incident.is_closed()):
+    if current is None or not parsed.firing:
+        return current
+    closed = current.incident is None or current.incident.is_closed()
+    if closed and _new_episode(current, parsed):
         current.is_current = False
         current.save(update_fields=["is_current"])
         return None
     return current
+
+
+def _new_episode(current: Alert, parsed: ParsedAlert) -> bool:
+    if current.state == AlertState.RESOLVED:
+        return True
+    return bool(parsed.starts_at and current.started_at and parsed.starts_at > current.started_at)
 
 
 def _open(source: str, parsed: ParsedAlert) -> Outcome:
@@ -69,7 +83,7 @@ def _open(source: str, parsed: ParsedAlert) -> Outcome:
     generation = (latest or 0) + 1
     incident, opened = verbs.open_triage_incident(
         title=parsed.name[:TITLE_MAX_LENGTH],
-        summary=parsed.summary,
+        summary=parsed.summary[:TEXT_MAX_LENGTH],
         severity=parsed.severity or None,
         started_at=parsed.starts_at,
         # Deterministic, so two deliveries racing on one new alert open one incident.
@@ -107,7 +121,8 @@ def _fired_again(current: Alert, parsed: ParsedAlert) -> Outcome:
     if current.state == AlertState.RESOLVED:  # it flapped: say so where people look
         current.state = AlertState.FIRING
         current.ended_at = None
-        fields += ["state", "ended_at"]
+        current.started_at = parsed.starts_at or current.started_at
+        fields += ["state", "ended_at", "started_at"]
         assert current.incident is not None
         verbs.add_timeline_event(
             current.incident,
