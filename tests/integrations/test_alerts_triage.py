@@ -14,6 +14,7 @@ from response.core import verbs
 from response.core.errors import InvalidInput, InvalidTransition
 from response.core.events import Change, incident_changed
 from response.core.models import AuditEvent, AuditVerb, Incident, Status
+from response.notifications.models import ScheduledNotification
 from tests.factories import ExternalUserFactory, declare
 
 pytestmark = pytest.mark.django_db
@@ -46,11 +47,13 @@ def test_opening_is_keyed_and_announced_as_triaged_not_declared(announced):
     assert incident.timeline_events.get().text == "Opened for triage: DiskFull"
 
 
-def test_accepting_declares_it(announced):
+def test_accepting_declares_it_and_only_then_reminders_start(announced):
     incident = triage()
+    assert not ScheduledNotification.objects.filter(incident=incident).exists()  # no nagging
     dana = ExternalUserFactory(display_name="dana")
     announced.clear()
     verbs.accept_triage(incident, by=dana)
+    assert ScheduledNotification.objects.filter(incident=incident).exists()
     assert incident.status == Status.INVESTIGATING and incident.reporter == dana
     assert announced == [Change.DECLARED]  # what declaring does happens now
     assert AuditEvent.objects.filter(verb=AuditVerb.INCIDENT_TRIAGE_ACCEPTED).count() == 1
