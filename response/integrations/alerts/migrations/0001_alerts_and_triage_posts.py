@@ -9,7 +9,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("core", "0006_triage_statuses"),
+        # Only the incidents table is needed (not the triage statuses): a core migration
+        # renumbered at a merge leaves this one alone.
+        ("core", "0005_timeline_entries_name_their_subject"),
     ]
 
     operations = [
