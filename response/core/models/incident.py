@@ -52,13 +52,6 @@ class IncidentQuerySet(models.QuerySet["Incident"]):
     def closed(self) -> IncidentQuerySet:
         return self.filter(status__in=CLOSED_STATUSES)
 
-    def triage(self) -> IncidentQuerySet:
-        return self.filter(status__in=TRIAGE_STATUSES)
-
-    def real(self) -> IncidentQuerySet:
-        """Incidents people declared or accepted: triage ones left out."""
-        return self.exclude(status__in=TRIAGE_STATUSES)
-
 
 class Incident(models.Model):
     title = models.CharField(max_length=TITLE_MAX_LENGTH, help_text="What is happening, briefly.")
