@@ -397,6 +397,16 @@ TRACKERS_SYNC_SECONDS = int(env("TRACKERS_SYNC_SECONDS", "300"))
 
 # -- Alert sources: Alertmanager, Grafana, generic JSON -------------------------------------
 
+# Each source's receiver (/integrations/alerts/<source>) is on when its token is set; senders
+# present it as "Authorization: Bearer <token>".
+ALERTS_ALERTMANAGER_TOKEN = env("ALERTS_ALERTMANAGER_TOKEN")
+ALERTS_GRAFANA_TOKEN = env("ALERTS_GRAFANA_TOKEN")
+ALERTS_GENERIC_TOKEN = env("ALERTS_GENERIC_TOKEN")
+# Where triage incidents are posted (a name or an id); the incidents channel if unset.
+ALERTS_TRIAGE_CHANNEL = env("ALERTS_TRIAGE_CHANNEL")
+# An alert that resolves while its incident is still in triage closes it (declined).
+ALERTS_RESOLVED_CLOSES_TRIAGE = env_bool("ALERTS_RESOLVED_CLOSES_TRIAGE", default=True)
+
 
 # -- Outgoing webhooks ----------------------------------------------------------------------
 # On: incident events are POSTed, signed (Standard Webhooks), to the endpoints set in the admin.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from response.api.errors import Forbidden
 from response.core.errors import InvalidInput, NotFound
 from response.core.models import Action, AuditEvent, ExternalUser, Incident, TimelineEvent
+from response.core.models.incident import TRIAGE_STATUSES
 from response.core.search import search_incidents
 from response.core.selectors import timeline_of, visible_incidents
 
@@ -45,7 +46,12 @@ def filter_incidents(
     reported_after: datetime | None = None,
     reported_before: datetime | None = None,
     q: str | None = None,
+    triage: bool = False,
 ) -> QuerySet[Incident]:
+    """`triage`: include triage incidents (an alert's, waiting or declined), which are not
+    incidents yet and stay out of lists and figures unless asked for (or a status of theirs)."""
+    if not triage and not set(status or ()) & set(TRIAGE_STATUSES):
+        incidents = incidents.exclude(status__in=TRIAGE_STATUSES)
     if status:
         incidents = incidents.filter(status__in=status)
     if severity:

@@ -6,21 +6,42 @@ import statistics
 from collections import defaultdict
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 
 from response.api.queries import filter_incidents
-from response.core.models import Severity, Status
+from response.core.models import AuditEvent, AuditVerb, Severity, Status
 from response.core.selectors import visible_incidents
 
 UNSET_SEVERITY = "unset"
 
 
-def _incidents(user, reported_after: datetime | None, reported_before: datetime | None):
+def _incidents(
+    user,
+    reported_after: datetime | None,
+    reported_before: datetime | None,
+    *,
+    triage: bool = False,
+):
+    """The incidents counted (triage ones, an alert's not yet accepted, only with `triage`)."""
     return filter_incidents(
         visible_incidents(user).order_by(),
         reported_after=reported_after,
         reported_before=reported_before,
+        triage=triage,
+    )
+
+
+def _triage(user, reported_after: datetime | None, reported_before: datetime | None) -> dict:
+    """Alerts' incidents: waiting, declined, and accepted (these are real incidents too)."""
+    incidents = _incidents(user, reported_after, reported_before, triage=True)
+    accepted = AuditEvent.objects.filter(
+        incident=OuterRef("pk"), verb=AuditVerb.INCIDENT_TRIAGE_ACCEPTED
+    )
+    return incidents.aggregate(
+        waiting=Count("id", filter=Q(status=Status.TRIAGE)),
+        declined=Count("id", filter=Q(status=Status.DECLINED)),
+        accepted=Count("id", filter=Q(Exists(accepted))),
     )
 
 
@@ -95,4 +116,5 @@ def summary(
         "mean_time_to_resolve_seconds": mean,
         "median_time_to_resolve_seconds": median,
         "by_severity": by_severity,
+        "triage": _triage(user, reported_after, reported_before),
     }

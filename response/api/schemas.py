@@ -21,7 +21,9 @@ from response.core.models import (
     TimelineEvent,
 )
 
-StatusName = Literal["investigating", "identified", "monitoring", "resolved", "reported"]
+StatusName = Literal[
+    "triage", "investigating", "identified", "monitoring", "resolved", "reported", "declined"
+]
 OpenStatusName = Literal["investigating", "identified", "monitoring"]
 PriorityName = Literal["high", "medium", "low"]
 TrackerName = Literal["jira", "github"]
@@ -415,6 +417,14 @@ class SeverityStatsOut(BaseModel):
     median_time_to_resolve_seconds: float | None
 
 
+class TriageStatsOut(BaseModel):
+    """Incidents opened by alerts, counted apart from the others (which leave them out)."""
+
+    waiting: int = Field(description="Still in triage.")
+    declined: int = Field(description="Declined or merged into another incident.")
+    accepted: int = Field(description="Accepted: these are counted with the incidents too.")
+
+
 class SummaryOut(BaseModel):
     count: int
     open: int
@@ -422,3 +432,4 @@ class SummaryOut(BaseModel):
     mean_time_to_resolve_seconds: float | None
     median_time_to_resolve_seconds: float | None
     by_severity: list[SeverityStatsOut]
+    triage: TriageStatsOut

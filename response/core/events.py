@@ -26,7 +26,10 @@ incident_changed = Signal()
 class Change(StrEnum):
     """What happened to an incident."""
 
-    DECLARED = "declared"
+    DECLARED = "declared"  # also when a triage incident is accepted: it is declared then
+    TRIAGED = "triaged"  # an alert opened a triage incident (no channel, no headline yet)
+    DECLINED = "declined"  # a triage incident declined (merged: MERGED), closed
+    MERGED = "merged"  # a triage incident merged into another (`extra["into"]`), closed
     UPDATED = "updated"  # title, summary, impact, start time, privacy
     MADE_PRIVATE = "made_private"  # besides UPDATED: a public incident became private
     LEAD = "lead"

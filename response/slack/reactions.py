@@ -7,6 +7,7 @@ from django.conf import settings
 
 from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import ExternalUser, Incident
+from response.core.models.incident import TRIAGE_STATUSES
 from response.slack.blocks.messages import (
     render_action_recorded,
     render_resolved,
@@ -42,6 +43,8 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     incident = event.incident or Incident.objects.select_related("severity", "lead").get(
         pk=event.incident_id
     )
+    if incident.status in TRIAGE_STATUSES:
+        return  # not an incident (yet): no channel, no headline; the triage post is its place
     if event.kind == Change.DECLARED:
         return on_declared(incident)
     if event.kind == Change.MADE_PRIVATE:

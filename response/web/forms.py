@@ -145,7 +145,9 @@ class SeverityForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in Status if s != "reported"], widget=FastSelect
+        # Triage statuses change through the triage post's buttons, not this menu.
+        choices=[(s.value, s.label) for s in Status if s not in ("reported", "triage", "declined")],
+        widget=FastSelect,
     )
 
 

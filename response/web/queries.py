@@ -16,7 +16,12 @@ from response.core.models import (
     Incident,
     Participant,
 )
-from response.core.models.incident import CLOSED_STATUSES, OPEN_STATUSES
+from response.core.models.incident import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    TRIAGE_STATUSES,
+    Status,
+)
 from response.core.paging import page_of
 from response.core.search import search_incidents
 from response.core.selectors import visible_incidents
@@ -25,7 +30,7 @@ from response.core.selectors import visible_incidents
 @dataclass(frozen=True)
 class IncidentFilters:
     q: str = ""
-    status: str = ""  # "", "open", "closed" or a Status value
+    status: str = ""  # "", "open", "closed" or a Status value ("triage", "declined": alerts')
     severity: int | None = None
     lead: int | None = None
     since: date | None = None
@@ -42,7 +47,11 @@ def incident_or_404(user, pk: int) -> Incident:
 
 
 def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:
+    """Triage incidents (an alert's, waiting or declined) are listed only when their status is
+    asked for: they are not incidents yet."""
     queryset = visible_incidents(user)
+    if filters.status not in TRIAGE_STATUSES:
+        queryset = queryset.exclude(status__in=TRIAGE_STATUSES)
     if filters.status == "open":
         queryset = queryset.filter(status__in=OPEN_STATUSES)
     elif filters.status == "closed":
@@ -72,8 +81,9 @@ class OpenFirst:
 
     def __init__(self, queryset: QuerySet[Incident]):
         ordered = queryset.select_related("severity", "lead").order_by("-reported_at", "-id")
-        self.open = ordered.filter(status__in=OPEN_STATUSES)
-        self.closed = ordered.filter(status__in=CLOSED_STATUSES)
+        # Triage incidents are here only when filtered for: waiting ones first, like open ones.
+        self.open = ordered.filter(status__in=(*OPEN_STATUSES, Status.TRIAGE))
+        self.closed = ordered.filter(status__in=(*CLOSED_STATUSES, Status.DECLINED))
         self._open_count: int | None = None
 
     def open_count(self) -> int:

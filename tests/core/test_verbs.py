@@ -222,6 +222,11 @@ ALLOWED = {
 def incident_in(status: Status) -> Incident:
     if status == Status.REPORTED:
         return declare(is_report_only=True)
+    if status in (Status.TRIAGE, Status.DECLINED):  # an alert's (response.core.verbs.triage)
+        incident, _ = verbs.open_triage_incident(title="An alert", dedup_key="alert")
+        if status == Status.DECLINED:
+            verbs.decline_triage(incident, reason="Noise")
+        return incident
     incident = declare()
     if status != Status.INVESTIGATING:
         verbs.set_status(incident, status)

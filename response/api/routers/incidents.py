@@ -46,6 +46,11 @@ class IncidentFilters(Schema):
     q: Annotated[Text, Field(max_length=200)] | None = Field(
         None, description="Text in the title, summary or impact."
     )
+    triage: bool = Field(
+        False,
+        description="Include triage incidents (opened by alerts: waiting for a decision, or "
+        "declined); asking for the status 'triage' or 'declined' includes them too.",
+    )
 
 
 @router.get("/incidents", response={200: IncidentPage, **ERRORS})

@@ -28,15 +28,21 @@ class Severity(models.Model):
 
 
 class Status(models.TextChoices):
+    # An alert's incident waiting for a person to accept it (then it is investigating) or to
+    # decline it (or merge it into another): not an incident yet, so not in the figures.
+    TRIAGE = "triage", "Triage"
     INVESTIGATING = "investigating", "Investigating"
     IDENTIFIED = "identified", "Identified"
     MONITORING = "monitoring", "Monitoring"
     RESOLVED = "resolved", "Resolved"
     REPORTED = "reported", "Reported"  # report-only: declared after the fact, never live
+    DECLINED = "declined", "Declined"  # a triage incident nobody took on: declined or merged
 
 
 OPEN_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
 CLOSED_STATUSES = (Status.RESOLVED, Status.REPORTED)
+# Triage incidents, waiting or declined, count apart from real incidents (lists, figures).
+TRIAGE_STATUSES = (Status.TRIAGE, Status.DECLINED)
 
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
@@ -146,13 +152,17 @@ class Incident(models.Model):
         return f"#{self.pk} {self.title}"
 
     def is_closed(self) -> bool:
-        return self.status in CLOSED_STATUSES
+        return self.status in CLOSED_STATUSES or self.status == Status.DECLINED
 
     def is_open(self) -> bool:
-        return not self.is_closed()
+        """Live: investigating, identified or monitoring (a triage incident is not, yet)."""
+        return self.status in OPEN_STATUSES
+
+    def is_triage(self) -> bool:
+        return self.status == Status.TRIAGE
 
     def end_time(self) -> datetime | None:
-        if self.status == Status.REPORTED:
+        if self.status in (Status.REPORTED, Status.DECLINED):
             return self.resolved_at or self.reported_at
         return self.resolved_at if self.status == Status.RESOLVED else None
 

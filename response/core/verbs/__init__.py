@@ -42,11 +42,18 @@ from response.core.verbs.people import (
     update_external_user_profile,
 )
 from response.core.verbs.times import set_key_times
+from response.core.verbs.triage import (
+    accept_triage,
+    decline_triage,
+    merge_triage,
+    open_triage_incident,
+)
 
 __all__ = [
     "UNSET",
     "Actor",
     "Unset",
+    "accept_triage",
     "add_action",
     "add_timeline_event",
     "check_severity",
@@ -54,12 +61,15 @@ __all__ = [
     "complete_action",
     "declare_incident",
     "declare_incident_once",
+    "decline_triage",
     "edit_timeline_event",
     "get_or_create_external_user",
     "link_action_to_tracker",
     "link_external_user",
+    "merge_triage",
     "move_incident",
     "note_participant",
+    "open_triage_incident",
     "post_status_update",
     "record_action_export_failure",
     "remove_timeline_event",

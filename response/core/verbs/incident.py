@@ -45,6 +45,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.MONITORING: frozenset({Status.INVESTIGATING, Status.IDENTIFIED, Status.RESOLVED}),
     Status.RESOLVED: frozenset(),
     Status.REPORTED: frozenset(),
+    # Triage incidents move only through the triage verbs (response.core.verbs.triage).
+    Status.TRIAGE: frozenset(),
+    Status.DECLINED: frozenset(),
 }
 
 # The moment each status was first reached is kept in its own column.
@@ -77,7 +80,9 @@ def check_status(value: Status | str) -> Status:
     try:
         return Status(str(value).strip().lower())
     except ValueError:
-        choices = ", ".join(s.value for s in Status if s != Status.REPORTED)
+        choices = ", ".join(
+            s.value for s in Status if s not in (Status.REPORTED, Status.TRIAGE, Status.DECLINED)
+        )
         raise InvalidInput(
             f"Unknown status “{value}”. Choose one of: {choices}.", field="status"
         ) from None
@@ -340,6 +345,8 @@ def set_status(
         if new not in TRANSITIONS[old]:
             if old in (Status.RESOLVED, Status.REPORTED):
                 hint = "Reopen it first."
+            elif old == Status.TRIAGE:
+                hint = "Accept it from triage first."
             elif new == Status.REPORTED:
                 hint = "Only an incident declared as report-only is “reported”."
             else:
