@@ -119,6 +119,7 @@ def test_every_event_of_an_incident_arrives_signed_in_order(webhooks, receiver, 
         f"http://127.0.0.1:8000/incidents/{incident_id}/"
     )
     assert updated["data"]["changed_fields"] == ["severity"]
+    assert updated["data"]["origin"] == "api" and updated["data"]["actor_name"]
     assert updated["data"]["incident"]["severity"]["slug"] == "critical"
     assert update["data"]["status_update"]["text"] == "Rolling back"
     assert update["data"]["status_update"]["kind"] == "update"

@@ -50,6 +50,9 @@ def _data(event: IncidentChanged, incident: Incident) -> dict[str, Any]:
         "incident": payloads.render_incident(incident, now=timezone.now()),
         "changed_fields": events.published_fields(event.fields),
         "actor": payloads.render_person(actor),
+        # Where a change made outside the chat was asked for ("web", "api", "admin"), and by whom.
+        "origin": event.origin.value if event.origin else None,
+        "actor_name": event.actor_name or (actor.name if actor else None),
     }
     if event.kind in (Change.ACTION_ADDED, Change.ACTION_UPDATED) and event.object_id:
         action = Action.objects.select_related("owner", "created_by").get(pk=event.object_id)
