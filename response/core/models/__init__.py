@@ -2,6 +2,7 @@ from response.core.models.action import Action
 from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
+from response.core.models.subscription import Subscription
 from response.core.models.timeline import TimelineEvent
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "Participant",
     "Severity",
     "Status",
+    "Subscription",
     "TimelineEvent",
 ]

@@ -36,6 +36,7 @@ from response.core.verbs.people import (
     note_participant,
     update_external_user_profile,
 )
+from response.core.verbs.subscription import subscribe, toggle_subscription, unsubscribe
 
 __all__ = [
     "UNSET",
@@ -61,6 +62,9 @@ __all__ = [
     "set_lead",
     "set_severity",
     "set_status",
+    "subscribe",
+    "toggle_subscription",
+    "unsubscribe",
     "update_action",
     "update_external_user_profile",
     "update_incident",
