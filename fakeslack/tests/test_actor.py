@@ -140,3 +140,16 @@ def test_wait_for(slack: FakeSlack, client: WebClient) -> None:
     assert channel["name"] == "later"
     with pytest.raises(TimeoutError):
         slack.wait_for(lambda: False, timeout=0.05)
+
+
+def test_another_apps_message_has_no_user_and_reaches_the_bot(slack: FakeSlack) -> None:
+    ts = slack.post_from_integration(
+        "general",
+        text="",
+        attachments=[{"title": "HighErrorRate", "text": "checkout 5xx > 5%", "color": "danger"}],
+    )
+    message = slack.message("general", ts)
+    assert message["subtype"] == "bot_message" and "user" not in message
+    assert message["attachments"][0]["title"] == "HighErrorRate"
+    # Also offered to message shortcuts like any message.
+    assert slack.actor("alice").message_shortcut("declare", "general", ts) is not None
