@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import mimetypes
 import uuid
 from typing import Any
 
@@ -22,8 +23,11 @@ class ConversationActions(ActorBase):
         thread_ts: str | None = None,
         *,
         blocks: list[dict[str, Any]] | None = None,
+        files: list[str] | None = None,
     ) -> str:
-        """Post as this user; delivers ``message``, and ``app_mention`` if the bot is mentioned."""
+        """Post as this user; delivers ``message``, and ``app_mention`` if the bot is mentioned.
+        ``files``: names of files shared with it (``graph.png``), as Slack describes them:
+        private URLs and, for images, thumbnails that need the bot's token to be fetched."""
         state = self.state
         with state.lock:
             if channel in state.users:
@@ -43,6 +47,9 @@ class ConversationActions(ActorBase):
             }
             if blocks is not None:
                 message["blocks"] = copy.deepcopy(blocks)
+            if files:
+                message["subtype"] = "file_share"
+                message["files"] = [self._file(name) for name in files]
             if thread_ts:
                 message["thread_ts"] = thread_ts
             state.add_message(target, message)
@@ -54,6 +61,31 @@ class ConversationActions(ActorBase):
                     events.append({**event, "type": "app_mention"})
         self._emit(*events)
         return str(message["ts"])
+
+    def _file(self, name: str) -> dict[str, Any]:
+        """A file object shaped like Slack's (files.info): its URLs are private to the workspace."""
+        state = self.state
+        file_id = state.ids.new("F")
+        private = f"https://files.slack.com/files-pri/{state.team_id}-{file_id}/{name}"
+        stem, _, extension = name.rpartition(".")
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        file: dict[str, Any] = {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": extension.lower() or "binary",
+            "user": self.user_id,
+            "url_private": private,
+            "url_private_download": private.replace("/files-pri/", "/files-pri/download/"),
+            "permalink": f"{state.team['url']}files/{self.user_id}/{file_id}/{name}",
+            "is_public": False,
+        }
+        if mimetype.startswith("image/"):
+            thumbs = f"https://files.slack.com/files-tmb/{state.team_id}-{file_id}-0a1b2c/{stem}"
+            for size in (64, 80, 160, 360, 480):
+                file[f"thumb_{size}"] = f"{thumbs}_{size}.{extension or 'png'}"
+        return file
 
     def edit_message(self, channel: str, ts: str, text: str) -> None:
         state = self.state

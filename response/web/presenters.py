@@ -36,6 +36,19 @@ class TimelineRow:
     delete_url: str
     author: str
     slack_url: str
+    images: tuple[dict, ...] = ()
+
+
+def entry_images(entry: TimelineEvent) -> tuple[dict, ...]:
+    """The images of an entry (a Slack message's, response.slack.inbound.timeline.images_of),
+    each a link to where it can be seen. Not shown inline: Slack's file URLs need its token, and
+    the page's Content-Security-Policy loads only our own images."""
+    images = (entry.metadata or {}).get("images") or []
+    return tuple(
+        {"name": str(image.get("name") or "image"), "link": str(image["link"])}
+        for image in images
+        if isinstance(image, dict) and str(image.get("link") or "").startswith("https://")
+    )
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,7 @@ def timeline_days(incident: Incident, entries: list[TimelineEvent]) -> list[Day]
             delete_url=delete.format(entry.pk),
             author=author,
             slack_url=url,
+            images=entry_images(entry),
         )
         if not days or days[-1].day != local.date():
             days.append(Day(day=local.date(), label=_day_label(local.date()), rows=[]))

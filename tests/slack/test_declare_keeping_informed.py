@@ -72,9 +72,7 @@ def test_an_incident_of_a_listed_severity_is_announced_once_with_its_updates(
     slack, settings, worker
 ):
     settings.RESPONSE_ANNOUNCE = "critical:#random,#general;major:#random"
-    incident, channel_id = declare_in_slack(
-        slack, values={"severity": {"severity": "critical"}}
-    )
+    incident, channel_id = declare_in_slack(slack, values={"severity": {"severity": "critical"}})
     slack.wait_for(lambda: Announcement.objects.count() == 2)
     random_post = Announcement.objects.get(channel_id=slack.channel_id("random"))
     announced = slack.message("random", random_post.message_ts)

@@ -39,5 +39,47 @@ def message_entry(channel_id: str, message: dict) -> dict:
         "author": slack_user_or_none(message.get("user")),
         "source": source_of(channel_id, ts),
         "url": permalink(channel_id, ts, message),
-        "metadata": {"files": [f.get("name") for f in message.get("files") or []]},
+        "metadata": {
+            "files": [f.get("name") for f in message.get("files") or []],
+            "images": images_of(message),
+        },
     }
+
+
+# Where Slack keeps uploaded files: reading them takes the bot's token (a browser showing the
+# incident page has none, and its Content-Security-Policy allows only our own images).
+SLACK_FILE_HOSTS = ("https://files.slack.com/",)
+
+
+def images_of(message: dict) -> list[dict]:
+    """The images of a message for its timeline entry: its name, its page in Slack (`link`), and
+    its thumbnail's address (`thumb`, thumb_360 or the nearest) with whether a browser may load it
+    without signing in to Slack (`public`): Slack's own file URLs are private."""
+    images = []
+    for file in message.get("files") or []:
+        if not str(file.get("mimetype") or "").startswith("image/"):
+            continue
+        thumb = next(
+            (file[k] for k in ("thumb_360", "thumb_480", "thumb_160", "thumb_80") if file.get(k)),
+            "",
+        )
+        images.append(
+            {
+                "name": file.get("title") or file.get("name") or "image",
+                "link": file.get("permalink") or file.get("url_private") or "",
+                "thumb": thumb,
+                "public": bool(thumb) and not thumb.startswith(SLACK_FILE_HOSTS),
+            }
+        )
+    for attachment in message.get("attachments") or []:  # an alert's graph, say
+        url = attachment.get("image_url") or attachment.get("thumb_url")
+        if url:
+            images.append(
+                {
+                    "name": attachment.get("title") or attachment.get("fallback") or "image",
+                    "link": attachment.get("title_link") or url,
+                    "thumb": url,
+                    "public": not url.startswith(SLACK_FILE_HOSTS),
+                }
+            )
+    return images

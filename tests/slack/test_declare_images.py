@@ -1,0 +1,58 @@
+"""Images pinned (or 📌-reacted) in an incident's channel reach the timeline with their name,
+their page in Slack and their thumbnail's address, and the incident page links them."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from response.core.models import TimelineEvent
+from response.slack.inbound.timeline import images_of
+from tests.slack.helpers import declare_in_slack
+
+
+def test_a_pinned_image_is_on_the_timeline_and_linked_from_the_web_page(slack, worker):
+    incident, channel_id = declare_in_slack(slack)
+    alice = slack.actor("alice")
+    ts = alice.post_message(channel_id, "Error rate graph", files=["error-rate.png", "notes.txt"])
+    alice.pin(channel_id, ts)
+    slack.wait_for(lambda: TimelineEvent.objects.filter(incident=incident, kind="message").exists())
+    entry = TimelineEvent.objects.get(incident=incident, kind="message")
+    [image] = entry.metadata["images"]
+    file = slack.message(channel_id, ts)["files"][0]
+    assert image == {
+        "name": "error-rate.png",
+        "link": file["permalink"],
+        "thumb": file["thumb_360"],
+        "public": False,  # Slack's file URLs need the bot's token
+    }
+    assert "📎 error-rate.png, notes.txt" in entry.text
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("sam", "sam@example.com", "pw"))
+    html = client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert f'href="{file["permalink"]}"' in html
+    assert "🖼 error-rate.png" in html
+    assert file["thumb_360"] not in html  # never hot-linked: it needs Slack's token
+
+
+def test_an_alerts_graph_is_kept_with_its_public_address():
+    message = {
+        "ts": "1.2",
+        "attachments": [
+            {
+                "title": "Error rate",
+                "title_link": "https://grafana.example/d/1",
+                "image_url": "https://grafana.example/render/1.png",
+            }
+        ],
+        "files": [{"name": "a.pdf", "mimetype": "application/pdf"}],
+    }
+    assert images_of(message) == [
+        {
+            "name": "Error rate",
+            "link": "https://grafana.example/d/1",
+            "thumb": "https://grafana.example/render/1.png",
+            "public": True,
+        }
+    ]
