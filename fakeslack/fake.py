@@ -26,7 +26,6 @@ from .socket_mode import SocketModeServer
 from .state import ResponseTarget, State
 from .workspace import Workspace
 
-
 # The bot of another app posting in the workspace (alerts from an incoming webhook).
 INTEGRATION_BOT_ID = "B0INTEGRATN"
 

@@ -101,7 +101,7 @@ def test_an_incident_of_a_listed_severity_is_announced_once_with_its_updates(
 
 def test_an_incident_raised_to_a_listed_severity_is_announced_then(slack, settings, worker):
     settings.RESPONSE_ANNOUNCE = "critical:#general;major:#random"
-    incident, channel_id = declare_in_slack(slack, values={"severity": {"severity": "minor"}})
+    _, channel_id = declare_in_slack(slack, values={"severity": {"severity": "minor"}})
     assert worker.settled()
     assert not Announcement.objects.exists()
     mention(slack, "alice", channel_id, "severity major")
