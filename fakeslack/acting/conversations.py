@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
-import mimetypes
 import uuid
 from typing import Any
 
 from ..errors import SlackError
+from ..files import file_object
 from ..webapi.conversations import check_channel_name
 from ..webapi.items import add_pin, add_reaction, pin_item, remove_pin, remove_reaction
 from .base import ActorBase
@@ -27,7 +27,7 @@ class ConversationActions(ActorBase):
     ) -> str:
         """Post as this user; delivers ``message``, and ``app_mention`` if the bot is mentioned.
         ``files``: names of files shared with it (``graph.png``), as Slack describes them:
-        private URLs and, for images, thumbnails that need the bot's token to be fetched."""
+        private URLs on this server and, for images, thumbnails, fetched only with a token."""
         state = self.state
         with state.lock:
             if channel in state.users:
@@ -63,29 +63,15 @@ class ConversationActions(ActorBase):
         return str(message["ts"])
 
     def _file(self, name: str) -> dict[str, Any]:
-        """A file object shaped like Slack's (files.info): its URLs are private to the workspace."""
         state = self.state
-        file_id = state.ids.new("F")
-        private = f"https://files.slack.com/files-pri/{state.team_id}-{file_id}/{name}"
-        stem, _, extension = name.rpartition(".")
-        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        file: dict[str, Any] = {
-            "id": file_id,
-            "name": name,
-            "title": name,
-            "mimetype": mimetype,
-            "filetype": extension.lower() or "binary",
-            "user": self.user_id,
-            "url_private": private,
-            "url_private_download": private.replace("/files-pri/", "/files-pri/download/"),
-            "permalink": f"{state.team['url']}files/{self.user_id}/{file_id}/{name}",
-            "is_public": False,
-        }
-        if mimetype.startswith("image/"):
-            thumbs = f"https://files.slack.com/files-tmb/{state.team_id}-{file_id}-0a1b2c/{stem}"
-            for size in (64, 80, 160, 360, 480):
-                file[f"thumb_{size}"] = f"{thumbs}_{size}.{extension or 'png'}"
-        return file
+        return file_object(
+            base_url=self.slack.url,
+            team_id=state.team_id,
+            team_url=str(state.team["url"]),
+            user_id=self.user_id,
+            file_id=state.ids.new("F"),
+            name=name,
+        )
 
     def edit_message(self, channel: str, ts: str, text: str) -> None:
         state = self.state

@@ -34,6 +34,7 @@ def test_changes_cost_nothing_more_without_subscribers_or_rules(
         (Change.LEAD, 0),
         (Change.STATUS_UPDATE, 1),  # who subscribed
         (Change.RESOLVED, 1),
+        (Change.TIMELINE_ADDED, 0),  # without an entry: nothing to look at
     ):
         event = IncidentChanged(incident_id=incident.pk, kind=kind, incident=incident)
         with django_assert_num_queries(queries):

@@ -3,7 +3,7 @@ from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
 from response.core.models.subscription import Subscription
-from response.core.models.timeline import TimelineEvent
+from response.core.models.timeline import TimelineEvent, TimelineImage
 
 __all__ = [
     "Action",
@@ -16,4 +16,5 @@ __all__ = [
     "Status",
     "Subscription",
     "TimelineEvent",
+    "TimelineImage",
 ]

@@ -16,6 +16,7 @@ from response.core.verbs.followup import (
     remove_timeline_event_by_source,
     update_action,
 )
+from response.core.verbs.images import keep_timeline_image
 from response.core.verbs.incident import (
     check_severity,
     check_status,
@@ -51,6 +52,7 @@ __all__ = [
     "declare_incident_once",
     "edit_timeline_event",
     "get_or_create_external_user",
+    "keep_timeline_image",
     "link_external_user",
     "move_incident",
     "note_participant",

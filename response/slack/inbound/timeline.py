@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from response.slack.directory import message_url
 from response.slack.inbound.context import from_slack
+from response.slack.outbound.client import is_slack_file_url
 from response.slack.people import slack_user_or_none
 
 
@@ -46,11 +47,6 @@ def message_entry(channel_id: str, message: dict) -> dict:
     }
 
 
-# Where Slack keeps uploaded files: reading them takes the bot's token (a browser showing the
-# incident page has none, and its Content-Security-Policy allows only our own images).
-SLACK_FILE_HOSTS = ("https://files.slack.com/",)
-
-
 def images_of(message: dict) -> list[dict]:
     """The images of a message for its timeline entry: its name, its page in Slack (`link`), and
     its thumbnail's address (`thumb`, thumb_360 or the nearest) with whether a browser may load it
@@ -68,7 +64,9 @@ def images_of(message: dict) -> list[dict]:
                 "name": file.get("title") or file.get("name") or "image",
                 "link": file.get("permalink") or file.get("url_private") or "",
                 "thumb": thumb,
-                "public": bool(thumb) and not thumb.startswith(SLACK_FILE_HOSTS),
+                # Slack's files take the bot's token to read (a browser has none): a copy is
+                # kept for the incident page (response.slack.outbound.informing).
+                "public": bool(thumb) and not is_slack_file_url(thumb),
             }
         )
     for attachment in message.get("attachments") or []:  # an alert's graph, say
@@ -79,7 +77,7 @@ def images_of(message: dict) -> list[dict]:
                     "name": attachment.get("title") or attachment.get("fallback") or "image",
                     "link": attachment.get("title_link") or url,
                     "thumb": url,
-                    "public": not url.startswith(SLACK_FILE_HOSTS),
+                    "public": not is_slack_file_url(url),
                 }
             )
     return images

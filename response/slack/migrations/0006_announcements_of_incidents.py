@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_incident_subscriptions"),
+        ("core", "0006_subscriptions_and_timeline_images"),
         ("slack", "0005_headline_posts_can_be_hidden"),
     ]
 

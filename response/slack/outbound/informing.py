@@ -8,13 +8,16 @@ it, it only queues jobs. With no subscriber and no rule, it adds no query to a c
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from django.conf import settings
 
 from response.core.events import Change, IncidentChanged, incident_changed
-from response.core.models import Incident, Subscription, TimelineEvent
-from response.engine.kinds import Failed, JobContext, job_kind
+from response.core.models import Incident, Subscription, TimelineEvent, TimelineImage
+from response.core.verbs import keep_timeline_image
+from response.core.verbs.images import IMAGE_TYPES
+from response.engine.kinds import Failed, JobContext, Priority, job_kind
 from response.engine.queue import enqueue
 from response.slack.blocks.declare import (
     render_announcement,
@@ -25,6 +28,7 @@ from response.slack.blocks.messages import render_resolved, render_status_update
 from response.slack.models import Announcement, HeadlinePost
 from response.slack.outbound import client
 from response.slack.outbound.calls import load_incident, post_once
+from response.slack.outbound.client import is_slack_file_url
 from response.slack.outbound.identity import CHANNEL_ID, cache_get, cache_set, find_channel_id
 from response.slack.outbound.outbox import send_dm
 from response.slack.outbound.places import incident_lane
@@ -66,7 +70,11 @@ def channel_id_named(name: str) -> str | None:
 
 
 def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
-    if not settings.SLACK_BOT_TOKEN or event.kind not in {*ANNOUNCING, *FOLLOWED}:
+    if not settings.SLACK_BOT_TOKEN:
+        return
+    if event.kind == Change.TIMELINE_ADDED and event.object_id is not None:
+        return keep_thumbnails(event.object_id)
+    if event.kind not in {*ANNOUNCING, *FOLLOWED}:
         return
     incident = event.incident or Incident.objects.select_related("severity", "lead").get(
         pk=event.incident_id
@@ -228,3 +236,48 @@ class AnnouncementReply:
             return None
         author = entry.author.external_id if entry.author else None
         return render_status_update(data, author_id=author, text=entry.text)
+
+
+# --- Thumbnails of the images on the timeline -----------------------------------------------------
+
+
+def keep_thumbnails(entry_id: int) -> None:
+    """A copy of each private thumbnail of a new timeline entry (response.slack.inbound.timeline
+    .images_of), for the incident page, which cannot load Slack's own."""
+    entry = TimelineEvent.objects.filter(pk=entry_id).only("metadata", "incident_id").first()
+    images = (entry.metadata or {}).get("images") or [] if entry is not None else []
+    for position, image in enumerate(images):
+        thumb = image.get("thumb") if isinstance(image, dict) else None
+        if thumb and not image.get("public") and is_slack_file_url(thumb):
+            enqueue(
+                KeepThumbnail(entry_id=entry_id, position=position, url=thumb),
+                lane="thumbnails",
+                key=f"thumbnail:{entry_id}:{position}",
+            )
+
+
+@job_kind("slack.keep_thumbnail", priority=Priority.BACKGROUND)
+@dataclass(frozen=True)
+class KeepThumbnail:
+    entry_id: int
+    position: int
+    url: str
+
+    def perform(self, job: JobContext) -> dict:
+        if TimelineImage.objects.filter(entry_id=self.entry_id, position=self.position).exists():
+            return {}
+        content_type, data = client.fetch_file(self.url, max_bytes=TimelineImage.MAX_BYTES)
+        if content_type not in IMAGE_TYPES:
+            raise Failed(f"{self.url} is {content_type}, not an image the page shows")
+        return {"content_type": content_type, "data": base64.b64encode(data).decode()}
+
+    def record(self, job: JobContext, result: dict) -> None:
+        entry = TimelineEvent.objects.filter(pk=self.entry_id).first()
+        if entry is None or "data" not in result:
+            return  # removed from the timeline since
+        keep_timeline_image(
+            entry,
+            position=self.position,
+            content_type=result["content_type"],
+            data=base64.b64decode(result["data"]),
+        )
