@@ -150,3 +150,11 @@ def test_the_declare_reaction_elsewhere_or_another_emoji_offers_nothing(slack, s
     assert worker.settled()
     assert not slack.ephemeral("general")
     assert not Incident.objects.exists()
+
+
+def test_a_long_message_of_emoji_still_fits_the_modal(slack):
+    ts = slack.actor("bob").post_message("general", "🔥" * 2900)
+    assert slack.actor("alice").message_shortcut(SHORTCUT, "general", ts).ok
+    [view] = slack.open_views(slack.user_id("alice"))  # Slack refuses metadata over 3000
+    assert len(view["private_metadata"]) <= 3000
+    assert block(view, "summary")["element"]["initial_value"].startswith("🔥🔥")

@@ -4,6 +4,7 @@ new incident's timeline."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from django.utils import timezone
@@ -135,7 +136,12 @@ def recent_incidents() -> list[RecentIncident]:
 
 
 def source_metadata(source: SourceMessage) -> dict:
-    return {**source.as_metadata(), "text": source.text[:METADATA_TEXT_LIMIT]}
+    """The message, for the modal's private metadata: its text cut so that, JSON-encoded (where
+    an emoji takes 12 characters), it keeps within METADATA_TEXT_LIMIT."""
+    text = source.text[:METADATA_TEXT_LIMIT]
+    while len(json.dumps(text)) > METADATA_TEXT_LIMIT:
+        text = text[: len(text) * 3 // 4]
+    return {**source.as_metadata(), "text": text}
 
 
 def remember_source(incident: Incident, metadata: dict, *, by) -> None:
