@@ -84,6 +84,8 @@ def test_an_incident_of_a_listed_severity_is_announced_once_with_its_updates(
     mention(slack, "alice", channel_id, "severity major")
     mention(slack, "alice", channel_id, "severity critical")
     mention(slack, "alice", channel_id, "update Failing over to the replica")
+    # The command runs on the worker (an event), the click in the request: one after the other.
+    slack.wait_for(lambda: len(slack.replies("random", random_post.message_ts)) >= 2, timeout=20)
     click_headline(slack, "alice", incident, "close-incident-button")
     assert worker.settled()
     assert Announcement.objects.count() == 2
