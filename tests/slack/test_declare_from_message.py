@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fakeslack import payloads
 from response.core.models import Incident, TimelineEvent
+from response.slack.inbound.source import message_plain_text
 from response.slack.models import CommsChannel
 from tests.factories import declare
 from tests.slack.helpers import declare_in_slack
@@ -158,3 +159,20 @@ def test_a_long_message_of_emoji_still_fits_the_modal(slack):
     [view] = slack.open_views(slack.user_id("alice"))  # Slack refuses metadata over 3000
     assert len(view["private_metadata"]) <= 3000
     assert block(view, "summary")["element"]["initial_value"].startswith("🔥🔥")
+
+
+def test_a_bots_message_is_read_from_its_blocks_and_a_persons_from_its_text():
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "*Disk full* on db-1"}}
+    rich = {
+        "type": "rich_text",
+        "elements": [
+            {"type": "rich_text_section", "elements": [{"type": "text", "text": "typed words"}]}
+        ],
+    }
+    bot = {"user": "U0BOT", "bot_id": "B1", "text": "fallback", "blocks": [section]}
+    assert message_plain_text(bot) == "*Disk full* on db-1"
+    person = {"user": "U1", "text": "typed words", "blocks": [rich]}
+    assert message_plain_text(person) == "typed words"
+    assert message_plain_text({"attachments": [{"fallback": "[FIRING] HighLatency"}]}) == (
+        "[FIRING] HighLatency"
+    )

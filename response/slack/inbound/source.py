@@ -89,7 +89,7 @@ def message_plain_text(message: dict) -> str:
     blocks = _block_texts(message.get("blocks") or [])
     attached = _attachment_texts(message.get("attachments") or [])
     # A bot's blocks say more than its fallback text; a person's repeat their text.
-    if blocks and (not text or not message.get("user")):
+    if blocks and (not text or message.get("bot_id") or not message.get("user")):
         text = "\n".join(blocks)
     if attached:
         text = "\n".join([text, *attached]) if text else "\n".join(attached)
