@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from response.core import verbs
-from response.core.models import TimelineEvent, TimelineImage
+from response.core.models import AuditEvent, TimelineEvent, TimelineImage
 from response.slack.inbound.timeline import images_of
 from tests.factories import declare
 from tests.slack.helpers import declare_in_slack
@@ -35,6 +35,8 @@ def test_a_pinned_image_is_on_the_timeline_and_shown_on_the_web_page(slack, work
     [kept] = TimelineImage.objects.all()
     assert (kept.entry, kept.position, kept.content_type) == (entry, 0, "image/png")
     assert bytes(kept.data).startswith(b"\x89PNG")
+    # Written down like any change, so the page's live timeline shows it without a reload.
+    assert AuditEvent.objects.filter(verb="timeline.edited", after={"image_kept": 0}).exists()
 
     client = Client()
     client.force_login(get_user_model().objects.create_user("sam", "sam@example.com", "pw"))

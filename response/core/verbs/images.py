@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from response.core.errors import InvalidInput
-from response.core.models import TimelineEvent, TimelineImage
+from response.core.models import AuditVerb, TimelineEvent, TimelineImage
+from response.core.verbs._common import audit
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
@@ -31,6 +32,14 @@ def keep_timeline_image(
             images[position] = {**images[position], "kept": True}
             entry.metadata = {**entry.metadata, "images": images}
             entry.save(update_fields=["metadata"])
+            # Every change writes its audit row: the incident page's live timeline follows them.
+            audit(
+                verb=AuditVerb.TIMELINE_EDITED,
+                obj=entry,
+                incident=entry.incident,
+                by=None,
+                after={"image_kept": position},
+            )
     except IntegrityError:
         return TimelineImage.objects.get(entry=entry, position=position)
     return image
