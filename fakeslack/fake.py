@@ -26,6 +26,9 @@ from .socket_mode import SocketModeServer
 from .state import ResponseTarget, State
 from .workspace import Workspace
 
+# The bot of another app posting in the workspace (alerts from an incoming webhook).
+INTEGRATION_BOT_ID = "B0INTEGRATN"
+
 
 class FakeSlack(Observers):
     """A Slack workspace on loopback.
@@ -255,6 +258,45 @@ class FakeSlack(Observers):
                 envelope = payloads.event_envelope(self.state, event)
             deliveries.append(self.dispatcher.event(envelope))
         return deliveries
+
+    def post_from_integration(
+        self,
+        channel: str,
+        *,
+        text: str = "",
+        blocks: list[dict[str, Any]] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+        username: str = "Alertmanager",
+    ) -> str:
+        """A message from another app (an alerting tool's incoming webhook), stored the way Slack
+        stores one: subtype ``bot_message``, a ``bot_id`` and ``username``, no ``user``. Delivered
+        as a ``message`` event when the bot is in the channel; returns its ``ts``."""
+        with self.state.lock:
+            target = self.state.channel(channel)
+            message: dict[str, Any] = {
+                "type": "message",
+                "subtype": "bot_message",
+                "bot_id": INTEGRATION_BOT_ID,
+                "username": username,
+                "text": text,
+                "ts": self.state.clock.ts(),
+                "team": self.state.team_id,
+            }
+            if blocks is not None:
+                message["blocks"] = copy.deepcopy(blocks)
+            if attachments is not None:
+                message["attachments"] = copy.deepcopy(attachments)
+            self.state.add_message(target, message)
+            hears = self.state.bot_user_id in target.members
+            event = {
+                **copy.deepcopy(message),
+                "channel": target.id,
+                "channel_type": target.channel_type,
+                "event_ts": message["ts"],
+            }
+        if hears:
+            self.emit(event)
+        return str(message["ts"])
 
     def new_response_url(self, target: ResponseTarget) -> str:
         token = secrets.token_urlsafe(16)

@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
-from . import authorize, control, sandbox
+from . import authorize, control, files, sandbox
 
 if TYPE_CHECKING:
     from .fake import FakeSlack
@@ -176,6 +176,16 @@ class Handler(BaseHTTPRequestHandler):
             self._send(status, body)
         elif url.path in authorize.PATHS and self.command == "GET":
             self._send_answer(authorize.handle(self.server.fake, url.path, args))
+        elif url.path.startswith(files.PATHS) and self.command == "GET":
+            token = self._token(args)
+            status, kind, body = files.serve(
+                url.path, authorized=bool(token) and token == self.server.fake.bot_token
+            )
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif sandbox.is_sandbox_path(url.path) and self.command == "GET":
             sandbox.handle(self, self.server.fake, url.path, args)
         else:

@@ -355,6 +355,19 @@ RESPONSE_LOG_FORMAT = env("RESPONSE_LOG_FORMAT", "plain").lower()
 if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("RESPONSE_LOG_FORMAT must be 'plain' or 'json'.")
 
+# --- Declaring from a message, and keeping others informed (issue 14: declare) -------------------
+
+# Reacting with this emoji (a name, without colons) to a message in one of the listed channels
+# (names or ids) offers the reactor a "Declare incident" button pre-filled from the message.
+# Unset (the default), reactions declare nothing.
+RESPONSE_DECLARE_REACTION = env("RESPONSE_DECLARE_REACTION").strip(":")
+RESPONSE_DECLARE_REACTION_CHANNELS = [
+    c.lstrip("#") for c in env_list("RESPONSE_DECLARE_REACTION_CHANNELS")
+]
+# Announcement rules: "critical:#exec-updates,#support;major:#support" announces an incident of
+# that severity (when declared or raised to it) in those channels, and its updates follow there.
+RESPONSE_ANNOUNCE = env("RESPONSE_ANNOUNCE")
+
 # Integrations (docs/integrations.md): each is switched on by its own variables, read here.
 
 # -- PagerDuty ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from ..errors import SlackError
+from ..files import file_object
 from ..webapi.conversations import check_channel_name
 from ..webapi.items import add_pin, add_reaction, pin_item, remove_pin, remove_reaction
 from .base import ActorBase
@@ -22,8 +23,11 @@ class ConversationActions(ActorBase):
         thread_ts: str | None = None,
         *,
         blocks: list[dict[str, Any]] | None = None,
+        files: list[str] | None = None,
     ) -> str:
-        """Post as this user; delivers ``message``, and ``app_mention`` if the bot is mentioned."""
+        """Post as this user; delivers ``message``, and ``app_mention`` if the bot is mentioned.
+        ``files``: names of files shared with it (``graph.png``), as Slack describes them:
+        private URLs on this server and, for images, thumbnails, fetched only with a token."""
         state = self.state
         with state.lock:
             if channel in state.users:
@@ -43,6 +47,9 @@ class ConversationActions(ActorBase):
             }
             if blocks is not None:
                 message["blocks"] = copy.deepcopy(blocks)
+            if files:
+                message["subtype"] = "file_share"
+                message["files"] = [self._file(name) for name in files]
             if thread_ts:
                 message["thread_ts"] = thread_ts
             state.add_message(target, message)
@@ -54,6 +61,17 @@ class ConversationActions(ActorBase):
                     events.append({**event, "type": "app_mention"})
         self._emit(*events)
         return str(message["ts"])
+
+    def _file(self, name: str) -> dict[str, Any]:
+        state = self.state
+        return file_object(
+            base_url=self.slack.url,
+            team_id=state.team_id,
+            team_url=str(state.team["url"]),
+            user_id=self.user_id,
+            file_id=state.ids.new("F"),
+            name=name,
+        )
 
     def edit_message(self, channel: str, ts: str, text: str) -> None:
         state = self.state

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -140,3 +141,32 @@ def test_wait_for(slack: FakeSlack, client: WebClient) -> None:
     assert channel["name"] == "later"
     with pytest.raises(TimeoutError):
         slack.wait_for(lambda: False, timeout=0.05)
+
+
+def test_another_apps_message_has_no_user_and_reaches_the_bot(slack: FakeSlack) -> None:
+    ts = slack.post_from_integration(
+        "general",
+        text="",
+        attachments=[{"title": "HighErrorRate", "text": "checkout 5xx > 5%", "color": "danger"}],
+    )
+    message = slack.message("general", ts)
+    assert message["subtype"] == "bot_message" and "user" not in message
+    assert message["attachments"][0]["title"] == "HighErrorRate"
+    # Also offered to message shortcuts like any message.
+    assert slack.actor("alice").message_shortcut("declare", "general", ts) is not None
+
+
+def test_shared_files_are_served_only_with_the_bot_token(slack: FakeSlack) -> None:
+    slack.actor("alice").join("general")
+    ts = slack.actor("alice").post_message("general", "graph", files=["graph.png"])
+    file = slack.message("general", ts)["files"][0]
+    assert file["mimetype"] == "image/png" and file["permalink"].endswith("/graph.png")
+    signed = urllib.request.Request(
+        file["thumb_360"], headers={"Authorization": f"Bearer {slack.bot_token}"}
+    )
+    with urllib.request.urlopen(signed) as answer:
+        assert answer.headers["Content-Type"] == "image/png"
+        assert answer.read().startswith(b"\x89PNG")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(file["thumb_360"])
+    assert refused.value.code == 403

@@ -134,6 +134,10 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
     # The worker logs every task it runs; a person trying the demo wants the URLs, not that.
     os.environ.setdefault("RESPONSE_LOG_LEVEL", "WARNING")
     os.environ.setdefault("RESPONSE_SLACK_STAFF", DEMO_STAFF)
+    # Declaring from a reaction, and announcing critical incidents, to try in the sandbox.
+    os.environ.setdefault("RESPONSE_DECLARE_REACTION", "rotating_light")
+    os.environ.setdefault("RESPONSE_DECLARE_REACTION_CHANNELS", "general")
+    os.environ.setdefault("RESPONSE_ANNOUNCE", "critical:#random")
     os.environ.update(
         {
             "RESPONSE_DATA_DIR": str(options.data_dir),

@@ -15,11 +15,12 @@ class SlackConfig(AppConfig):
         from response.engine import health
         from response.slack import plugins, reactions
         from response.slack.directory import SlackDirectory
-        from response.slack.outbound import client
+        from response.slack.outbound import client, informing
         from response.slack.people import forget_person
         from response.slack.selectors import forget_severities
 
         reactions.connect()  # follow the incidents' changes
+        informing.connect()  # subscribers and announcement rules, after the above
         plugins.load()  # the built-in handlers and RESPONSE_PLUGINS
         use_directory(SlackDirectory())  # where incidents live, for the web UI and the API
         if client.SLACK not in health.PROBES:

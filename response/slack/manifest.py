@@ -114,6 +114,12 @@ def build_manifest(
                     "description": "Open the form to declare an incident",
                 },
                 {
+                    "name": "Declare incident",
+                    "type": "message",
+                    "callback_id": ids.DECLARE_FROM_MESSAGE_SHORTCUT,
+                    "description": "Declare an incident from this message (an alert, say)",
+                },
+                {
                     "name": "Add to timeline",
                     "type": "message",
                     "callback_id": ids.ADD_TO_TIMELINE_SHORTCUT,

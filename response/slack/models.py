@@ -78,3 +78,25 @@ class SlackCache(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Announcement(models.Model):
+    """An incident announced in a channel by the announcement rules (RESPONSE_ANNOUNCE): its
+    status updates and resolution follow in this post's thread. Once per channel per incident."""
+
+    incident = models.ForeignKey(
+        "core.Incident", on_delete=models.PROTECT, related_name="announcements"
+    )
+    channel_id = models.CharField(max_length=32)
+    message_ts = models.CharField(max_length=32)
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "channel_id"], name="unique_announcement_per_channel"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Incident #{self.incident_id} announced in {self.channel_id}"

@@ -16,6 +16,9 @@ BUILTIN = [
     "response.slack.inbound.events",
     "response.slack.inbound.builtin_commands",
     "response.slack.inbound.builtin_actions",
+    "response.slack.inbound.declare_from",
+    "response.slack.inbound.subscriptions",
+    "response.slack.outbound.informing",
     "response.slack.reminders",
 ]
 

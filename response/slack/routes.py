@@ -27,7 +27,7 @@ from response.slack.decorators import (
     MODAL_HANDLERS,
     KeywordSpec,
 )
-from response.slack.inbound import actions, commands, events, modals, shortcuts
+from response.slack.inbound import actions, commands, declare_from, events, modals, shortcuts
 from response.slack.middleware import record_delivery
 from response.slack.models import CommsChannel
 
@@ -48,6 +48,7 @@ def register_listeners(app: App) -> None:
         app.view(callback_id)(modals.plugin_submission(callback_id, handler))
     app.shortcut(ids.DECLARE_SHORTCUT)(shortcuts.declare)
     app.shortcut(ids.ADD_TO_TIMELINE_SHORTCUT)(shortcuts.add_to_timeline)
+    app.shortcut(ids.DECLARE_FROM_MESSAGE_SHORTCUT)(declare_from.declare_from_message)
     # Built-in buttons and plugins' alike (response.slack.inbound.builtin_actions).
     for action_id, handler in ACTION_HANDLERS.items():
         app.action(action_id)(actions.listener(handler))
@@ -99,6 +100,7 @@ BUILTIN_EVENT_ROUTES: tuple[EventRoute, ...] = (
     _builtin("pin_added", events.add_pinned_message),
     _builtin("pin_removed", events.remove_unpinned_message),
     _builtin("reaction_added", events.add_reacted_message),
+    _builtin("reaction_added", declare_from.offer_to_declare),
     _builtin("reaction_removed", events.remove_reacted_message),
     _builtin("channel_rename", events.follow_rename),
     _builtin("group_rename", events.follow_rename),

@@ -36,6 +36,24 @@ class TimelineRow:
     delete_url: str
     author: str
     slack_url: str
+    images: tuple[dict, ...] = ()
+
+
+def entry_images(entry: TimelineEvent, image_url: str) -> tuple[dict, ...]:
+    """The images of an entry (a Slack message's, response.slack.inbound.timeline.images_of):
+    each links to where it is seen whole, with its thumbnail (`src`) when a copy is kept here.
+    Never Slack's own thumbnail: it needs Slack's token, and the page's Content-Security-Policy
+    loads only our own images. `image_url`: the image view's address, "{}" for its position."""
+    images = (entry.metadata or {}).get("images") or []
+    return tuple(
+        {
+            "name": str(image.get("name") or "image"),
+            "link": str(image["link"]),
+            "src": image_url.format(position) if image.get("kept") else "",
+        }
+        for position, image in enumerate(images)
+        if isinstance(image, dict) and str(image.get("link") or "").startswith("https://")
+    )
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,11 @@ def timeline_days(incident: Incident, entries: list[TimelineEvent]) -> list[Day]
     """Entries grouped by day in the current (viewer's) time zone, in time order."""
     tz = timezone.get_current_timezone()
     edit, delete = (_url_pattern(n, incident) for n in ("web:edit_entry", "web:delete_entry"))
+    image = (
+        reverse("web:timeline_image", args=[incident.pk, _SENTINEL, _SENTINEL + 1])
+        .replace(str(_SENTINEL + 1), "{}")
+        .replace(str(_SENTINEL), "{entry}")
+    )
     days: list[Day] = []
     for entry in entries:
         local = entry.timestamp.astimezone(tz)
@@ -72,6 +95,7 @@ def timeline_days(incident: Incident, entries: list[TimelineEvent]) -> list[Day]
             delete_url=delete.format(entry.pk),
             author=author,
             slack_url=url,
+            images=entry_images(entry, image.replace("{entry}", str(entry.pk))),
         )
         if not days or days[-1].day != local.date():
             days.append(Day(day=local.date(), label=_day_label(local.date()), rows=[]))

@@ -28,6 +28,11 @@ urlpatterns = [
         edits.delete_entry,
         name="delete_entry",
     ),
+    path(
+        "incidents/<int:pk>/timeline/<int:entry_pk>/images/<int:position>/",
+        pages.timeline_image,
+        name="timeline_image",
+    ),
     path("incidents/<int:pk>/actions/add/", edits.add_action, name="add_action"),
     path("incidents/<int:pk>/actions/<int:action_pk>/", edits.edit_action, name="edit_action"),
     path(

@@ -126,6 +126,7 @@ def test_headline_buttons_follow_their_order():
         "page-db",
         "edit-incident-button",
         "close-incident-button",
+        "subscribe-button",
     ]
 
 

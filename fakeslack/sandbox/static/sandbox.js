@@ -14,7 +14,7 @@ const EMOJI = {
   speech_balloon: "💬", information_source: "ℹ️", sparkles: "✨", rocket: "🚀", wave: "👋",
   point_right: "👉", raised_hands: "🙌", pray: "🙏", bulb: "💡", zap: "⚡", ok_hand: "👌",
 };
-const QUICK_REACTIONS = ["white_check_mark", "eyes", "+1", "pushpin", "fire", "tada"];
+const QUICK_REACTIONS = ["white_check_mark", "eyes", "+1", "pushpin", "rotating_light", "fire", "tada"];
 const AVATAR_COLOURS = ["#e8912d", "#2bac76", "#1264a3", "#9f4da4", "#e01e5a", "#36c5f0",
   "#4a154b", "#d5a021", "#0b8a7b", "#b13e3e", "#5b6ee1", "#7c5a2b"];
 

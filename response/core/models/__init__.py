@@ -2,7 +2,8 @@ from response.core.models.action import Action
 from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
-from response.core.models.timeline import TimelineEvent
+from response.core.models.subscription import Subscription
+from response.core.models.timeline import TimelineEvent, TimelineImage
 
 __all__ = [
     "Action",
@@ -13,5 +14,7 @@ __all__ = [
     "Participant",
     "Severity",
     "Status",
+    "Subscription",
     "TimelineEvent",
+    "TimelineImage",
 ]

@@ -83,3 +83,32 @@ class TimelineEvent(models.Model):
         if self.kind == self.Kind.LEAD and self.subject is not None:
             return f"{self.subject.name} is now leading the incident"
         return self.text
+
+
+class TimelineImage(models.Model):
+    """A copy of the thumbnail of an image on a timeline entry (a screenshot pinned in the
+    channel), kept so that the incident page can show it: the chat's own copy needs the bot's
+    token to be read, and the page loads only its own images. Small (a 360 px thumbnail), so in
+    the database: every process that serves the page reads it, with no shared disk."""
+
+    MAX_BYTES = 256 * 1024
+
+    entry = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(help_text="Its place in the entry's images.")
+    content_type = models.CharField(max_length=64)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "position"], name="unique_timeline_image"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    content_type__in=["image/png", "image/jpeg", "image/gif", "image/webp"]
+                ),
+                name="timeline_image_type_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Image {self.position} of timeline entry {self.entry_id}"

@@ -21,6 +21,7 @@ from response.core.verbs.followup import (
     remove_timeline_event_by_source,
     update_action,
 )
+from response.core.verbs.images import keep_timeline_image
 from response.core.verbs.incident import (
     check_severity,
     check_status,
@@ -41,6 +42,7 @@ from response.core.verbs.people import (
     note_participant,
     update_external_user_profile,
 )
+from response.core.verbs.subscription import subscribe, toggle_subscription, unsubscribe
 from response.core.verbs.times import set_key_times
 from response.core.verbs.triage import (
     accept_triage,
@@ -64,6 +66,7 @@ __all__ = [
     "decline_triage",
     "edit_timeline_event",
     "get_or_create_external_user",
+    "keep_timeline_image",
     "link_action_to_tracker",
     "link_external_user",
     "merge_triage",
@@ -81,6 +84,9 @@ __all__ = [
     "set_lead",
     "set_severity",
     "set_status",
+    "subscribe",
+    "toggle_subscription",
+    "unsubscribe",
     "update_action",
     "update_external_user_profile",
     "update_incident",

@@ -133,3 +133,5 @@ def builtin_buttons(data: IncidentData):
             ),
         ),
     )
+    # Follow it by DM without joining the channel (response.slack.inbound.subscriptions).
+    yield 400, ButtonElement(text="🔔 Subscribe", action_id=ids.SUBSCRIBE, value=value)

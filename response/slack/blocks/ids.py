@@ -13,6 +13,9 @@ DECLARE_FROM_HOME = "declare-incident-home-button"
 TAKE_LEAD = "take-lead-button"
 SET_SEVERITY_SELECT = "set-severity-select"
 POST_UPDATE = "post-update-button"
+SUBSCRIBE = "subscribe-button"  # on the headline post: toggles
+UNSUBSCRIBE = "unsubscribe-button"  # in a subscriber's DM
+DECLARE_FROM_MESSAGE = "declare-from-message-button"  # offered after the declare reaction
 
 # Modals.
 DECLARE_MODAL = "declare-incident-modal"
@@ -23,6 +26,7 @@ UPDATE_MODAL = "post-update-modal"
 # Shortcuts.
 DECLARE_SHORTCUT = "declare-incident"
 ADD_TO_TIMELINE_SHORTCUT = "add-to-timeline"
+DECLARE_FROM_MESSAGE_SHORTCUT = "declare-incident-from-message"
 
 # Input blocks: block id and action id are the same string.
 TITLE = "title"

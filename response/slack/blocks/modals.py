@@ -121,12 +121,21 @@ def render_declare_modal(
     severities: list[SeverityChoice],
     report_only_allowed: bool,
     metadata: dict,
+    summary: str = "",
+    above: list[dict] | None = None,
 ) -> dict:
+    """`above`: blocks shown before the form (the incidents declared in the last hour)."""
     view = json.loads(_declare_modal(tuple(severities), report_only_allowed))
     view["private_metadata"] = json.dumps(metadata)
-    if title:
-        [title_block] = [b for b in view["blocks"] if b.get("block_id") == ids.TITLE]
-        title_block["element"]["initial_value"] = truncate(title, TITLE_MAX)
+    for block_id, initial, limit in (
+        (ids.TITLE, title, TITLE_MAX),
+        (ids.SUMMARY, summary, TEXT_MAX),
+    ):
+        if initial:
+            [block] = [b for b in view["blocks"] if b.get("block_id") == block_id]
+            block["element"]["initial_value"] = truncate(initial, limit)
+    if above:
+        view["blocks"][:0] = above
     return view
 
 

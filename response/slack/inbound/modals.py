@@ -13,6 +13,7 @@ from response.core import verbs
 from response.core.errors import ResponseError
 from response.core.models import Incident, Status
 from response.slack.blocks import ids
+from response.slack.blocks.declare import render_recent_incidents
 from response.slack.blocks.modals import (
     render_declare_modal,
     render_edit_modal,
@@ -30,6 +31,7 @@ from response.slack.inbound.forms import (
     view_metadata,
     view_values,
 )
+from response.slack.inbound.source import recent_incidents, remember_source
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
 from response.slack.selectors import incident_data, severity_choices
@@ -60,12 +62,26 @@ def open_view(client, *, trigger_id: str | None, view: dict) -> str | None:
     return None
 
 
-def open_declare_modal(client, *, trigger_id: str | None, title: str, channel_id: str | None):
+def open_declare_modal(
+    client,
+    *,
+    trigger_id: str | None,
+    title: str,
+    channel_id: str | None,
+    summary: str = "",
+    source: dict | None = None,
+):
+    """`source`: the message it is declared from (response.slack.inbound.declare_from)."""
+    metadata: dict = {"channel_id": channel_id}
+    if source:
+        metadata["source"] = source
     view = render_declare_modal(
         title=title[:255],
+        summary=summary,
         severities=severity_choices(),
         report_only_allowed=settings.RESPONSE_REPORT_ONLY_ENABLED,
-        metadata={"channel_id": channel_id},
+        metadata=metadata,
+        above=render_recent_incidents(recent_incidents(), site_url=settings.SITE_URL),
     )
     return open_view(client, trigger_id=trigger_id, view=view)
 
@@ -103,26 +119,29 @@ def submit_declare(ack, body, view):
     values = view_values(view)
     options = choices_of(values, ids.OPTIONS)
     user = slack_user(body["user"]["id"])
+    metadata = view_metadata(view)
     try:
-        incident = verbs.declare_incident(
-            title=text_of(values, ids.TITLE),
-            summary=text_of(values, ids.SUMMARY),
-            impact=text_of(values, ids.IMPACT),
-            severity=choice_of(values, ids.SEVERITY),
-            lead=slack_user_or_none(person_of(values, ids.LEAD)),
-            reporter=user,
-            is_private=ids.OPTION_PRIVATE in options,
-            is_report_only=settings.RESPONSE_REPORT_ONLY_ENABLED
-            and ids.OPTION_REPORT_ONLY in options,
-            dedup_key=f"slack-view:{view['id']}",
-            by=user,
-        )
+        with transaction.atomic():  # the incident and the message it was declared from
+            incident = verbs.declare_incident(
+                title=text_of(values, ids.TITLE),
+                summary=text_of(values, ids.SUMMARY),
+                impact=text_of(values, ids.IMPACT),
+                severity=choice_of(values, ids.SEVERITY),
+                lead=slack_user_or_none(person_of(values, ids.LEAD)),
+                reporter=user,
+                is_private=ids.OPTION_PRIVATE in options,
+                is_report_only=settings.RESPONSE_REPORT_ONLY_ENABLED
+                and ids.OPTION_REPORT_ONLY in options,
+                dedup_key=f"slack-view:{view['id']}",
+                by=user,
+            )
+            remember_source(incident, metadata, by=user)
     except ResponseError as error:
         return ack(**modal_errors(error))
     ack()
     confirm_declaration(
         incident.pk,
-        channel_id=metadata_text(view_metadata(view), "channel_id"),
+        channel_id=metadata_text(metadata, "channel_id"),
         user_id=user.external_id,
     )
 

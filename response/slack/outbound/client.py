@@ -14,6 +14,7 @@ import select
 import ssl
 import threading
 import urllib.error
+import urllib.request
 from functools import cache
 from urllib.parse import urlsplit
 from urllib.request import Request
@@ -196,3 +197,39 @@ def probe() -> None:
     except SlackApiError as error:
         if error.response.status_code >= 500:
             raise
+
+
+def is_slack_file_url(url: str) -> bool:
+    """Whether a URL is one of Slack's private file URLs (files.slack.com, or the Slack this
+    Response talks to, an emulator in tests and the demo): the only place the bot's token may
+    be sent to with a file request."""
+    parts, api = urlsplit(url), urlsplit(settings.SLACK_API_URL or "https://slack.com/api/")
+    if parts.scheme not in {"https", "http"} or not parts.path.startswith(("/files-", "/files/")):
+        return False
+    return parts.netloc == "files.slack.com" or parts.netloc == api.netloc
+
+
+def fetch_file(url: str, *, max_bytes: int) -> tuple[str, bytes]:
+    """GET a private file of Slack's (a thumbnail) with the bot's token: (content type, bytes).
+
+    Raises RateLimited, Transient (5xx, network, timeout) or Permanent (refused, too large)."""
+    if not is_slack_file_url(url):
+        raise Permanent("files", "not_a_slack_file_url")
+    request = Request(url, headers={"Authorization": f"Bearer {settings.SLACK_BOT_TOKEN}"})
+    try:
+        with urllib.request.urlopen(request, timeout=settings.RESPONSE_SLACK_TIMEOUT) as answer:
+            content_type = answer.headers.get_content_type()
+            data = answer.read(max_bytes + 1)
+    except urllib.error.HTTPError as error:
+        if error.code == 429:
+            raise RateLimited(
+                "files: rate limited", delay=float(error.headers.get("Retry-After") or 1)
+            ) from None
+        if error.code >= 500:
+            raise Transient(f"files: HTTP {error.code}", remote=SLACK) from None
+        raise Permanent("files", f"HTTP {error.code}") from None
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError) as error:
+        raise Transient(f"files: {error!r}", remote=SLACK) from None
+    if len(data) > max_bytes:
+        raise Permanent("files", "too_large")
+    return content_type, data

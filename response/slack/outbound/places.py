@@ -31,6 +31,7 @@ from response.slack.outbound.calls import (
     post_once,
 )
 from response.slack.outbound.client import Permanent
+from response.slack.outbound.declared_from import source_quote
 from response.slack.outbound.identity import bot_user_id, find_channel_id, incidents_channel_id
 from response.slack.outbound.naming import channel_name, clean_channel_name
 from response.slack.selectors import forget_channels, incident_data, severity_choices
@@ -194,6 +195,10 @@ class CreateChannel:
         if people:
             enqueue(Invite(incident_id=incident.pk, user_ids=sorted(set(people))), lane=lane)
         sync_incident(incident.pk)
+        if (quote := source_quote(incident)) is not None:  # declared from a message: quote it
+            enqueue(
+                CommsMessage(incident_id=incident.pk, text=quote[0], blocks=quote[1]), lane=lane
+            )
         data = incident_data(incident, with_plugin_buttons=False)
         text, blocks = render_welcome(
             data, site_url=settings.SITE_URL, severities=severity_choices()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from response.core.chat import place_of, places_of
-from response.core.models import Action, Severity
+from response.core.models import Action, Severity, TimelineImage
 from response.core.selectors import timeline_of
 from response.core.verbs.exports import available_trackers, tracker_label
 from response.web import queries
@@ -137,6 +137,23 @@ def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=204)
     context = {**timeline_context(incident), "version": version}
     return render(request, "web/_timeline_live.html", context)
+
+
+@page
+@require_GET
+def timeline_image(request: HttpRequest, pk: int, entry_pk: int, position: int) -> HttpResponse:
+    """The kept copy of an image's thumbnail on the timeline, for those who may see the
+    incident (response.core.models.TimelineImage)."""
+    incident = queries.incident_or_404(request.user, pk)
+    image = TimelineImage.objects.filter(
+        entry__incident=incident, entry_id=entry_pk, position=position
+    ).first()
+    if image is None:
+        raise Http404("No such image.")
+    response = HttpResponse(bytes(image.data), content_type=image.content_type)
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def writeup_context(incident) -> dict:
