@@ -67,6 +67,7 @@ class FakePagerDuty(FakeService):
         webhook_url: str = "",
         webhook_secret: str = "fake-webhook-secret",
         acknowledge_after: float | None = None,
+        incident_prefix: str = "PINC",
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -76,6 +77,7 @@ class FakePagerDuty(FakeService):
         self.webhook_secret = webhook_secret
         # The demo's touch: someone acknowledges each new page this many seconds later.
         self.acknowledge_after = acknowledge_after
+        self.incident_prefix = incident_prefix
         self.services: dict[str, OnCallService] = {}
         self.incidents: dict[str, FakeIncident] = {}
         self.webhooks: list[tuple[int, dict[str, Any]]] = []  # (status answered, payload) sent
@@ -187,7 +189,7 @@ class FakePagerDuty(FakeService):
                 )
             number = next(self._numbers)
             incident = FakeIncident(
-                id=f"PINC{number:04}",
+                id=f"{self.incident_prefix}{number:04}",
                 number=number,
                 title=str(wanted.get("title", "")),
                 service_id=service_id,

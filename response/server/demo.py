@@ -146,6 +146,9 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
             "SITE_URL": f"http://{_local_host(options.host)}:{options.port}",
         }
     )
+    from response.integrations.pagerduty import demo as pagerduty_demo
+
+    pagerduty_demo.prepare_environment(port=_free_port("127.0.0.1"))
     command = ["--host", options.host, "--port", str(options.port)]
     command += ["--slack-port", str(options.slack_port)]
     if options.no_migrate:

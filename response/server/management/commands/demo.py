@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from response.integrations.pagerduty import demo as pagerduty_demo
 from response.server import demo
 from response.server.processes import StopSignals, WebServer, Worker
 
@@ -88,6 +89,9 @@ class Command(BaseCommand):
         local = demo._local_host(host)
         slack.configure_app(request_url=f"http://{local}:{server.port}/slack/events")
         http.reset()
+        pagerduty = pagerduty_demo.start_fake(
+            webhook_url=f"http://{local}:{server.port}/integrations/pagerduty/webhook"
+        )
         worker = Worker()
         worker.start()
         server.serve_in_thread()
@@ -108,6 +112,7 @@ class Command(BaseCommand):
             + f"\n  web UI:        {server.url}/  (Sign in with Slack: pick who you are;"
             + f" or {user} / {password})"
             + f"\n  admin:         {server.url}/admin/"
+            + f"\n  PagerDuty:     a local fake at {pagerduty.url} (📟 Page on-call)"
             + f"\n  data dir:      {settings.DATA_DIR}"
             + ("  (restored the Slack history)" if restored else "")
             + "\n  keep the data between runs; `response demo --reset` starts afresh"
@@ -121,6 +126,7 @@ class Command(BaseCommand):
             server.close()
             worker.stop()
             persist.save(slack, saved)
+            pagerduty.stop()
             slack.stop()
             self.stdout.write("Stopped; the demo's data is kept in " + str(settings.DATA_DIR))
 
