@@ -189,7 +189,7 @@ class TriggerPage:
 
     def perform(self, job: JobContext) -> dict:
         page = Page.objects.select_related("incident").get(pk=self.page_id)
-        if page.status != Page.Status.REQUESTED:
+        if not page.awaits_pagerduty:
             return {}
         client = rest_client()
         try:
@@ -208,16 +208,19 @@ class TriggerPage:
         if not result:
             return
         page = Page.objects.select_for_update().select_related("incident").get(pk=self.page_id)
-        if page.status != Page.Status.REQUESTED:
+        if not page.awaits_pagerduty:
             return
         if "refused" in result:
             _page_failed(page, result["refused"])
             return
         page.pagerduty_incident_id = result["id"]
         page.html_url = result["html_url"]
-        page.status = (
-            result["status"] if result["status"] in Page.Status.values else Page.Status.TRIGGERED
-        )
+        if page.status == Page.Status.REQUESTED:  # else a webhook told us more already
+            page.status = (
+                result["status"]
+                if result["status"] in Page.OPEN_STATUSES
+                else Page.Status.TRIGGERED
+            )
         page.updated_at = timezone.now()
         page.save(update_fields=["pagerduty_incident_id", "html_url", "status", "updated_at"])
         data = page_data(page)

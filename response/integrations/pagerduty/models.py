@@ -89,6 +89,12 @@ class Page(models.Model):
         return f"response-incident-{self.incident_id}-{self.service_id}"
 
     @property
+    def awaits_pagerduty(self) -> bool:
+        """Whether its PagerDuty incident is still to be made (or its answer to be heard: a
+        webhook about it, found by its key, may come first)."""
+        return not self.pagerduty_incident_id and self.status != self.Status.FAILED
+
+    @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
