@@ -204,6 +204,28 @@ def test_a_lost_answer_pages_once(slack, plugin, pagerduty, worker):
     assert Page.objects.get().pagerduty_incident_id == "PINC0001"
 
 
+def test_an_acknowledgement_that_overtakes_a_lost_answer_loses_nothing(
+    slack, plugin, pagerduty, worker
+):
+    incident, _channel_id = declare_in_slack(slack)
+    view = modal_with_services(slack, press_page_button(slack, incident)["id"])
+    pagerduty.drop_answers(1)
+    assert submit_page(slack, view["id"], "PSVC001").ok
+    slack.wait_for(lambda: pagerduty.incidents)
+    # Dana acknowledges before Response has heard PagerDuty's answer: found by its key.
+    assert pagerduty.acknowledge("PINC0001", by="Dana Scully") == 200
+    slack.wait_for(lambda: Page.objects.get().pagerduty_incident_id == "PINC0001", timeout=30)
+    assert worker.settled()
+    page = Page.objects.get()
+    assert page.status == Page.Status.ACKNOWLEDGED
+    assert len(pagerduty.incidents) == 1
+    texts = set(TimelineEvent.objects.filter(incident=incident).values_list("text", flat=True))
+    assert {
+        "Paged Payments on-call (high urgency)",
+        "PagerDuty page of Payments acknowledged by Dana Scully",
+    } <= texts
+
+
 def test_a_refused_page_is_said_where_the_person_acted(slack, plugin, pagerduty, settings, worker):
     incident, _channel_id = declare_in_slack(slack)
     view = modal_with_services(slack, press_page_button(slack, incident)["id"])
@@ -294,6 +316,18 @@ def test_a_redelivered_webhook_counts_once(paged):
     assert TimelineEvent.objects.filter(source=f"pagerduty:acknowledged:{page.pk}").count() == 1
     assert Job.objects.filter(kind="slack.comms_message").count() <= 1
     assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_reassignment_names_the_new_assignees(paged):
+    page, url = paged
+    event = acknowledgement("PINC0001", event_id="03REASSIGN")
+    event["event"]["event_type"] = "incident.reassigned"
+    event["event"]["data"]["assignees"] = [{"summary": "Fox Mulder"}]
+    body = json.dumps(event).encode()
+    assert post_webhook(url, body, signature(body, "pd-secret")) == 200
+    assert TimelineEvent.objects.filter(
+        incident=page.incident, text="PagerDuty page of Payments reassigned by Fox Mulder"
+    ).exists()
 
 
 def test_a_webhook_for_someone_elses_incident_is_acknowledged_and_ignored(paged):

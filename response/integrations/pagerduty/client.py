@@ -11,6 +11,7 @@ the engine's verdicts through `response.integrations.http.judge`, as every integ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -23,6 +24,12 @@ from response.integrations.http import TIMEOUT, Answer, judge
 
 REMOTE = "pagerduty"
 
+# The package logs each failed call as an ERROR, with attempt counts that mean nothing once its
+# retries are off; what happens to the call is the engine's to say (`response jobs`, the
+# "pagerduty is still unavailable" line), so its own lines are kept for debugging only.
+_package_log = logging.getLogger("response.integrations.pagerduty.package")
+_package_log.setLevel(logging.CRITICAL)
+
 
 class OneAttemptClient(pagerduty.RestApiV2Client):
     """The package's REST client without its own retries and sleeps."""
@@ -32,6 +39,7 @@ class OneAttemptClient(pagerduty.RestApiV2Client):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.log = _package_log
         self.timeout = int(TIMEOUT)  # the package waits a minute by default
         # The package retries a 429 without end unless told how often; with no attempt allowed
         # beyond the first, it answers the 429 (and any 5xx) at once for `judged` to turn into
