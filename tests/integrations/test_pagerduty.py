@@ -238,6 +238,15 @@ def test_a_refused_page_is_said_where_the_person_acted(slack, plugin, pagerduty,
     slack.wait_for(lambda: "Paging Payments failed" in str(slack.ephemeral()))
 
 
+def test_a_refused_listing_is_said_in_the_modal(slack, plugin, pagerduty, settings, worker):
+    incident, _ = declare_in_slack(slack)
+    settings.PAGERDUTY_API_TOKEN = "revoked"
+    view = press_page_button(slack, incident)
+    slack.wait_for(lambda: "refused to list its services" in json.dumps(slack.view(view["id"])))
+    assert "Unauthorized" in json.dumps(slack.view(view["id"]))
+    assert not Job.objects.filter(state=Job.State.DEAD).exists()
+
+
 def test_page_command_lists_services_with_a_button_each(slack, plugin, pagerduty, worker):
     incident, channel_id = declare_in_slack(slack)
     mention(slack, "bob", channel_id, "page")  # the first time: nothing known, a refresh queued
@@ -251,6 +260,15 @@ def test_page_command_lists_services_with_a_button_each(slack, plugin, pagerduty
         b["accessory"] for b in listing["blocks"] if b.get("accessory", {}).get("action_id")
     )
     assert button["value"] == f"{incident.pk}:PSVC002"
+    assert slack.actor("bob").click(channel_id, listing["ts"], blocks.PAGE_SERVICE_BUTTON).ok
+    view = slack.open_views(slack.user_id("bob"))[-1]
+    chosen = next(b for b in view["blocks"] if b.get("block_id") == blocks.SERVICE)
+    assert chosen["element"]["initial_option"]["value"] == "PSVC002"
+    assert slack.actor("bob").submit_view(view["id"]).ok  # the service chosen, the title
+    slack.wait_for(lambda: Page.objects.filter(status=Page.Status.TRIGGERED).exists())
+    [request] = created_incidents(pagerduty)
+    assert request.json()["incident"]["service"]["id"] == "PSVC002"
+    assert request.json()["incident"]["body"]["details"] == "Checkout is failing"
 
 
 # --- Webhooks ---------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ class PageForm:
     known_at: datetime | None  # when PagerDuty last listed them; None: never
     chosen_service_id: str | None = None
     pagerduty_down: bool = False
+    refusal: str = ""  # why PagerDuty refused to list its services, when it did
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ _LOW = Option(value="low", text="Low: during working hours")
 
 
 def _freshness(form: PageForm) -> str:
+    if form.refusal:
+        return f"⚠️ PagerDuty refused to list its services: {escape(form.refusal)}"
     if form.known_at is None:
         if form.pagerduty_down:
             return "⚠️ PagerDuty is not answering, and no services are known yet. Try again soon."

@@ -51,17 +51,26 @@ class RefreshServices:
 
     def perform(self, job: JobContext) -> dict:
         client = rest_client()
-        with judged():
-            services = client.list_all("/services", params={"sort_by": "name"})
-            oncalls = client.list_all("/oncalls", params={"earliest": "true"})
+        try:
+            with judged():
+                services = client.list_all("/services", params={"sort_by": "name"})
+                oncalls = client.list_all("/oncalls", params={"earliest": "true"})
+        except Refused as refusal:  # a wrong key, say: the modal says so, asking again won't do
+            return {"refused": refusal.detail}
         return {"services": services_with_on_call(services, oncalls)}
 
     def record(self, job: JobContext, result: dict) -> None:
-        store_services(result["services"])
+        if "services" in result:
+            store_services(result["services"])
         if self.view_id and self.incident_id:
             incident = Incident.objects.filter(pk=self.incident_id).first()
             if incident is not None:
-                form = page_form(incident, self.channel_id, self.chosen_service_id or None)
+                form = page_form(
+                    incident,
+                    self.channel_id,
+                    self.chosen_service_id or None,
+                    refusal=result.get("refused", ""),
+                )
                 # The modal may have been submitted or closed since: that is no failure.
                 outbox.call(
                     incident_lane(self.incident_id),
@@ -130,7 +139,9 @@ def pagerduty_is_down() -> bool:
     return Job.objects.filter(state=Job.State.PENDING, waiting_on=REMOTE).exists()
 
 
-def page_form(incident: Incident, channel_id: str, chosen: str | None) -> blocks.PageForm:
+def page_form(
+    incident: Incident, channel_id: str, chosen: str | None, *, refusal: str = ""
+) -> blocks.PageForm:
     services = list(Service.objects.all())
     return blocks.PageForm(
         incident_id=incident.pk,
@@ -142,6 +153,7 @@ def page_form(incident: Incident, channel_id: str, chosen: str | None) -> blocks
         known_at=min((s.refreshed_at for s in services), default=None),
         chosen_service_id=chosen,
         pagerduty_down=pagerduty_is_down(),
+        refusal=refusal,
     )
 
 
