@@ -142,6 +142,31 @@ def test_page_on_call_ack_back_and_resolve(slack, plugin, pagerduty, worker):
     assert resolved.count() == 1
     assert [status for status, _ in pagerduty.webhooks] == [200, 200]
     assert sum("page of Payments resolved" in t for t in channel_texts(slack, channel_id)) == 1
+    # A resolved incident's headline offers no paging.
+    slack.wait_for(lambda: blocks.PAGE_BUTTON not in str(headline_blocks(slack, incident)))
+
+
+def test_resolving_through_an_outage_resolves_once(slack, plugin, pagerduty, worker):
+    incident, channel_id = declare_in_slack(slack)
+    view = modal_with_services(slack, press_page_button(slack, incident)["id"])
+    assert submit_page(slack, view["id"], "PSVC001").ok
+    slack.wait_for(lambda: Page.objects.filter(status=Page.Status.TRIGGERED).exists())
+    verbs.resolve_incident(incident, by=None)
+    slack.wait_for(
+        lambda: any("still has open pages" in t for t in channel_texts(slack, channel_id))
+    )
+    offer = next(m for m in slack.messages(channel_id) if "still has open pages" in m["text"])
+    pagerduty.outage(500)
+    alice = slack.actor("alice")
+    assert alice.click(channel_id, offer["ts"], blocks.RESOLVE_PAGES_BUTTON).ok
+    assert alice.click(channel_id, offer["ts"], blocks.RESOLVE_PAGES_BUTTON).ok  # impatient
+    slack.wait_for(lambda: Job.objects.filter(waiting_on="pagerduty").exists())
+    pagerduty.recover()
+    slack.wait_for(lambda: Page.objects.get().status == Page.Status.RESOLVED, timeout=30)
+    assert worker.settled()
+    assert len(pagerduty.received("PUT", "/incidents/PINC0001")) == 1
+    assert pagerduty.incidents["PINC0001"].status == "resolved"
+    assert TimelineEvent.objects.filter(source__startswith="pagerduty:resolved").count() == 1
 
 
 def test_pressing_twice_and_submitting_twice_pages_once(slack, plugin, pagerduty, worker):

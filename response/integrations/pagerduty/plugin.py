@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import ButtonElement
 from response.core.errors import InvalidInput
 from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import Incident
-from response.integrations.pagerduty import blocks, jobs
+from response.integrations.pagerduty import blocks, configured, jobs
 from response.integrations.pagerduty.models import Page, Service
 from response.slack.decorators import (
     ActionContext,
@@ -144,8 +144,10 @@ def _comms_channel_id(incident: Incident) -> str:
 
 
 def offer_to_resolve_pages(sender: object, event: IncidentChanged, **kwargs: object) -> None:
-    """Runs in the transaction that resolved the incident: only queues the offer."""
-    if event.kind == Change.RESOLVED:
+    """Runs in the transaction that resolved the incident: only queues the offer. (Connected
+    for the life of the process once loaded: switched off since, it asks nothing of the
+    database.)"""
+    if event.kind == Change.RESOLVED and configured():
         jobs.offer_to_resolve(event.incident_id)
 
 
