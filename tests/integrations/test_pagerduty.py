@@ -97,7 +97,7 @@ def test_page_on_call_ack_back_and_resolve(slack, plugin, pagerduty, worker):
     [request] = created_incidents(pagerduty)
     sent = request.json()["incident"]
     assert sent["service"]["id"] == "PSVC001" and sent["urgency"] == "high"
-    assert sent["incident_key"] == f"response-incident-{incident.pk}-PSVC001"
+    assert sent["incident_key"] == f"response/response.example.com/{incident.pk}/PSVC001"
     assert sent["body"]["details"] == "Checkout down"
     assert request.header("From") == "response@example.com"
     page = Page.objects.get()

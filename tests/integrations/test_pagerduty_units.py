@@ -14,6 +14,7 @@ from response.integrations.http import Refused
 from response.integrations.pagerduty import blocks
 from response.integrations.pagerduty.client import judged, rest_client
 from response.integrations.pagerduty.jobs import services_with_on_call
+from response.integrations.pagerduty.models import page_key
 from response.integrations.pagerduty.webhooks import event_of, signature_is_valid
 
 BODY = b'{"event": {"id": "01", "event_type": "incident.acknowledged"}}'
@@ -52,6 +53,15 @@ def test_event_of_reads_only_v3_events():
     assert event_of(b"not json") is None
     assert event_of(b'{"messages": []}') is None  # a v2 webhook
     assert event_of(b'{"event": {"id": 1}}') is None
+
+
+def test_our_incident_keys_name_this_installation(settings):
+    settings.SITE_URL = "https://response.example.com"
+    assert page_key("response/response.example.com/12/PSVC001") == (12, "PSVC001")
+    assert page_key("response/staging.example.com/12/PSVC001") is None
+    assert page_key("response/response.example.com/x/PSVC001") is None
+    assert page_key("response/response.example.com/12") is None
+    assert page_key("some other alert") is None
 
 
 def test_who_is_on_call_is_the_first_level_of_each_services_policy():

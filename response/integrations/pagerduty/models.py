@@ -4,6 +4,9 @@ the API may read it."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -85,8 +88,9 @@ class Page(models.Model):
     @property
     def incident_key(self) -> str:
         """PagerDuty's de-duplication key: while its incident is open, PagerDuty refuses a second
-        incident with this key on the service, so a retried or repeated page is never a second."""
-        return f"response-incident-{self.incident_id}-{self.service_id}"
+        incident with this key on the service, so a retried or repeated page is never a second.
+        It names this installation too: staging's incident 12 is not production's."""
+        return f"{incident_key_prefix()}{self.incident_id}/{self.service_id}"
 
     @property
     def awaits_pagerduty(self) -> bool:
@@ -97,6 +101,20 @@ class Page(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+def incident_key_prefix() -> str:
+    """`response/<this installation's host>/`: what our pages' incident keys start with."""
+    return f"response/{urlsplit(settings.SITE_URL).netloc}/"
+
+
+def page_key(incident_key: str) -> tuple[int, str] | None:
+    """(incident id, service id) from one of our pages' incident keys; None for another's."""
+    prefix = incident_key_prefix()
+    incident_id, _, service_id = incident_key.removeprefix(prefix).partition("/")
+    if not incident_key.startswith(prefix) or not incident_id.isdigit() or not service_id:
+        return None
+    return int(incident_id), service_id
 
 
 class WebhookDelivery(models.Model):

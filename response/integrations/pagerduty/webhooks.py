@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from response.integrations.pagerduty.jobs import note_status
-from response.integrations.pagerduty.models import Page, WebhookDelivery
+from response.integrations.pagerduty.models import Page, WebhookDelivery, page_key
 
 # The incident events that say something about a page; the others are acknowledged unread.
 STATUS_OF_EVENT = {
@@ -104,14 +104,15 @@ def apply_event(event: dict[str, Any]) -> None:
 
 
 def _page_by_key(incident_key: str) -> Page | None:
-    """Our pages' incident keys are `response-incident-<id>-<service id>`."""
-    rest = incident_key.removeprefix("response-incident-")
-    incident_id, _, service_id = rest.partition("-")
-    if rest == incident_key or not incident_id.isdigit():
+    """The page whose incident key this is (PagerDuty may tell us of it before its answer to
+    our call reached us), or None when the key is not one of ours."""
+    key = page_key(incident_key)
+    if key is None:
         return None
+    incident_id, service_id = key
     return (
         Page.objects.select_for_update()
         .select_related("incident")
-        .filter(incident_id=int(incident_id), service_id=service_id)
+        .filter(incident_id=incident_id, service_id=service_id)
         .first()
     )
