@@ -378,3 +378,17 @@ def test_a_webhook_for_someone_elses_incident_is_acknowledged_and_ignored(paged)
     body = json.dumps(acknowledgement("PNOTOURS", event_id="02OTHER")).encode()
     assert post_webhook(url, body, signature(body, "pd-secret")) == 200
     assert not TimelineEvent.objects.filter(source__startswith="pagerduty:").exists()
+
+
+def test_a_webhook_costs_a_few_queries(paged, client, django_assert_max_num_queries):
+    """Recorded, the page found and changed, the timeline entry (the verb's lock, row and audit
+    row), the channel's message queued: one transaction (SQLite adds its BEGIN)."""
+    body = json.dumps(acknowledgement("PINC0001", event_id="04COUNTED")).encode()
+    with django_assert_max_num_queries(13):
+        response = client.post(
+            "/integrations/pagerduty/webhook",
+            data=body,
+            content_type="application/json",
+            headers={"X-PagerDuty-Signature": signature(body, "pd-secret")},
+        )
+    assert response.status_code == 200
