@@ -97,7 +97,8 @@ def test_page_on_call_ack_back_and_resolve(slack, plugin, pagerduty, worker):
     [request] = created_incidents(pagerduty)
     sent = request.json()["incident"]
     assert sent["service"]["id"] == "PSVC001" and sent["urgency"] == "high"
-    assert sent["incident_key"] == f"response/response.example.com/{incident.pk}/PSVC001"
+    page = Page.objects.get()
+    assert sent["incident_key"] == f"response/response.example.com/{incident.pk}/PSVC001/{page.pk}"
     assert sent["body"]["details"] == "Checkout down"
     assert request.header("From") == "response@example.com"
     page = Page.objects.get()
@@ -261,6 +262,14 @@ def test_a_refused_page_is_said_where_the_person_acted(slack, plugin, pagerduty,
         incident=incident, text__startswith="Paging Payments failed: Requester User Not Found"
     ).exists()
     slack.wait_for(lambda: "Paging Payments failed" in str(slack.ephemeral()))
+
+    # Once the setting is fixed, the same service can be paged again.
+    settings.PAGERDUTY_FROM_EMAIL = "response@example.com"
+    view = modal_with_services(slack, press_page_button(slack, incident)["id"])
+    assert submit_page(slack, view["id"], "PSVC001").ok
+    slack.wait_for(lambda: Page.objects.filter(status=Page.Status.TRIGGERED).exists())
+    assert len(pagerduty.incidents) == 1
+    assert Page.objects.filter(status=Page.Status.FAILED).count() == 1
 
 
 def test_a_refused_listing_is_said_in_the_modal(slack, plugin, pagerduty, settings, worker):

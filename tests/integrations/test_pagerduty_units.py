@@ -57,10 +57,10 @@ def test_event_of_reads_only_v3_events():
 
 def test_our_incident_keys_name_this_installation(settings):
     settings.SITE_URL = "https://response.example.com"
-    assert page_key("response/response.example.com/12/PSVC001") == (12, "PSVC001")
-    assert page_key("response/staging.example.com/12/PSVC001") is None
-    assert page_key("response/response.example.com/x/PSVC001") is None
-    assert page_key("response/response.example.com/12") is None
+    assert page_key("response/response.example.com/12/PSVC001/7") == 7
+    assert page_key("response/staging.example.com/12/PSVC001/7") is None
+    assert page_key("response/response.example.com/12/PSVC001/x") is None
+    assert page_key("response/response.example.com/12/PSVC001") is None
     assert page_key("some other alert") is None
 
 

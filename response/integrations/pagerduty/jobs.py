@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from response.core import verbs
@@ -170,24 +170,29 @@ def request_page(
     slack_user_id: str,
     channel_id: str,
 ) -> tuple[Page, bool]:
-    """The page of `service` for `incident`, and whether it is new; a new one is queued. Our
-    own unique row makes a double press or a double submit one page."""
-    with transaction.atomic():
-        page, created = Page.objects.get_or_create(
-            incident=incident,
-            service_id=service.pagerduty_id,
-            defaults={
-                "service_name": service.name,
-                "urgency": urgency,
-                "message": message,
-                "requested_by": requested_by,
-                "requested_by_slack_id": slack_user_id,
-                "requested_in": channel_id,
-            },
-        )
-        if created:
+    """The live page of `service` for `incident`, and whether it is new; a new one is queued.
+    Our own unique row makes a double press or a double submit one page."""
+    live = Page.objects.filter(
+        incident=incident, service_id=service.pagerduty_id, status__in=Page.LIVE_STATUSES
+    )
+    if existing := live.first():
+        return existing, False
+    try:
+        with transaction.atomic():
+            page = Page.objects.create(
+                incident=incident,
+                service_id=service.pagerduty_id,
+                service_name=service.name,
+                urgency=urgency,
+                message=message,
+                requested_by=requested_by,
+                requested_by_slack_id=slack_user_id,
+                requested_in=channel_id,
+            )
             enqueue(TriggerPage(page_id=page.pk), lane=page_lane(incident.pk))
-    return page, created
+    except IntegrityError:  # someone else's press won the race
+        return live.get(), False
+    return page, True
 
 
 @job_kind("pagerduty.trigger")

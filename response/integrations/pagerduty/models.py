@@ -29,8 +29,8 @@ class Service(models.Model):
 
 
 class Page(models.Model):
-    """One page of one service for one incident: paging it again (a double press, a double
-    submit) finds this row instead of paging twice."""
+    """A page of one service for one incident: paging it again while it is live (a double
+    press, a double submit) finds this row instead of paging twice."""
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"  # the job is on its way to PagerDuty
@@ -44,6 +44,7 @@ class Page(models.Model):
         LOW = "low", "Low"
 
     OPEN_STATUSES = (Status.TRIGGERED, Status.ACKNOWLEDGED)
+    LIVE_STATUSES = (Status.REQUESTED, *OPEN_STATUSES)
 
     incident = models.ForeignKey(
         "core.Incident", on_delete=models.PROTECT, related_name="pagerduty_pages"
@@ -67,8 +68,12 @@ class Page(models.Model):
 
     class Meta:
         constraints = [
+            # One live page per incident and service; once resolved or refused, the service
+            # may be paged again.
             models.UniqueConstraint(
-                fields=["incident", "service_id"], name="pagerduty_one_page_per_service"
+                fields=["incident", "service_id"],
+                condition=models.Q(status__in=["requested", "triggered", "acknowledged"]),
+                name="pagerduty_one_live_page_per_service",
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -90,7 +95,7 @@ class Page(models.Model):
         """PagerDuty's de-duplication key: while its incident is open, PagerDuty refuses a second
         incident with this key on the service, so a retried or repeated page is never a second.
         It names this installation too: staging's incident 12 is not production's."""
-        return f"{incident_key_prefix()}{self.incident_id}/{self.service_id}"
+        return f"{incident_key_prefix()}{self.incident_id}/{self.service_id}/{self.pk}"
 
     @property
     def awaits_pagerduty(self) -> bool:
@@ -104,17 +109,18 @@ class Page(models.Model):
 
 
 def incident_key_prefix() -> str:
-    """`response/<this installation's host>/`: what our pages' incident keys start with."""
+    """`response/<this installation's host>/`: what our pages' incident keys start with (then
+    `<incident id>/<service id>/<page id>`)."""
     return f"response/{urlsplit(settings.SITE_URL).netloc}/"
 
 
-def page_key(incident_key: str) -> tuple[int, str] | None:
-    """(incident id, service id) from one of our pages' incident keys; None for another's."""
+def page_key(incident_key: str) -> int | None:
+    """The page id in one of our pages' incident keys; None for another's."""
     prefix = incident_key_prefix()
-    incident_id, _, service_id = incident_key.removeprefix(prefix).partition("/")
-    if not incident_key.startswith(prefix) or not incident_id.isdigit() or not service_id:
+    parts = incident_key.removeprefix(prefix).split("/")
+    if not incident_key.startswith(prefix) or len(parts) != 3 or not parts[2].isdigit():
         return None
-    return int(incident_id), service_id
+    return int(parts[2])
 
 
 class WebhookDelivery(models.Model):

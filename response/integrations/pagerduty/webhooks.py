@@ -106,13 +106,7 @@ def apply_event(event: dict[str, Any]) -> None:
 def _page_by_key(incident_key: str) -> Page | None:
     """The page whose incident key this is (PagerDuty may tell us of it before its answer to
     our call reached us), or None when the key is not one of ours."""
-    key = page_key(incident_key)
-    if key is None:
+    page_id = page_key(incident_key)
+    if page_id is None:
         return None
-    incident_id, service_id = key
-    return (
-        Page.objects.select_for_update()
-        .select_related("incident")
-        .filter(incident_id=incident_id, service_id=service_id)
-        .first()
-    )
+    return Page.objects.select_for_update().select_related("incident").filter(pk=page_id).first()
