@@ -5,8 +5,8 @@ attempts; here the work engine decides: the client makes one attempt, and its fa
 the engine's verdicts through `response.integrations.http.judge`, as every integration's do
 (5xx, 429, 408 and no answer: `Retry`; another 4xx: `Refused`, with PagerDuty's words).
 
-    with judged():
-        incident = rest_client().rpost("/incidents", json={...})
+    with rest_client() as client, judged():
+        incident = client.rpost("/incidents", json={...})
 """
 
 from __future__ import annotations
@@ -98,5 +98,5 @@ def answer_of(response: Any) -> Answer:
 def probe() -> None:
     """A cheap call that raises while PagerDuty is unavailable: the sweep asks it while jobs
     wait for PagerDuty, and releases them at once when it answers (response.engine.health)."""
-    with judged():
-        checked(rest_client().get("/abilities"))
+    with rest_client() as client, judged():
+        checked(client.get("/abilities"))

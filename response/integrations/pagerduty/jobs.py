@@ -50,9 +50,8 @@ class RefreshServices:
     chosen_service_id: str = ""
 
     def perform(self, job: JobContext) -> dict:
-        client = rest_client()
         try:
-            with judged():
+            with rest_client() as client, judged():
                 services = client.list_all("/services", params={"sort_by": "name"})
                 oncalls = client.list_all("/oncalls", params={"earliest": "true"})
         except Refused as refusal:  # a wrong key, say: the modal says so, asking again won't do
@@ -208,18 +207,8 @@ class TriggerPage:
         page = Page.objects.select_related("incident").get(pk=self.page_id)
         if not page.awaits_pagerduty:
             return {}
-        client = rest_client()
-        try:
-            with judged():
-                if job.attempts > 1 and (found := _find_incident(client, page.incident_key)):
-                    return _incident_result(found)
-                created = client.rpost("/incidents", json=_incident_body(page))
-                return _incident_result(created)
-        except Refused as refusal:
-            with judged():
-                if found := _find_incident(client, page.incident_key):
-                    return _incident_result(found)
-            return {"refused": refusal.detail}
+        with rest_client() as client:
+            return _trigger(client, page, retried=job.attempts > 1)
 
     def record(self, job: JobContext, result: dict) -> None:
         if not result:
@@ -250,6 +239,22 @@ class TriggerPage:
             url=page.html_url,
         )
         outbox.post_to_incident_channel(page.incident_id, text=blocks.render_page_sent(data))
+
+
+def _trigger(client: Any, page: Page, *, retried: bool) -> dict:
+    """PagerDuty's incident of the page, made now or found made by an attempt whose answer
+    was lost; or PagerDuty's refusal."""
+    try:
+        with judged():
+            if retried and (found := _find_incident(client, page.incident_key)):
+                return _incident_result(found)
+            return _incident_result(client.rpost("/incidents", json=_incident_body(page)))
+    except Refused as refusal:
+        # PagerDuty refuses a second open incident with our key: it may be ours already.
+        with judged():
+            if found := _find_incident(client, page.incident_key):
+                return _incident_result(found)
+        return {"refused": refusal.detail}
 
 
 def _incident_body(page: Page) -> dict:
@@ -364,8 +369,8 @@ class ResolvePage:
         if not page.is_open:
             return {}
         try:
-            with judged():
-                rest_client().rput(
+            with rest_client() as client, judged():
+                client.rput(
                     f"/incidents/{page.pagerduty_incident_id}",
                     json={"incident": {"type": "incident_reference", "status": "resolved"}},
                 )

@@ -18,6 +18,7 @@ from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import Incident
 from response.integrations.pagerduty import blocks, configured, jobs
 from response.integrations.pagerduty.models import Page, Service
+from response.slack.blocks.text import escape
 from response.slack.decorators import (
     ActionContext,
     action_handler,
@@ -100,7 +101,7 @@ def submit_page(user_id: str, values: dict, metadata: dict, payload: dict) -> di
         text = (
             blocks.render_page_requested(service.name)
             if created
-            else f"{service.name} was already paged for this incident "
+            else f"{escape(service.name)} was already paged for this incident "
             f"({page.get_status_display().lower()})."
         )
         outbox.post_ephemeral(channel_id, user_id, text=text)
