@@ -19,7 +19,13 @@ from response.integrations.pagerduty import blocks
 from response.integrations.pagerduty.models import Page, Service, WebhookDelivery
 from response.slack.decorators import isolated_registries
 from response.slack.models import HeadlinePost
-from tests.slack.helpers import declare_in_slack, headline_blocks, mention
+from tests.slack.helpers import (
+    HOSTILE,
+    declare_in_slack,
+    headline_blocks,
+    mention,
+    unescaped_user_text,
+)
 
 PLUGIN = "response.integrations.pagerduty.plugin"
 
@@ -401,3 +407,27 @@ def test_a_webhook_costs_a_few_queries(paged, client, django_assert_max_num_quer
             headers={"X-PagerDuty-Signature": signature(body, "pd-secret")},
         )
     assert response.status_code == 200
+
+
+def test_names_from_pagerduty_are_escaped_in_everything_sent_to_slack(
+    slack, plugin, pagerduty, worker
+):
+    hostile = pagerduty.add_service(HOSTILE, on_call=[HOSTILE])
+    incident, channel_id = declare_in_slack(slack)
+    view = modal_with_services(slack, press_page_button(slack, incident)["id"])
+    assert submit_page(slack, view["id"], hostile).ok
+    slack.wait_for(lambda: Page.objects.filter(status=Page.Status.TRIGGERED).exists())
+    assert pagerduty.acknowledge("PINC0001", by=HOSTILE) == 200
+    mention(slack, "bob", channel_id, "page")
+    verbs.resolve_incident(incident, by=None)
+    slack.wait_for(
+        lambda: any("still has open pages" in t for t in channel_texts(slack, channel_id))
+    )
+    assert worker.settled()
+    sent = {
+        "calls": [{"method": c.method, "args": c.args} for c in slack.calls()],
+        "ephemeral": slack.ephemeral(),
+        "views": slack.views(),
+    }
+    assert "&lt;!channel&gt;" in json.dumps(sent)  # the names were sent, escaped
+    assert unescaped_user_text(sent) == []
