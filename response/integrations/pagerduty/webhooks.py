@@ -67,14 +67,15 @@ def receive_webhook(request: HttpRequest) -> HttpResponse:
     event = event_of(request.body)
     if event is None:
         return JsonResponse({"error": "not a PagerDuty v3 webhook"}, status=400)
-    try:
-        with transaction.atomic():
-            WebhookDelivery.objects.create(
-                event_id=event["id"], event_type=str(event.get("event_type", ""))[:64]
-            )
-            apply_event(event)
-    except IntegrityError:
-        return JsonResponse({"ok": True, "redelivery": True})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                WebhookDelivery.objects.create(
+                    event_id=event["id"][:100], event_type=str(event.get("event_type", ""))[:64]
+                )
+        except IntegrityError:  # PagerDuty delivered it again: done already
+            return JsonResponse({"ok": True, "redelivery": True})
+        apply_event(event)
     return JsonResponse({"ok": True})
 
 
@@ -99,7 +100,13 @@ def apply_event(event: dict[str, Any]) -> None:
     agent = event.get("agent")
     by = str(agent.get("summary") or "") if isinstance(agent, dict) else ""
     if status == "reassigned":
-        by = ", ".join(str((a or {}).get("summary", "")) for a in data.get("assignees") or []) or by
+        assignees = data.get("assignees")
+        names = [
+            str(a.get("summary", ""))
+            for a in (assignees if isinstance(assignees, list) else [])
+            if isinstance(a, dict)
+        ]
+        by = ", ".join(name for name in names if name) or by
     note_status(page, status, by=by)
 
 
