@@ -149,8 +149,10 @@ def test_page_on_call_ack_back_and_resolve(slack, plugin, pagerduty, worker):
     assert resolved.count() == 1
     assert [status for status, _ in pagerduty.webhooks] == [200, 200]
     assert sum("page of Payments resolved" in t for t in channel_texts(slack, channel_id)) == 1
-    # A resolved incident's headline offers no paging.
+    # A resolved incident's headline offers no paging, nor does the command.
     slack.wait_for(lambda: blocks.PAGE_BUTTON not in str(headline_blocks(slack, incident)))
+    mention(slack, "bob", channel_id, "page")
+    slack.wait_for(lambda: "reopen it to page someone" in str(slack.ephemeral()))
 
 
 def test_resolving_through_an_outage_resolves_once(slack, plugin, pagerduty, worker):

@@ -62,6 +62,8 @@ def open_page_modal_for_service(action_context: ActionContext) -> None:
 def _open_modal(action_context: ActionContext, incident: Incident, *, chosen: str | None) -> None:
     """Open the modal from what is known (Slack's trigger lasts three seconds: no PagerDuty call
     here); when that is stale, a job asks PagerDuty and updates the modal in place."""
+    if incident.is_closed():
+        raise InvalidInput("This incident is closed: reopen it to page someone.")
     channel_id = action_context.channel_id or ""
     form = jobs.page_form(incident, channel_id, chosen)
     opened = request_path_client().views_open(
@@ -110,6 +112,8 @@ def submit_page(user_id: str, values: dict, metadata: dict, payload: dict) -> di
 
 @incident_command(["page"], helptext="Page a PagerDuty service's on-call: `page [service]`")
 def list_services_to_page(incident: Incident, user_id: str, message: str) -> tuple[bool, Any]:
+    if incident.is_closed():
+        return True, "This incident is closed: reopen it to page someone."
     wanted = message.strip()
     known = Service.objects.all()
     if wanted:
