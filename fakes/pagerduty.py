@@ -200,8 +200,10 @@ class FakePagerDuty(FakeService):
             self.incidents[incident.id] = incident
             answer = self._incident_json(incident)
         if self.acknowledge_after is not None:
+            on_call = self.services[service_id].on_call
+            by = on_call[0] if on_call else "the on-call"
             timer = threading.Timer(
-                self.acknowledge_after, self.acknowledge, (incident.id,), {"by": "the on-call"}
+                self.acknowledge_after, self.acknowledge, (incident.id,), {"by": by}
             )
             timer.daemon = True
             timer.start()

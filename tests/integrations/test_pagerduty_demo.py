@@ -106,7 +106,7 @@ def test_the_demo_pages_its_fake_pagerduty_and_hears_the_acknowledgement(tmp_pat
         wait_for(lambda: any("Paged Payments on-call" in m["text"] for m in messages(url, "inc-")))
         wait_for(
             lambda: any(
-                "page of Payments acknowledged by the on-call" in m["text"]
+                "page of Payments acknowledged by Carol Chen" in m["text"]
                 for m in messages(url, "inc-")
             )
         )
