@@ -289,6 +289,18 @@ def test_a_refused_listing_is_said_in_the_modal(slack, plugin, pagerduty, settin
     assert not Job.objects.filter(state=Job.State.DEAD).exists()
 
 
+def test_the_modal_says_when_pagerduty_cannot_list_its_services(slack, plugin, pagerduty, worker):
+    incident, _ = declare_in_slack(slack)
+    pagerduty.outage(503)
+    view = press_page_button(slack, incident)
+    slack.wait_for(
+        lambda: "PagerDuty is not answering" in json.dumps(slack.view(view["id"])), timeout=15
+    )
+    assert not slack.view(view["id"]).get("submit")  # nothing to choose from yet
+    pagerduty.recover()
+    modal_with_services(slack, press_page_button(slack, incident)["id"])
+
+
 def test_page_command_lists_services_with_a_button_each(slack, plugin, pagerduty, worker):
     incident, channel_id = declare_in_slack(slack)
     mention(slack, "bob", channel_id, "page")  # the first time: nothing known, a refresh queued

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from response.core import verbs
 from response.core.models import Incident, TimelineEvent
-from response.engine.kinds import JobContext, job_kind
+from response.engine.kinds import JobContext, Retry, job_kind
 from response.engine.models import Job
 from response.engine.queue import enqueue
 from response.integrations.http import Refused
@@ -56,6 +56,12 @@ class RefreshServices:
                 oncalls = client.list_all("/oncalls", params={"earliest": "true"})
         except Refused as refusal:  # a wrong key, say: the modal says so, asking again won't do
             return {"refused": refusal.detail}
+        except Retry:
+            if self.view_id:
+                # Someone is looking at the modal: tell them now rather than keep them waiting;
+                # the next modal opened asks PagerDuty again.
+                return {"unreachable": True}
+            raise
         return {"services": services_with_on_call(services, oncalls)}
 
     def record(self, job: JobContext, result: dict) -> None:
@@ -69,6 +75,7 @@ class RefreshServices:
                     self.channel_id,
                     self.chosen_service_id or None,
                     refusal=result.get("refused", ""),
+                    unreachable=bool(result.get("unreachable")),
                 )
                 # The modal may have been submitted or closed since: that is no failure.
                 outbox.call(
@@ -139,7 +146,12 @@ def pagerduty_is_down() -> bool:
 
 
 def page_form(
-    incident: Incident, channel_id: str, chosen: str | None, *, refusal: str = ""
+    incident: Incident,
+    channel_id: str,
+    chosen: str | None,
+    *,
+    refusal: str = "",
+    unreachable: bool = False,
 ) -> blocks.PageForm:
     services = list(Service.objects.all())
     return blocks.PageForm(
@@ -151,7 +163,7 @@ def page_form(
         ),
         known_at=min((s.refreshed_at for s in services), default=None),
         chosen_service_id=chosen,
-        pagerduty_down=pagerduty_is_down(),
+        pagerduty_down=unreachable or pagerduty_is_down(),
         refusal=refusal,
     )
 
