@@ -112,10 +112,10 @@ class Command(BaseCommand):
             + f"\n  web UI:        {server.url}/  (Sign in with Slack: pick who you are;"
             + f" or {user} / {password})"
             + f"\n  admin:         {server.url}/admin/"
-            + f"\n  PagerDuty:     a local fake at {pagerduty.url} (📟 Page on-call)"
             + f"\n  data dir:      {settings.DATA_DIR}"
             + ("  (restored the Slack history)" if restored else "")
             + "\n  keep the data between runs; `response demo --reset` starts afresh"
+            + f"\n  PagerDuty:     a local fake at {pagerduty.url} (📟 Page on-call)"
         )
         self.stdout.write("Press Ctrl-C to stop.")
         try:
@@ -125,8 +125,8 @@ class Command(BaseCommand):
             saver.join(timeout=5)
             server.close()
             worker.stop()
-            persist.save(slack, saved)
             pagerduty.stop()
+            persist.save(slack, saved)
             slack.stop()
             self.stdout.write("Stopped; the demo's data is kept in " + str(settings.DATA_DIR))
 
