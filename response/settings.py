@@ -371,6 +371,14 @@ RESPONSE_ANNOUNCE = env("RESPONSE_ANNOUNCE")
 # Integrations (docs/integrations.md): each is switched on by its own variables, read here.
 
 # -- PagerDuty ------------------------------------------------------------------------------
+# On when PAGERDUTY_API_TOKEN is set (a REST API key: General Access, read-write).
+PAGERDUTY_API_TOKEN = env("PAGERDUTY_API_TOKEN")
+# PagerDuty's REST API wants the email of a PagerDuty user as `From` on what it changes.
+PAGERDUTY_FROM_EMAIL = env("PAGERDUTY_FROM_EMAIL")
+# The secret of the Generic Webhook (v3) subscription: its signatures are checked with it.
+PAGERDUTY_WEBHOOK_SECRET = env("PAGERDUTY_WEBHOOK_SECRET")
+# The REST API (another service region, or a local fake in tests and the demo).
+PAGERDUTY_API_URL = env("PAGERDUTY_API_URL", "https://api.pagerduty.com")
 
 
 # -- Atlassian Statuspage -------------------------------------------------------------------

@@ -73,6 +73,12 @@ def call_json(
         answer = _answer(error.code, error.read(), error.headers)
     except (TimeoutError, urllib.error.URLError, OSError) as error:  # no answer at all
         raise Retry(f"{remote} did not answer: {error}", remote=remote) from error
+    return judge(answer, remote=remote)
+
+
+def judge(answer: Answer, *, remote: str) -> Answer:
+    """The answer when it is a success; else the engine's verdict on it, raised (for clients
+    that make the request themselves, such as an official SDK)."""
     if answer.status in (408, 429) or answer.status >= 500:
         raise Retry(  # the engine marks the service down and keeps the lane waiting for it
             f"{remote} answered {answer.status}",

@@ -131,6 +131,9 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
     credentials = demo_credentials(options.data_dir)
     for name in (*SLACK_VARIABLES, *FOREIGN_VARIABLES):
         os.environ.pop(name, None)
+    from response.integrations.pagerduty import demo as pagerduty_demo
+
+    pagerduty_demo.prepare_environment(port=_free_port("127.0.0.1"))
     # The worker logs every task it runs; a person trying the demo wants the URLs, not that.
     os.environ.setdefault("RESPONSE_LOG_LEVEL", "WARNING")
     os.environ.setdefault("RESPONSE_SLACK_STAFF", DEMO_STAFF)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from response.integrations.pagerduty import demo as pagerduty_demo
 from response.server import demo
 from response.server.processes import StopSignals, WebServer, Worker
 
@@ -91,6 +92,9 @@ class Command(BaseCommand):
         local = demo._local_host(host)
         slack.configure_app(request_url=f"http://{local}:{server.port}/slack/events")
         http.reset()
+        pagerduty = pagerduty_demo.start_fake(
+            webhook_url=f"http://{local}:{server.port}/integrations/pagerduty/webhook"
+        )
         worker = Worker()
         worker.start()
         server.serve_in_thread()
@@ -115,6 +119,7 @@ class Command(BaseCommand):
             + f"\n  data dir:      {settings.DATA_DIR}"
             + ("  (restored the Slack history)" if restored else "")
             + "\n  keep the data between runs; `response demo --reset` starts afresh"
+            + f"\n  PagerDuty:     a local fake at {pagerduty.url} (📟 Page on-call)"
         )
         self.stdout.write("Press Ctrl-C to stop.")
         try:
@@ -124,6 +129,7 @@ class Command(BaseCommand):
             saver.join(timeout=5)
             server.close()
             worker.stop()
+            pagerduty.stop()
             persist.save(slack, saved)
             statuspage_demo.stop(statuspage, data_dir)
             slack.stop()
