@@ -355,6 +355,12 @@ RESPONSE_LOG_FORMAT = env("RESPONSE_LOG_FORMAT", "plain").lower()
 if RESPONSE_LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured("RESPONSE_LOG_FORMAT must be 'plain' or 'json'.")
 
+# --- Roles (issue 14: roles; response.core.roles) ------------------------------------------------
+
+# The team's own roles, besides the incident lead, comms lead and scribe: a JSON list, or the path
+# of a JSON or YAML file holding one; each {"slug", "name", "description", "instructions"}.
+RESPONSE_ROLES = env("RESPONSE_ROLES")
+
 # Integrations (docs/integrations.md): each is switched on by its own variables, read here.
 
 # -- PagerDuty ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ class AuditVerb(models.TextChoices):
     INCIDENT_REOPENED = "incident.reopened"
     INCIDENT_UPDATE_POSTED = "incident.update_posted"
     INCIDENT_IMPORTED = "incident.imported"
+    INCIDENT_ROLE_CHANGED = "incident.role_changed"
     ACTION_ADDED = "action.added"
     ACTION_UPDATED = "action.updated"
     ACTION_COMPLETED = "action.completed"

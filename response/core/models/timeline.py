@@ -17,6 +17,7 @@ class TimelineEvent(models.Model):
         MESSAGE = "message", "Message"
         NOTE = "note", "Note"
         ACTION = "action", "Follow-up action"
+        ROLE = "role", "Role change"
 
     incident = models.ForeignKey(
         "core.Incident", on_delete=models.PROTECT, related_name="timeline_events"
@@ -67,6 +68,7 @@ class TimelineEvent(models.Model):
                         "message",
                         "note",
                         "action",
+                        "role",
                     ]
                 ),
                 name="timeline_kind_valid",

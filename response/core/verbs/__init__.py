@@ -36,6 +36,7 @@ from response.core.verbs.people import (
     note_participant,
     update_external_user_profile,
 )
+from response.core.verbs.roles import assign_role, unassign_role
 
 __all__ = [
     "UNSET",
@@ -43,6 +44,7 @@ __all__ = [
     "Unset",
     "add_action",
     "add_timeline_event",
+    "assign_role",
     "check_severity",
     "check_status",
     "complete_action",
@@ -61,6 +63,7 @@ __all__ = [
     "set_lead",
     "set_severity",
     "set_status",
+    "unassign_role",
     "update_action",
     "update_external_user_profile",
     "update_incident",

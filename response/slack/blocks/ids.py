@@ -13,12 +13,14 @@ DECLARE_FROM_HOME = "declare-incident-home-button"
 TAKE_LEAD = "take-lead-button"
 SET_SEVERITY_SELECT = "set-severity-select"
 POST_UPDATE = "post-update-button"
+ASSIGN_ROLES = "assign-roles-button"
 
 # Modals.
 DECLARE_MODAL = "declare-incident-modal"
 EDIT_MODAL = "edit-incident-modal"
 FIELD_MODAL = "edit-field-modal"
 UPDATE_MODAL = "post-update-modal"
+ROLES_MODAL = "assign-roles-modal"
 
 # Shortcuts.
 DECLARE_SHORTCUT = "declare-incident"
@@ -34,6 +36,7 @@ OPTIONS = "options"
 STATUS = "status"
 UPDATE_TEXT = "update_text"
 FIELD_VALUE = "field_value"
+ROLE_BLOCK_PREFIX = "role:"  # + the role's slug, one block per role in the roles modal
 
 OPTION_PRIVATE = "private"
 OPTION_REPORT_ONLY = "report_only"
