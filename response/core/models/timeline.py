@@ -84,4 +84,8 @@ class TimelineEvent(models.Model):
         """What the entry says now (read it with `select_related("subject")`)."""
         if self.kind == self.Kind.LEAD and self.subject is not None:
             return f"{self.subject.name} is now leading the incident"
+        named = str(self.metadata.get("named") or "")
+        if self.kind == self.Kind.ROLE and self.subject is not None and named:
+            if self.text.startswith(named):  # written when Bob was perhaps still "U0BOB"
+                return self.subject.name + self.text.removeprefix(named)
         return self.text

@@ -108,7 +108,11 @@ def _record(
         text=text,
         by=by,
         subject=holder,
-        metadata={"role": role.slug, "previous": previous.pk if previous else None},
+        metadata={
+            "role": role.slug,
+            "previous": previous.pk if previous else None,
+            "named": holder.name if holder else "",  # the text's first words: the holder's name
+        },
     )
     audit(
         verb=AuditVerb.INCIDENT_ROLE_CHANGED,
