@@ -116,7 +116,7 @@ def parse_roles(value: str) -> tuple[Role, ...]:
     if not value:
         return ()
     source = "RESPONSE_ROLES"
-    if value.startswith("["):
+    if value.startswith(("[", "{")):  # JSON written in the variable itself
         text = value
     else:
         path = Path(value).expanduser()
