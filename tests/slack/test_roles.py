@@ -117,7 +117,7 @@ def test_the_lead_is_a_role_and_gets_its_instructions(slack, incident_channel):
 
 
 def test_an_unknown_role_is_refused_with_the_list(slack, incident_channel):
-    incident, channel_id = incident_channel
+    _incident, channel_id = incident_channel
     bob = slack.user_id("bob")
     ts = mention(slack, "alice", channel_id, f"role janitor <@{bob}>")
     slack.wait_for(lambda: slack.ephemeral(channel=channel_id, user=slack.user_id("alice")))
@@ -161,7 +161,10 @@ def test_assign_roles_modal_prefilled_and_a_double_submit_assigns_once(
     with slack.state.lock:
         trigger = slack.state.issue_trigger(slack.user_id("alice"))
         again = payloads.view_submission(
-            slack.state, user_id=slack.user_id("alice"), view=slack.view(view["id"]), trigger_id=trigger
+            slack.state,
+            user_id=slack.user_id("alice"),
+            view=slack.view(view["id"]),
+            trigger_id=trigger,
         )
     slack.dispatcher.interaction(again, trigger)
     assert worker.settled()
@@ -174,7 +177,7 @@ def test_assign_roles_modal_prefilled_and_a_double_submit_assigns_once(
 
 
 def test_the_modal_refuses_a_bot(slack, incident_channel):
-    incident, channel_id = incident_channel
+    _incident, channel_id = incident_channel
     alice = slack.actor("alice")
     assert alice.click(channel_id, welcome_of(slack, channel_id)["ts"], "assign-roles-button").ok
     view = slack.open_views(slack.user_id("alice"))[-1]

@@ -60,7 +60,8 @@ def test_a_role_given_on_the_web(slack, worker):
     assert "There is no role “janitor”" in refused.content.decode()
 
     # Nobody clears it.
-    assert web.post(reverse("web:role", args=[incident.pk, "comms"]), {"person": ""}).status_code == 302
+    cleared = web.post(reverse("web:role", args=[incident.pk, "comms"]), {"person": ""})
+    assert cleared.status_code == 302
     assert not RoleAssignment.objects.exists()
 
 

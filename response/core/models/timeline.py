@@ -85,7 +85,11 @@ class TimelineEvent(models.Model):
         if self.kind == self.Kind.LEAD and self.subject is not None:
             return f"{self.subject.name} is now leading the incident"
         named = str(self.metadata.get("named") or "")
-        if self.kind == self.Kind.ROLE and self.subject is not None and named:
-            if self.text.startswith(named):  # written when Bob was perhaps still "U0BOB"
-                return self.subject.name + self.text.removeprefix(named)
+        if (
+            self.kind == self.Kind.ROLE
+            and self.subject is not None
+            and named
+            and self.text.startswith(named)  # written when Bob was perhaps still "U0BOB"
+        ):
+            return self.subject.name + self.text.removeprefix(named)
         return self.text
