@@ -67,7 +67,7 @@ def test_roles_in_the_sandbox(demo, page):
     shot(page, "01-role-by-command")
 
     # The welcome's Assign roles: a picker per role, filled with the holders.
-    welcome = message(page, "This is the channel for incident")
+    welcome = message(page, "lists everything I can do here")
     welcome.get_by_role("button", name="Assign roles").click()
     roles = page.locator("#modal-overlay .modal")
     expect(roles).to_contain_text("Assign roles")
