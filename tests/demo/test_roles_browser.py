@@ -90,3 +90,21 @@ def test_roles_in_the_sandbox(demo, page):
     page.locator("[data-testid^=dm-]").first.click()  # his only DM: the bot's
     expect(page.locator("#messages")).to_contain_text("You are Comms lead", timeout=20_000)
     shot(page, "04-dm-with-instructions")
+
+    # The web page's Roles card: Bob is given the scribe's role there too; Slack follows.
+    page.locator("#you-are").select_option("alice")
+    page.goto(f"{demo.web_url}/incidents/1/")
+    page.get_by_role("link", name="Sign in with Slack").click()
+    page.get_by_role("link", name=re.compile("Alice Adams")).click()
+    card = page.locator("#roles")
+    expect(card).to_contain_text("Comms lead")
+    card.get_by_text("Assign roles").click()
+    bob = card.locator("#id_role_scribe option", has_text=re.compile("bob", re.I)).first
+    card.locator("#id_role_scribe").select_option(value=bob.get_attribute("value"))
+    card.locator("form", has=page.locator("#id_role_scribe")).get_by_role("button").click()
+    expect(page.locator("#roles dl")).to_contain_text(re.compile("Scribe.*bob", re.I | re.S))
+    page.locator("#roles").screenshot(path=str(SCREENSHOTS / "05-web-roles-card.png"))
+    page.goto(demo.sandbox_url + "/")
+    page.locator("[data-testid^=channel-inc-]").click()
+    expect(message(page, "is now Scribe (by")).to_be_visible(timeout=30_000)
+    shot(page, "06-web-change-in-slack")
