@@ -368,6 +368,12 @@ RESPONSE_DECLARE_REACTION_CHANNELS = [
 # that severity (when declared or raised to it) in those channels, and its updates follow there.
 RESPONSE_ANNOUNCE = env("RESPONSE_ANNOUNCE")
 
+# --- Roles (issue 14: roles; response.core.roles) ------------------------------------------------
+
+# The team's own roles, besides the incident lead, comms lead and scribe: a JSON list, or the path
+# of a JSON or YAML file holding one; each {"slug", "name", "description", "instructions"}.
+RESPONSE_ROLES = env("RESPONSE_ROLES")
+
 # Integrations (docs/integrations.md): each is switched on by its own variables, read here.
 
 # -- PagerDuty ------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ from response.core.models import (
     Status,
     TimelineEvent,
 )
+from response.core.roles import Role
+from response.core.selectors import role_holders
 
 StatusName = Literal[
     "triage", "investigating", "identified", "monitoring", "resolved", "reported", "declined"
@@ -28,7 +30,7 @@ OpenStatusName = Literal["investigating", "identified", "monitoring"]
 PriorityName = Literal["high", "medium", "low"]
 TrackerName = Literal["jira", "github"]
 TimelineKindName = Literal[
-    "declared", "status", "severity", "lead", "field", "update", "message", "note", "action"
+    "declared", "status", "severity", "lead", "field", "update", "message", "note", "action", "role"
 ]
 assert set(get_args(StatusName)) == set(Status.values)
 assert set(get_args(PriorityName)) == set(Action.Priority.values)
@@ -212,9 +214,37 @@ class ActionOut(OutputSchema):
         }
 
 
+class RoleOut(BaseModel):
+    """A role people take in incidents (response.core.roles: built in, or from RESPONSE_ROLES)."""
+
+    slug: str
+    name: str
+    description: str
+    instructions: str
+
+    @classmethod
+    def of(cls, role: Role) -> RoleOut:
+        return cls(
+            slug=role.slug,
+            name=role.name,
+            description=role.description,
+            instructions=role.instructions,
+        )
+
+
+class RoleHolderOut(BaseModel):
+    role: RoleOut
+    holder: UserOut | None = Field(description="Who holds it; null: nobody yet.")
+
+
+class RoleHolderIn(InputSchema):
+    user_id: Id = Field(description="The user who takes the role.")
+
+
 class IncidentDetailOut(IncidentOut):
     links: IncidentLinksOut
     actions: list[ActionOut]
+    roles: list[RoleHolderOut] = Field(description="Every role, the lead first, with its holder.")
 
     @classmethod
     def from_model(cls, obj: Incident, *, staff: bool) -> dict[str, Any]:
@@ -228,6 +258,7 @@ class IncidentDetailOut(IncidentOut):
                 "headline_post_url": place.headline_url,
             },
             "actions": list(obj.actions.all()),
+            "roles": [{"role": RoleOut.of(h.role), "holder": h.holder} for h in role_holders(obj)],
         }
 
 

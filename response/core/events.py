@@ -33,6 +33,7 @@ class Change(StrEnum):
     UPDATED = "updated"  # title, summary, impact, start time, privacy
     MADE_PRIVATE = "made_private"  # besides UPDATED: a public incident became private
     LEAD = "lead"
+    ROLE = "role"  # a role other than the lead: extra = {"role": slug}, object_id = the holder
     SEVERITY = "severity"
     STATUS = "status"
     RESOLVED = "resolved"

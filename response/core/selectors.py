@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -13,10 +14,12 @@ from response.core.models import (
     ExternalUser,
     Incident,
     Participant,
+    RoleAssignment,
     Severity,
     TimelineEvent,
 )
 from response.core.models.incident import OPEN_STATUSES
+from response.core.roles import Role, all_roles
 
 # Severities change in the admin, rarely, and every change of severity reads them all.
 _severities: list[Severity] | None = None
@@ -80,3 +83,29 @@ def timeline_of(incident: Incident) -> QuerySet[TimelineEvent]:
     """An incident's timeline, oldest first, with each entry's author: the web page, the
     write-up and the API read it from here."""
     return incident.timeline_events.select_related("author", "subject").order_by("timestamp", "id")
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    """One role of an incident and who holds it (None: nobody yet)."""
+
+    role: Role
+    holder: ExternalUser | None
+
+
+def role_holders(incident: Incident, *, held_only: bool = False) -> list[RoleHolder]:
+    """Every role of the catalogue with its holder, the lead first (read from the incident,
+    with its `lead` loaded: one query for the rest), then any role held that the catalogue no
+    longer declares, under its slug."""
+    assignments = {
+        a.role: a.holder
+        for a in RoleAssignment.objects.filter(incident=incident).select_related("holder")
+    }
+    holders = [
+        RoleHolder(role, incident.lead if role.is_lead else assignments.pop(role.slug, None))
+        for role in all_roles()
+    ]
+    holders += [
+        RoleHolder(Role(slug=slug, name=slug), person) for slug, person in assignments.items()
+    ]
+    return [h for h in holders if h.holder is not None] if held_only else holders

@@ -19,6 +19,7 @@ BUILTIN = [
     "response.slack.inbound.declare_from",
     "response.slack.inbound.subscriptions",
     "response.slack.outbound.informing",
+    "response.slack.inbound.roles",
     "response.slack.reminders",
 ]
 

@@ -16,6 +16,7 @@ from response.slack.blocks.messages import (
 from response.slack.blocks.text import escape, mention
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
+from response.slack.roles import on_lead_changed, on_role_changed
 from response.slack.selectors import comms_channel_id, follow_up_action_buttons, incident_data
 
 # Changes a command typed in the channel shows well enough by itself.
@@ -53,8 +54,12 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
         # A report-only incident that turns out to be live gets its channel now.
         on_declared(incident)
         return announce_in_channel(incident, event)
+    if event.kind == Change.ROLE:
+        return on_role_changed(incident, event, by=by_whom(event))
     if event.kind in SHOWN:
         outbox.sync_incident(incident.pk, debounce=True)
+    if event.kind == Change.LEAD:
+        on_lead_changed(incident)
     announce_in_channel(incident, event)
 
 

@@ -6,7 +6,9 @@ import logging
 import time
 
 from response.core.models import Action, Incident, Severity
-from response.slack.blocks.data import IncidentData, SeverityChoice
+from response.core.roles import LEAD
+from response.core.selectors import role_holders
+from response.slack.blocks.data import IncidentData, RoleShown, SeverityChoice
 from response.slack.blocks.text import human_duration
 from response.slack.decorators import FOLLOW_UP_ACTION_BUTTONS, HEADLINE_POST_ACTIONS
 from response.slack.models import CommsChannel, HeadlinePost
@@ -99,9 +101,12 @@ def forget_severities(**kwargs) -> None:
     _severities = None
 
 
-def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> IncidentData:
+def incident_data(
+    incident: Incident, *, with_plugin_buttons: bool = True, with_roles: bool = False
+) -> IncidentData:
     """What the renderers show. With `select_related("severity", "lead", "reporter",
-    "comms_channel")` on the incident, this makes no query (plugin buttons aside)."""
+    "comms_channel")` on the incident, this makes no query (plugin buttons aside; the roles
+    held, `with_roles`, are one)."""
     try:
         channel = incident.comms_channel
     except CommsChannel.DoesNotExist:
@@ -128,7 +133,27 @@ def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> In
         reported_ts=int(incident.reported_at.timestamp()),
         duration_text=human_duration(incident.duration()) if incident.is_closed() else None,
         extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
+        roles=roles_held(incident) if with_roles else (),
     )
+
+
+def roles_shown(incident: Incident, *, held_only: bool = False) -> list[RoleShown]:
+    """The incident's roles (response.core.roles) as Slack shows them, the lead first."""
+    return [
+        RoleShown(
+            slug=h.role.slug,
+            name=h.role.name,
+            holder_id=h.holder.external_id if h.holder else None,
+            description=h.role.description,
+            instructions=h.role.instructions,
+        )
+        for h in role_holders(incident, held_only=held_only)
+    ]
+
+
+def roles_held(incident: Incident) -> tuple[RoleShown, ...]:
+    """The roles held besides the lead (whom the headline and the topic show on their own)."""
+    return tuple(r for r in roles_shown(incident, held_only=True) if r.slug != LEAD)
 
 
 def plugin_buttons(incident: Incident) -> tuple[tuple[int, dict], ...]:

@@ -155,6 +155,12 @@ class LeadForm(forms.Form):
     lead = PersonChoiceField(queryset=_people(), required=False, empty_label="None")
 
 
+class RoleForm(forms.Form):
+    """Who holds one role (the role is in the URL); nobody clears it."""
+
+    person = PersonChoiceField(queryset=_people(), required=False, empty_label="Nobody")
+
+
 class TimelineEntryForm(forms.Form):
     prefix = "entry"
     text = MultilineField(widget=forms.Textarea(attrs={"rows": 2}), label="Entry")

@@ -38,6 +38,7 @@ def test_every_building_block(slack, example_plugin):
         "example-page-database-team",
         "edit-incident-button",
         "close-incident-button",
+        "subscribe-button",
     ]
 
     # @action_handler opens a modal; @modal_handler validates and records.

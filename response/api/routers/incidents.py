@@ -17,12 +17,15 @@ from response.api.schemas import (
     IncidentPatch,
     ReopenIn,
     ResolveIn,
+    RoleHolderIn,
+    RoleOut,
     StatusName,
     StatusUpdateIn,
     TimelineEventOut,
 )
 from response.api.types import Id, Text, UtcDatetime
 from response.core import verbs
+from response.core.roles import all_roles
 
 router = Router(tags=["incidents"])
 
@@ -120,3 +123,33 @@ def post_status_update(request: ApiRequest, incident_id: Id, payload: StatusUpda
     incident = queries.check_incident(request.auth, incident_id)
     entry = verbs.post_status_update(incident, payload.text, by=request.auth)
     return Status(201, queries.check_timeline_event(incident, entry.pk))
+
+
+@router.get("/roles", response={200: list[RoleOut], **ERRORS})
+def list_roles(request: ApiRequest):
+    """The roles people take in incidents, the lead first."""
+    return [RoleOut.of(role) for role in all_roles()]
+
+
+@router.put(
+    "/incidents/{incident_id}/roles/{role}", response={200: IncidentDetailOut, **ERRORS_WRITE}
+)
+def assign_role(request: ApiRequest, incident_id: Id, role: Text, payload: RoleHolderIn):
+    """Give a role (its slug, name or an alias) to a user: they are told in Slack what it asks."""
+    queries.check_can_write(request)
+    incident = queries.check_incident(request.auth, incident_id)
+    person = queries.check_user(payload.user_id, field="user_id")
+    assert person is not None  # an id was given
+    verbs.assign_role(incident, role, person, by=request.auth)
+    return queries.incident_detail(incident_id)
+
+
+@router.delete(
+    "/incidents/{incident_id}/roles/{role}", response={200: IncidentDetailOut, **ERRORS_WRITE}
+)
+def unassign_role(request: ApiRequest, incident_id: Id, role: Text):
+    """Nobody holds the role any more."""
+    queries.check_can_write(request)
+    incident = queries.check_incident(request.auth, incident_id)
+    verbs.unassign_role(incident, role, by=request.auth)
+    return queries.incident_detail(incident_id)

@@ -26,6 +26,7 @@ class AuditVerb(models.TextChoices):
     INCIDENT_TRIAGE_ACCEPTED = "incident.triage_accepted"
     INCIDENT_TRIAGE_DECLINED = "incident.triage_declined"
     INCIDENT_TRIAGE_MERGED = "incident.triage_merged"
+    INCIDENT_ROLE_CHANGED = "incident.role_changed"
     ACTION_ADDED = "action.added"
     ACTION_UPDATED = "action.updated"
     ACTION_COMPLETED = "action.completed"

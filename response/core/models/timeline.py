@@ -17,6 +17,7 @@ class TimelineEvent(models.Model):
         MESSAGE = "message", "Message"
         NOTE = "note", "Note"
         ACTION = "action", "Follow-up action"
+        ROLE = "role", "Role change"
 
     incident = models.ForeignKey(
         "core.Incident", on_delete=models.PROTECT, related_name="timeline_events"
@@ -67,6 +68,7 @@ class TimelineEvent(models.Model):
                         "message",
                         "note",
                         "action",
+                        "role",
                     ]
                 ),
                 name="timeline_kind_valid",
@@ -82,6 +84,14 @@ class TimelineEvent(models.Model):
         """What the entry says now (read it with `select_related("subject")`)."""
         if self.kind == self.Kind.LEAD and self.subject is not None:
             return f"{self.subject.name} is now leading the incident"
+        named = str(self.metadata.get("named") or "")
+        if (
+            self.kind == self.Kind.ROLE
+            and self.subject is not None
+            and named
+            and self.text.startswith(named)  # written when Bob was perhaps still "U0BOB"
+        ):
+            return self.subject.name + self.text.removeprefix(named)
         return self.text
 
 

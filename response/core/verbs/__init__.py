@@ -42,6 +42,7 @@ from response.core.verbs.people import (
     note_participant,
     update_external_user_profile,
 )
+from response.core.verbs.roles import assign_role, unassign_role
 from response.core.verbs.subscription import subscribe, toggle_subscription, unsubscribe
 from response.core.verbs.times import set_key_times
 from response.core.verbs.triage import (
@@ -58,6 +59,7 @@ __all__ = [
     "accept_triage",
     "add_action",
     "add_timeline_event",
+    "assign_role",
     "check_severity",
     "check_status",
     "complete_action",
@@ -86,6 +88,7 @@ __all__ = [
     "set_status",
     "subscribe",
     "toggle_subscription",
+    "unassign_role",
     "unsubscribe",
     "update_action",
     "update_external_user_profile",

@@ -239,7 +239,10 @@ def update_incident(
     with transaction.atomic():
         locked = lock_incident(incident)
         if "started_at" in wanted:
-            check_key_time_order({**key_times_of(locked), "started_at": wanted["started_at"]})
+            check_key_time_order(
+                {**key_times_of(locked), "started_at": wanted["started_at"]},
+                edited={"started_at"},
+            )
         locked.updated_at = timezone.now()
         before, after = apply_changes(locked, wanted, also=("updated_at",))
         if after:

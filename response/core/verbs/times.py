@@ -34,16 +34,26 @@ def shown(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%d %b %H:%M} UTC"
 
 
-def check_key_time_order(times: dict[str, datetime | None]) -> None:
-    """Refuse times out of order, naming both and why, for the field edited."""
+def check_key_time_order(
+    times: dict[str, datetime | None], *, edited: tuple[str, ...] | set[str] = ()
+) -> None:
+    """Refuse times out of order, naming both and why, for the field edited (`edited`: the
+    fields being changed; the refusal is about one of them)."""
     for earlier, later in KEY_TIME_ORDER:
         first, then = times.get(earlier), times.get(later)
-        if first is not None and then is not None and then < first:
+        if first is None or then is None or then >= first:
+            continue
+        if edited and later not in edited and earlier in edited:
             raise InvalidInput(
-                f"{LABELS[later]} ({shown(then)}) cannot be before "
-                f"{LABELS[earlier].lower()} ({shown(first)}).",
-                field=later,
+                f"{LABELS[earlier]} ({shown(first)}) cannot be after "
+                f"{LABELS[later].lower()} ({shown(then)}).",
+                field=earlier,
             )
+        raise InvalidInput(
+            f"{LABELS[later]} ({shown(then)}) cannot be before "
+            f"{LABELS[earlier].lower()} ({shown(first)}).",
+            field=later,
+        )
 
 
 def key_times_of(incident: Incident) -> dict[str, datetime | None]:
@@ -109,7 +119,7 @@ def set_key_times(
         if not changes:
             copy_state(incident, locked)
             return incident
-        check_key_time_order({**key_times_of(locked), **changes})
+        check_key_time_order({**key_times_of(locked), **changes}, edited=set(changes))
         before = {name: getattr(locked, name) for name in changes}
         for name, value in changes.items():
             setattr(locked, name, value)

@@ -42,3 +42,9 @@ def post_update_button(incident_id: int, *, primary: bool = False) -> dict:
 
 def resolve_button(incident_id: int, *, text: str = "Resolve") -> dict:
     return ButtonElement(text=text, action_id=ids.CLOSE_INCIDENT, value=str(incident_id)).to_dict()
+
+
+def assign_roles_button(incident_id: int) -> dict:
+    return ButtonElement(
+        text="Assign roles", action_id=ids.ASSIGN_ROLES, value=str(incident_id)
+    ).to_dict()

@@ -14,6 +14,17 @@ class SeverityChoice:
 
 
 @dataclass(frozen=True)
+class RoleShown:
+    """A role of an incident as Slack shows it (response.core.roles), and its holder's id."""
+
+    slug: str
+    name: str
+    holder_id: str | None  # a Slack user id; None: nobody holds it
+    description: str = ""
+    instructions: str = ""
+
+
+@dataclass(frozen=True)
 class IncidentData:
     id: int
     title: str
@@ -32,3 +43,5 @@ class IncidentData:
     duration_text: str | None  # once closed
     # Buttons added with @headline_post_action, as (order, element); built-ins are 100/200/300.
     extra_buttons: tuple[tuple[int, dict], ...] = field(default=())
+    # The roles held besides the lead, for the headline and the topic (read only for those).
+    roles: tuple[RoleShown, ...] = field(default=())

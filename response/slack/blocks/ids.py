@@ -16,12 +16,14 @@ POST_UPDATE = "post-update-button"
 SUBSCRIBE = "subscribe-button"  # on the headline post: toggles
 UNSUBSCRIBE = "unsubscribe-button"  # in a subscriber's DM
 DECLARE_FROM_MESSAGE = "declare-from-message-button"  # offered after the declare reaction
+ASSIGN_ROLES = "assign-roles-button"
 
 # Modals.
 DECLARE_MODAL = "declare-incident-modal"
 EDIT_MODAL = "edit-incident-modal"
 FIELD_MODAL = "edit-field-modal"
 UPDATE_MODAL = "post-update-modal"
+ROLES_MODAL = "assign-roles-modal"
 
 # Shortcuts.
 DECLARE_SHORTCUT = "declare-incident"
@@ -38,6 +40,7 @@ OPTIONS = "options"
 STATUS = "status"
 UPDATE_TEXT = "update_text"
 FIELD_VALUE = "field_value"
+ROLE_BLOCK_PREFIX = "role:"  # + the role's slug, one block per role in the roles modal
 
 OPTION_PRIVATE = "private"
 OPTION_REPORT_ONLY = "report_only"

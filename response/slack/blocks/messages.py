@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 
 from response.slack.blocks import ids
 from response.slack.blocks.controls import (
+    assign_roles_button,
     post_update_button,
     resolve_button,
     severity_select,
@@ -27,9 +28,15 @@ TOPIC_LIMIT = 250
 
 
 def topic_text(data: IncidentData, *, url: str) -> str:
-    """The channel topic (Slack parses it like a message: mentions, links)."""
+    """The channel topic (Slack parses it like a message: mentions, links). Within Slack's
+    limit: the lead always, the other roles held as long as the link still fits."""
     lead = f"Lead: {mention(data.lead_id)}" if data.lead_id else "No lead yet"
     head = f"{severity_text(data)} | {data.status_label} | {lead} | "
+    for role in data.roles:
+        held = f"{escape(role.name)}: {mention(role.holder_id)} | "
+        if len(head + held + url) > TOPIC_LIMIT:
+            break
+        head += held
     return (
         truncate(head + url, TOPIC_LIMIT)
         if len(head + url) <= TOPIC_LIMIT
@@ -51,6 +58,7 @@ def render_welcome(
     controls = [
         *([severity_select(severities, current=current)] if severities else []),
         take_lead_button(data.id),
+        assign_roles_button(data.id),
         post_update_button(data.id),
         resolve_button(data.id),
     ]

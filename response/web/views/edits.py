@@ -30,6 +30,7 @@ from response.web.forms import (
     DetailsForm,
     ExportActionForm,
     LeadForm,
+    RoleForm,
     SeverityForm,
     StatusForm,
     TimelineEntryForm,
@@ -137,6 +138,20 @@ def change_lead(request: SignedInRequest, pk: int) -> HttpResponse:
         lambda incident, form: verbs.set_lead(incident, form.cleaned_data["lead"], by=request.user),
         "Lead changed.",
     )
+
+
+@page
+@require_POST
+def change_role(request: SignedInRequest, pk: int, role: str) -> HttpResponse:
+    """Give a role (response.core.roles: the lead too) to a person, or to nobody."""
+
+    def give(incident, form) -> object:
+        person = form.cleaned_data["person"]
+        if person is None:
+            return verbs.unassign_role(incident, role, by=request.user)
+        return verbs.assign_role(incident, role, person, by=request.user)
+
+    return _incident_form_view(request, pk, RoleForm, "role_form", give, "Role given.", "roles")
 
 
 # --- Timeline -------------------------------------------------------------------------------------

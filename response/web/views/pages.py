@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from response.core.chat import place_of, places_of
 from response.core.models import Action, Severity, TimelineImage
-from response.core.selectors import timeline_of
+from response.core.selectors import role_holders, timeline_of
 from response.core.verbs.exports import available_trackers, tracker_label
 from response.web import queries
 from response.web.decorators import page
@@ -97,6 +97,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "severity_form": SeverityForm(initial={"severity": incident.severity_id}),
         "status_form": StatusForm(initial={"status": incident.status}),
         "lead_form": LeadForm(initial={"lead": incident.lead_id}),
+        "roles": role_holders(incident),
         "action_form": ActionForm(),
         "entry_form": TimelineEntryForm(),
         "now": tz_now,
