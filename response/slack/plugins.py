@@ -16,6 +16,9 @@ BUILTIN = [
     "response.slack.inbound.events",
     "response.slack.inbound.builtin_commands",
     "response.slack.inbound.builtin_actions",
+    "response.slack.inbound.people_commands",
+    "response.slack.outbound.invites",
+    "response.slack.outbound.channel_life",
     "response.slack.reminders",
 ]
 

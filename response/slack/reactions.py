@@ -9,6 +9,7 @@ from response.core.events import Change, IncidentChanged, incident_changed
 from response.core.models import ExternalUser, Incident
 from response.slack.blocks.messages import render_resolved, render_status_update
 from response.slack.blocks.text import escape, mention
+from response.slack.channel_life import follow_change, on_channel_wanted
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
 from response.slack.selectors import comms_channel_id, incident_data
@@ -46,6 +47,7 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
         # A report-only incident that turns out to be live gets its channel now.
         on_declared(incident)
         return announce_in_channel(incident, event)
+    follow_change(incident, event)  # first: a reopened channel is unarchived before it is told
     if event.kind in SHOWN:
         outbox.sync_incident(incident.pk, debounce=True)
     announce_in_channel(incident, event)
@@ -55,6 +57,7 @@ def on_declared(incident: Incident) -> None:
     # The channel first, so the headline's one chat.postMessage already shows it.
     if incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL:
         outbox.create_comms_channel(incident.pk)
+        on_channel_wanted(incident)
     outbox.sync_incident(incident.pk)
 
 

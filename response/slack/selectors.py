@@ -128,6 +128,7 @@ def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> In
         reported_ts=int(incident.reported_at.timestamp()),
         duration_text=human_duration(incident.duration()) if incident.is_closed() else None,
         extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
+        call_url=channel.call_url if channel else "",
     )
 
 

@@ -32,3 +32,4 @@ class IncidentData:
     duration_text: str | None  # once closed
     # Buttons added with @headline_post_action, as (order, element); built-ins are 100/200/300.
     extra_buttons: tuple[tuple[int, dict], ...] = field(default=())
+    call_url: str = ""  # the call link posted in the channel, if any

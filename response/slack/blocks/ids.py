@@ -33,6 +33,7 @@ LEAD = "lead"
 OPTIONS = "options"
 STATUS = "status"
 UPDATE_TEXT = "update_text"
+NEXT_UPDATE = "next_update"
 FIELD_VALUE = "field_value"
 
 OPTION_PRIVATE = "private"

@@ -90,7 +90,12 @@ class SyncIncident:
             )
             done["hidden"] = True
         channel = getattr(incident, "comms_channel", None)
-        if channel is not None and channel.is_private == incident.is_private:
+        # An archived channel's topic and bookmarks cannot change (unarchived, it is synced).
+        if (
+            channel is not None
+            and channel.is_private == incident.is_private
+            and not channel.is_archived
+        ):
             done.update(self._channel(job, incident, channel, data))
         return done
 
