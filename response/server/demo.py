@@ -134,6 +134,8 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
     # The worker logs every task it runs; a person trying the demo wants the URLs, not that.
     os.environ.setdefault("RESPONSE_LOG_LEVEL", "WARNING")
     os.environ.setdefault("RESPONSE_SLACK_STAFF", DEMO_STAFF)
+    # A critical incident brings in the sandbox's @sre group (docs/slack.md, "Getting people in").
+    os.environ.setdefault("RESPONSE_AUTO_INVITE", "critical:@sre")
     os.environ.update(
         {
             "RESPONSE_DATA_DIR": str(options.data_dir),

@@ -7,6 +7,7 @@ import pytest
 
 from response.core import verbs
 from response.core.models import Incident
+from response.core.verbs import get_or_create_external_user
 from response.engine.models import Job
 from response.slack.models import CommsChannel
 from tests.slack.helpers import declare_in_slack, headline_blocks, mention
@@ -40,6 +41,7 @@ def test_the_channel_is_archived_after_the_delay_and_unarchived_on_reopen(slack,
     incident = Incident.objects.get(pk=incident.pk)
     verbs.add_action(incident, "Add an alert on checkout errors")
     verbs.update_incident(incident, summary="Card payments failed for 20 minutes")
+    verbs.set_lead(incident, get_or_create_external_user(slack.user_id("bob"))[0])
     assert worker.settled()
     assert not Job.objects.filter(state=Job.State.DEAD).exists()
 

@@ -226,7 +226,8 @@ class Invite:
                     force=True,
                 )
             except Permanent as error:
-                if error.error not in {"already_in_channel", "cant_invite_self"}:
+                # is_archived: a lead named on the web after the channel was archived.
+                if error.error not in {"already_in_channel", "cant_invite_self", "is_archived"}:
                     raise
         return {"invited": users}
 
