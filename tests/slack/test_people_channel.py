@@ -35,7 +35,8 @@ def test_the_channel_is_archived_after_the_delay_and_unarchived_on_reopen(slack,
     [last] = bot_texts(slack, channel_id, "this channel is archived now")
     assert f"<https://response.example.com/incidents/{incident.pk}/|incident page>" in last
     assert slack.messages(channel_id)[-1]["text"] == last
-    assert CommsChannel.objects.get(incident=incident).is_archived
+    # Recorded when the job that archived it is done, just after Slack answered.
+    slack.wait_for(lambda: CommsChannel.objects.get(incident=incident).is_archived)
 
     # A follow-up recorded on the web after that has nowhere to go in Slack: nothing is stuck.
     incident = Incident.objects.get(pk=incident.pk)
@@ -51,7 +52,7 @@ def test_the_channel_is_archived_after_the_delay_and_unarchived_on_reopen(slack,
     assert worker.settled()
     assert bot_texts(slack, channel_id, "its channel is back from the archive")
     assert bot_texts(slack, channel_id, "is open again")
-    assert not CommsChannel.objects.get(incident=incident).is_archived
+    slack.wait_for(lambda: not CommsChannel.objects.get(incident=incident).is_archived)
     slack.wait_for(lambda: "Investigating" in slack.topic(channel_id))
     assert len(slack.calls("conversations.archive")) == 1
     assert len(slack.calls("conversations.unarchive")) == 1
