@@ -3,6 +3,10 @@ through signed deliveries, the real worker and fakeslack."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from response.slack.models import CommsChannel
@@ -114,3 +118,38 @@ def test_a_group_is_invited_and_announced_once_when_slack_s_answer_is_lost(
     members = slack.members(channel_id)
     assert len(members) == len(set(members))
     assert len(bot_texts(slack, channel_id, "👥 Invited")) == 1
+
+
+# --- The settings, read as Response reads them at start-up ----------------------------------------
+
+
+def settings_of(tmp_path, **variables) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "SLACK_"))}
+    env.update(RESPONSE_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="response.settings")
+    env.update(variables)
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.RESPONSE_AUTO_INVITE, s.RESPONSE_ARCHIVE_AFTER_HOURS, "
+        "s.RESPONSE_CALL_URL_TEMPLATE)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_the_settings_are_read_and_a_mistake_is_a_sentence(tmp_path):
+    read = settings_of(
+        tmp_path,
+        RESPONSE_AUTO_INVITE="critical:@sre, @Payments-Oncall; major:@sre",
+        RESPONSE_ARCHIVE_AFTER_HOURS="0.5",
+        RESPONSE_CALL_URL_TEMPLATE="https://meet.example.com/inc-{id}",
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip() == (
+        "{'critical': ['sre', 'payments-oncall'], 'major': ['sre']} 0.5 "
+        "https://meet.example.com/inc-{id}"
+    )
+    wrong = settings_of(tmp_path, RESPONSE_AUTO_INVITE="critical")
+    assert "RESPONSE_AUTO_INVITE is severity:@group" in wrong.stderr
+    wrong = settings_of(tmp_path, RESPONSE_CALL_URL_TEMPLATE="https://meet.example.com/{slug}")
+    assert "RESPONSE_CALL_URL_TEMPLATE may use {id} only" in wrong.stderr

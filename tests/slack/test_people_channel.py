@@ -3,14 +3,19 @@ write-up), unarchived on reopen; the call link posted, pinned and bookmarked onc
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from response.core import verbs
 from response.core.models import Incident
 from response.core.verbs import get_or_create_external_user
 from response.engine.models import Job
+from response.slack.blocks.headline import render_headline
+from response.slack.inbound.people_commands import call_url_of, named_groups
 from response.slack.models import CommsChannel
 from tests.slack.helpers import declare_in_slack, headline_blocks, mention
+from tests.slack.test_blocks import OPEN
 
 CALL = "https://meet.example.com/inc-checkout"
 
@@ -141,3 +146,30 @@ def test_the_call_link_is_posted_pinned_and_bookmarked_once_when_answers_are_los
     assert len(call_messages(slack, channel_id)) == 1
     assert len(slack.pins(channel_id)) == 1
     assert len([b for b in slack.bookmarks(channel_id) if b["link"] == CALL]) == 1
+
+
+def test_the_headline_shows_the_call_while_open_and_escapes_it():
+    def fields(data):
+        section = next(
+            b for b in render_headline(data, site_url="https://r.example") if b.get("fields")
+        )
+        return [f["text"] for f in section["fields"]]
+
+    assert not [f for f in fields(OPEN) if f.startswith("*Call*")]
+    with_call = replace(OPEN, call_url="https://meet.example.com/a?b=1&c=2")
+    assert "*Call*\n<https://meet.example.com/a?b=1&amp;c=2|Join the call>" in fields(with_call)
+    assert not [f for f in fields(replace(with_call, is_open=False)) if f.startswith("*Call*")]
+
+
+def test_call_links_are_read_as_slack_writes_them():
+    assert call_url_of("<https://meet.example.com/abc>") == "https://meet.example.com/abc"
+    assert call_url_of("<https://m.example.com/x?a=1&amp;b=2|m.example.com/x>") == (
+        "https://m.example.com/x?a=1&b=2"
+    )
+    assert call_url_of("https://meet.example.com/abc now") == "https://meet.example.com/abc"
+    assert call_url_of("tomorrow") is None
+    assert call_url_of("<javascript:alert(1)>") is None
+    assert named_groups("<!subteam^S0SRE|@sre> @OnCall <@U0ALICE> alice@acme.example") == [
+        "S0SRE",
+        "oncall",
+    ]
