@@ -55,10 +55,12 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
 
 def on_declared(incident: Incident) -> None:
     # The channel first, so the headline's one chat.postMessage already shows it.
-    if incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL:
+    channel_wanted = incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL
+    if channel_wanted:
         outbox.create_comms_channel(incident.pk)
-        on_channel_wanted(incident)
     outbox.sync_incident(incident.pk)
+    if channel_wanted:
+        on_channel_wanted(incident)  # after the headline: reading user groups takes a moment
 
 
 def on_made_private(incident: Incident, event: IncidentChanged) -> None:
