@@ -173,3 +173,22 @@ def test_call_links_are_read_as_slack_writes_them():
         "S0SRE",
         "oncall",
     ]
+
+
+@pytest.mark.parametrize("how", ["drop", "late"])
+def test_the_channel_is_archived_once_with_one_last_message_when_answers_are_lost(
+    slack, worker, settings, how
+):
+    settings.RESPONSE_SLACK_TIMEOUT = 1.0
+    settings.RESPONSE_ARCHIVE_AFTER_HOURS = 1 / 3600
+    incident, channel_id = declare_in_slack(slack)
+    assert worker.settled()
+    slack.faults.add(
+        method="conversations.archive", lose_answer=how, count=1, delay=2.0 if how == "late" else 0
+    )
+    mention(slack, "alice", channel_id, "close")
+    slack.wait_for(lambda: CommsChannel.objects.get(incident=incident).is_archived, timeout=30)
+    assert worker.settled()
+    assert archived(slack, channel_id)
+    assert len(bot_texts(slack, channel_id, "this channel is archived now")) == 1
+    assert not Job.objects.filter(state=Job.State.DEAD).exists()
