@@ -10,6 +10,7 @@ import pytest
 from response.core import verbs
 from response.core.errors import InvalidInput
 from response.core.models import Incident, TimelineEvent
+from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.verbs import get_or_create_external_user
 from response.engine.models import Job
 from response.slack.blocks.modals import render_update_modal
@@ -57,6 +58,8 @@ def test_slash_update_opens_the_form_and_its_choice_sets_when_the_next_update_is
     incident = Incident.objects.get(pk=incident.pk)
     assert incident.next_update_at == incident.last_update_at + timedelta(minutes=15)
     assert TimelineEvent.objects.filter(incident=incident, kind="update").count() == 1
+    audit = AuditEvent.objects.filter(verb=AuditVerb.INCIDENT_UPDATE_POSTED).get()
+    assert audit.after["next_update_at"] is not None
 
     # The next update without a choice: the severity's cadence again.
     view = open_update_form(slack, "alice", channel_id)

@@ -473,7 +473,7 @@ def post_status_update(
             obj=entry,
             incident=locked,
             by=by,
-            after={"text": text},
+            after={"text": text, "next_update_at": locked.next_update_at},
         )
         changed(locked, Change.STATUS_UPDATE, by=by, object_id=entry.pk)
     copy_state(incident, locked)
