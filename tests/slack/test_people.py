@@ -53,9 +53,11 @@ def test_the_severity_s_groups_are_invited_once_as_members_never_mentioned(
     slack.wait_for(lambda: slack.user_id("bob") in slack.members(channel_id))
     assert worker.settled()
     invites = len(slack.calls("conversations.invite"))
+    lookups = len(slack.calls("usergroups.list"))
     mention(slack, "dave", channel_id, "severity critical")
     assert worker.settled()
     assert len(slack.calls("conversations.invite")) == invites
+    assert len(slack.calls("usergroups.list")) == lookups  # nothing left to look up
     assert len(bot_texts(slack, channel_id, "👥 Invited")) == 2
     assert CommsChannel.objects.get(incident=incident).invited_groups == ["oncall", "sre"]
     members = slack.members(channel_id)

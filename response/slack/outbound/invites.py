@@ -82,6 +82,8 @@ class InviteGroups:
         if channel is None or channel.is_archived:
             return {"skipped": "no open channel"}
         wanted = [g for g in self.groups if not (self.once and g in channel.invited_groups)]
+        if not wanted and not self.user_ids:
+            return {"skipped": "invited before"}
         found, unknown = resolve_groups(wanted) if wanted else ({}, [])
         members_by_group = {handle: group_members(group_id) for handle, group_id in found.items()}
         bot = bot_user_id()
