@@ -192,3 +192,20 @@ def test_the_channel_is_archived_once_with_one_last_message_when_answers_are_los
     assert archived(slack, channel_id)
     assert len(bot_texts(slack, channel_id, "this channel is archived now")) == 1
     assert not Job.objects.filter(state=Job.State.DEAD).exists()
+
+
+def test_an_archived_channel_s_incident_made_private_moves_to_a_live_private_channel(
+    slack, worker, settings
+):
+    settings.RESPONSE_ARCHIVE_AFTER_HOURS = 1 / 3600
+    incident, channel_id = declare_in_slack(slack)
+    mention(slack, "alice", channel_id, "close")
+    slack.wait_for(lambda: CommsChannel.objects.get(incident=incident).is_archived, timeout=20)
+    verbs.update_incident(Incident.objects.get(pk=incident.pk), is_private=True)
+    slack.wait_for(lambda: CommsChannel.objects.get(incident=incident).is_private, timeout=20)
+    assert worker.settled()
+    channel = CommsChannel.objects.get(incident=incident)
+    assert channel.channel_id != channel_id and not channel.is_archived
+    assert slack.user_id("alice") in slack.members(channel.channel_id)
+    assert not archived(slack, channel.channel_id)
+    assert not Job.objects.filter(state=Job.State.DEAD).exists()
