@@ -374,6 +374,33 @@ RESPONSE_ANNOUNCE = env("RESPONSE_ANNOUNCE")
 # of a JSON or YAML file holding one; each {"slug", "name", "description", "instructions"}.
 RESPONSE_ROLES = env("RESPONSE_ROLES")
 
+# --- People and the channel's life (issue 14, part "people"; docs/slack.md) ---------------------
+
+# Slack user groups whose members are invited to the channel by severity:
+# "critical:@sre,@payments-oncall;major:@sre" -> {"critical": ["sre", "payments-oncall"], ...}.
+RESPONSE_AUTO_INVITE: dict[str, list[str]] = {}
+for _rule in filter(None, (r.strip() for r in env("RESPONSE_AUTO_INVITE").split(";"))):
+    _slug, _, _handles = _rule.partition(":")
+    _groups = [h.strip().lstrip("@").lower() for h in _handles.split(",") if h.strip(" @")]
+    if not _slug.strip() or not _groups:
+        raise ImproperlyConfigured(
+            "RESPONSE_AUTO_INVITE is severity:@group,@group;severity:@group "
+            f"(e.g. critical:@sre;major:@sre), not {_rule!r}."
+        )
+    RESPONSE_AUTO_INVITE[_slug.strip().lower()] = _groups
+# Hours after resolution when the channel is archived (a last message links the write-up);
+# reopening unarchives it. 0: never archived.
+RESPONSE_ARCHIVE_AFTER_HOURS = float(env("RESPONSE_ARCHIVE_AFTER_HOURS", "24"))
+# A call link for every new incident's channel, e.g. "https://meet.example.com/inc-{id}" ({id}
+# is the incident's number); posted, pinned and bookmarked. Unset: only `@Response call <url>`.
+RESPONSE_CALL_URL_TEMPLATE = env("RESPONSE_CALL_URL_TEMPLATE")
+try:
+    RESPONSE_CALL_URL_TEMPLATE.format(id=1)
+except (KeyError, IndexError, ValueError) as _error:
+    raise ImproperlyConfigured(
+        f"RESPONSE_CALL_URL_TEMPLATE may use {{id}} only, not {_error}."
+    ) from None
+
 # Integrations (docs/integrations.md): each is switched on by its own variables, read here.
 
 # -- PagerDuty ------------------------------------------------------------------------------

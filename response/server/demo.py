@@ -141,6 +141,8 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
     os.environ.setdefault("RESPONSE_DECLARE_REACTION", "rotating_light")
     os.environ.setdefault("RESPONSE_DECLARE_REACTION_CHANNELS", "general")
     os.environ.setdefault("RESPONSE_ANNOUNCE", "critical:#random")
+    # A critical incident brings in the sandbox's @sre group (docs/slack.md, "Getting people in").
+    os.environ.setdefault("RESPONSE_AUTO_INVITE", "critical:@sre")
     os.environ.update(
         {
             "RESPONSE_DATA_DIR": str(options.data_dir),

@@ -27,11 +27,12 @@ BOT_SCOPES = [
     "im:history",  # before posting a DM again, check the first try did not arrive
     "im:write",  # DMs to the lead
     "pins:read",
+    "pins:write",  # the call link, pinned in the channel
     "reactions:read",
     "reactions:write",  # ✅ and ❓ on commands
     "users:read",  # names and time zones
     "users:read.email",
-    "usergroups:read",
+    "usergroups:read",  # groups invited by severity or by `invite`; staff by group
 ]
 
 BOT_EVENTS = [

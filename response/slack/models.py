@@ -20,6 +20,12 @@ class CommsChannel(models.Model):
     # What Response last set in Slack, so an unchanged topic is not set again.
     topic = models.CharField(max_length=250, blank=True, default="")
     bookmark_id = models.CharField(max_length=64, blank=True, default="")
+    # Archived some hours after resolution (RESPONSE_ARCHIVE_AFTER_HOURS), unarchived on reopen.
+    is_archived = models.BooleanField(default=False)
+    # The call link posted, pinned and bookmarked here (`@Response call <url>` or the template).
+    call_url = models.URLField(max_length=500, blank=True, default="")
+    # The user group handles whose members were invited (by severity or by `invite`): once each.
+    invited_groups = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"#{self.name}"

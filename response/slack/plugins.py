@@ -20,6 +20,9 @@ BUILTIN = [
     "response.slack.inbound.subscriptions",
     "response.slack.outbound.informing",
     "response.slack.inbound.roles",
+    "response.slack.inbound.people_commands",
+    "response.slack.outbound.invites",
+    "response.slack.outbound.channel_life",
     "response.slack.reminders",
 ]
 

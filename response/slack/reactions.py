@@ -14,6 +14,7 @@ from response.slack.blocks.messages import (
     render_status_update,
 )
 from response.slack.blocks.text import escape, mention
+from response.slack.channel_life import follow_change, on_channel_wanted
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
 from response.slack.roles import on_lead_changed, on_role_changed
@@ -54,6 +55,7 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
         # A report-only incident that turns out to be live gets its channel now.
         on_declared(incident)
         return announce_in_channel(incident, event)
+    follow_change(incident, event)  # first: a reopened channel is unarchived before it is told
     if event.kind == Change.ROLE:
         return on_role_changed(incident, event, by=by_whom(event))
     if event.kind in SHOWN:
@@ -65,9 +67,12 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
 
 def on_declared(incident: Incident) -> None:
     # The channel first, so the headline's one chat.postMessage already shows it.
-    if incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL:
+    channel_wanted = incident.is_open() and settings.RESPONSE_AUTO_CREATE_CHANNEL
+    if channel_wanted:
         outbox.create_comms_channel(incident.pk)
     outbox.sync_incident(incident.pk)
+    if channel_wanted:
+        on_channel_wanted(incident)  # after the headline: reading user groups takes a moment
 
 
 def on_made_private(incident: Incident, event: IncidentChanged) -> None:

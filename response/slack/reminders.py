@@ -50,6 +50,8 @@ def _channel_or_not_now(incident: Incident):
     channel = comms_channel_of(incident.pk)
     if channel is None:
         raise NotNow("the incident has no comms channel", retry_in_mins=NO_CHANNEL_RETRY_MINS)
+    if channel.is_archived:  # reopened, and being unarchived
+        raise NotNow("the channel is archived", retry_in_mins=NO_CHANNEL_RETRY_MINS)
     return channel
 
 
@@ -82,16 +84,21 @@ def no_severity(incident: Incident):
 @recurring_notification(interval_mins=30, max_notifications=100)
 def update_cadence(incident: Incident):
     """No update (`update` command or status change) for the severity's cadence (critical 30 min,
-    major 60, minor and trivial never: Severity.update_cadence_mins, set in the admin): ask the
-    lead for one, with a button that opens the update modal."""
+    major 60, minor and trivial never: Severity.update_cadence_mins, set in the admin), or by
+    the time the last update promised the next one ("next update in 15 minutes", which stands
+    instead of the cadence): ask the lead for one, with a button that opens the update modal."""
     severity = incident.severity
     cadence = severity.update_cadence_mins if severity else None
-    if severity is None or not cadence:
-        raise NotNow("no cadence at this severity", retry_in_mins=QUIET_MINS)
     run = current_run()
     moments = [incident.last_update_at, incident.reported_at, run.last_sent_at if run else None]
     since = max(moment for moment in moments if moment is not None)
-    due = since + timedelta(minutes=cadence)
+    promised = incident.next_update_at
+    if promised is not None and promised > since:
+        due = promised  # asked once at the promised time, then the cadence again
+    elif severity is None or not cadence:
+        raise NotNow("no cadence at this severity", retry_in_mins=QUIET_MINS)
+    else:
+        due = since + timedelta(minutes=cadence)
     now = _now()
     if now < due:
         raise NotNow("an update was posted recently", at=due)
@@ -103,7 +110,7 @@ def update_cadence(incident: Incident):
             incident.pk,
             lead_id=incident.lead.external_id if incident.lead else None,
             minutes_since=int((now - last_update).total_seconds() // 60),
-            severity_name=severity.name,
+            severity_name=severity.name if severity else "",
         ),
     )
 

@@ -134,6 +134,7 @@ def incident_data(
         duration_text=human_duration(incident.duration()) if incident.is_closed() else None,
         extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
         roles=roles_held(incident) if with_roles else (),
+        call_url=channel.call_url if channel else "",
     )
 
 

@@ -69,7 +69,7 @@ def test_a_good_configuration_with_a_worker_running_passes_every_check(
     assert code == 0, "\n".join(lines)
     assert wrong(lines) == []
     assert "✓ Slack bot token: @response in Acme Corp (https://acme.slack.com/)" in lines
-    assert "✓ Slack scopes: all 20 the manifest asks for are granted" in lines
+    assert "✓ Slack scopes: all 21 the manifest asks for are granted" in lines
     assert "✓ Slack signing secret: set" in lines
     assert "✓ Socket Mode: Slack offers a connection (apps.connections.open)" in lines
     channel = fakeslack.channel_id("incidents")

@@ -115,6 +115,9 @@ class Incident(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     # When the responders last told the world how things stand (an update or a status change).
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # When the last update promised the next one ("next update in 30 minutes"); unset, the
+    # severity's cadence says when it is due.
+    next_update_at = models.DateTimeField(null=True, blank=True)
 
     # Makes declaring idempotent: a Slack view id, an API Idempotency-Key, ...
     dedup_key = models.CharField(max_length=200, null=True, blank=True, unique=True)

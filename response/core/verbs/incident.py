@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -37,6 +37,8 @@ from response.core.verbs._common import (
 from response.core.verbs.times import check_key_time_order, key_times_of, note_known_times
 
 TEXT_MAX_LENGTH = 10_000
+# How far ahead an update may promise the next one.
+MAX_NEXT_UPDATE = timedelta(days=1)
 
 # Where each status may go with set_status. Leaving "resolved" or "reported" is a reopen.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -462,21 +464,31 @@ def reopen_incident(
     return incident
 
 
-def post_status_update(incident: Incident, text: str, *, by: Actor = None) -> TimelineEvent:
-    """A structured "where are we" update from the responders, for the channel and the record."""
+def post_status_update(
+    incident: Incident, text: str, *, by: Actor = None, next_update_in: timedelta | None = None
+) -> TimelineEvent:
+    """A structured "where are we" update from the responders, for the channel and the record.
+    `next_update_in` promises the next one then, instead of the severity's cadence."""
     text = clean_text(text, field="update", max_length=TEXT_MAX_LENGTH, required=True)
+    if next_update_in is not None and not (
+        timedelta(minutes=1) <= next_update_in <= MAX_NEXT_UPDATE
+    ):
+        raise InvalidInput(
+            "The next update is due between a minute and a day from now.", field="next_update"
+        )
     with transaction.atomic():
         locked = lock_incident(incident)
         now = timezone.now()
         locked.last_update_at = now
-        locked.save(update_fields=["last_update_at"])
+        locked.next_update_at = now + next_update_in if next_update_in else None
+        locked.save(update_fields=["last_update_at", "next_update_at"])
         entry = add_change_to_timeline(locked, kind=TimelineEvent.Kind.UPDATE, text=text, by=by)
         audit(
             verb=AuditVerb.INCIDENT_UPDATE_POSTED,
             obj=entry,
             incident=locked,
             by=by,
-            after={"text": text},
+            after={"text": text, "next_update_at": locked.next_update_at},
         )
         changed(locked, Change.STATUS_UPDATE, by=by, object_id=entry.pk)
     copy_state(incident, locked)

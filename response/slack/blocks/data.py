@@ -45,3 +45,4 @@ class IncidentData:
     extra_buttons: tuple[tuple[int, dict], ...] = field(default=())
     # The roles held besides the lead, for the headline and the topic (read only for those).
     roles: tuple[RoleShown, ...] = field(default=())
+    call_url: str = ""  # the call link posted in the channel, if any

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 )
 
 from response.slack.blocks import ids
+from response.slack.blocks.channel_life import call_link
 from response.slack.blocks.data import IncidentData
 from response.slack.blocks.text import (
     HEADER_LIMIT,
@@ -86,6 +87,8 @@ def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
         fields.append(f"*Channel*\n<#{data.comms_channel_id}>")
     if data.duration_text:
         fields.append(f"*Duration*\n{data.duration_text}")
+    if data.call_url and data.is_open:
+        fields.append(f"*Call*\n{call_link(data.call_url)}")
     blocks.append(SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]))
     for label, text in (("Summary", data.summary), ("Impact", data.impact)):
         if text:

@@ -39,6 +39,7 @@ LEAD = "lead"
 OPTIONS = "options"
 STATUS = "status"
 UPDATE_TEXT = "update_text"
+NEXT_UPDATE = "next_update"
 FIELD_VALUE = "field_value"
 ROLE_BLOCK_PREFIX = "role:"  # + the role's slug, one block per role in the roles modal
 

@@ -219,7 +219,30 @@ def render_field_modal(*, incident_id: int, field: str, value: str) -> dict:
     ).to_dict()
 
 
-def render_update_modal(*, incident_id: int, status: str, title: str) -> dict:
+# "Next update in", offered in the update modal: minutes, or the severity's cadence.
+NEXT_UPDATE_CHOICES = {"15": "15 minutes", "30": "30 minutes", "60": "1 hour", "120": "2 hours"}
+NEXT_UPDATE_CADENCE = "cadence"
+
+
+def _next_update_input(cadence_mins: int | None) -> InputBlock:
+    usual = f"The usual ({cadence_mins} minutes)" if cadence_mins else "No reminder (the usual)"
+    options = [Option(value=NEXT_UPDATE_CADENCE, text=usual)] + [
+        Option(value=value, text=label) for value, label in NEXT_UPDATE_CHOICES.items()
+    ]
+    return InputBlock(
+        block_id=ids.NEXT_UPDATE,
+        label="Next update in",
+        optional=True,
+        hint="The lead is reminded then, instead of at the severity's usual cadence.",
+        element=StaticSelectElement(
+            action_id=ids.NEXT_UPDATE, options=options, initial_option=options[0]
+        ),
+    )
+
+
+def render_update_modal(
+    *, incident_id: int, status: str, title: str, cadence_mins: int | None = None
+) -> dict:
     options = [Option(value=value, text=label) for value, label in STATUS_CHOICES]
     initial = next((o for o in options if o.value == status), None)
     return View(
@@ -244,5 +267,6 @@ def render_update_modal(*, incident_id: int, status: str, title: str) -> dict:
                 multiline=True,
                 placeholder="What changed, what is next, when the next update is due",
             ),
+            _next_update_input(cadence_mins),
         ],
     ).to_dict()

@@ -49,9 +49,10 @@ def render_update_due(
     incident_id: int, *, lead_id: str | None, minutes_since: int, severity_name: str
 ) -> Message:
     who = f"{mention(lead_id)}, " if lead_id else ""
+    kind = f"{escape(severity_name.lower())} " if severity_name else ""
     text = (
         f"📣 {who}it has been {minutes_since} minutes since the last update on this "
-        f"{escape(severity_name.lower())} incident. Time for a status update?"
+        f"{kind}incident. Time for a status update?"
     )
     button = post_update_button(incident_id, primary=True)
     return text, [_section(text), {"type": "actions", "elements": [button]}]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from response.core import verbs
 from response.core.errors import InvalidInput
 from response.slack.blocks import ids
+from response.slack.channel_life import on_channel_wanted
 from response.slack.decorators import ActionContext, action_handler
 from response.slack.inbound.context import tell
 from response.slack.inbound.modals import (
@@ -35,7 +36,9 @@ def _open(problem: str | None, context: ActionContext) -> None:
 
 @action_handler(ids.CREATE_COMMS_CHANNEL)
 def create_channel(context: ActionContext):
-    create_comms_channel(_incident(context).pk, requested_by=context.user_id)
+    incident = _incident(context)
+    create_comms_channel(incident.pk, requested_by=context.user_id)
+    on_channel_wanted(incident)  # groups by severity, the call link
 
 
 @action_handler(ids.EDIT_INCIDENT)

@@ -107,6 +107,11 @@ incident_command(["impact"], helptext="`impact [text]` Set the impact, or show i
     helptext="`update <text>` Post a status update here, in the headline thread, on the timeline.",
 )
 def post_update(incident: Incident, user_id: str, message: str):
+    if not message.strip():  # `/incident update` alone opens the form (inbound/commands.py)
+        return False, (
+            "Write the update after the word: `update <text>`. `/incident update` alone opens "
+            "a form that also sets when the next update is due."
+        )
     verbs.post_status_update(incident, from_slack(message), by=slack_user(user_id))
     return True, Changed("Your update is posted: here, in the headline's thread, on the timeline.")
 

@@ -23,7 +23,7 @@ from response.slack.inbound.context import (
     refusal,
     split_command,
 )
-from response.slack.inbound.modals import open_declare_modal
+from response.slack.inbound.modals import open_declare_modal, open_update_modal
 from response.slack.outbound.client import request_path_client
 from response.slack.selectors import incident_data, incident_for_channel
 
@@ -105,6 +105,12 @@ def handle_slash_command(ack, command):
             text=render_open_incidents(incidents, site_url=settings.SITE_URL),
             response_type="ephemeral",
         )
+    if incident is not None and name == "update" and spec is not None and not rest:
+        # `/incident update` alone: the update form (status, text, when the next one is due).
+        problem = open_update_modal(
+            request_path_client(), trigger_id=command["trigger_id"], incident=incident
+        )
+        return ack(text=problem, response_type="ephemeral") if problem else ack()
     if incident is not None and spec is not None:
         outcome = run_incident_command(incident, user_id, text)
         return ack(text=outcome.reply or "✅ Done.", response_type="ephemeral")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from response.core.models import Incident, Status
 from response.slack.blocks import ids
 from response.slack.blocks.declare import render_recent_incidents
 from response.slack.blocks.modals import (
+    NEXT_UPDATE_CADENCE,
+    NEXT_UPDATE_CHOICES,
     render_declare_modal,
     render_edit_modal,
     render_field_modal,
@@ -46,6 +49,7 @@ FIELD_BLOCKS = {
     "severity": ids.SEVERITY,
     "update": ids.UPDATE_TEXT,
     "status": ids.STATUS,
+    "next_update": ids.NEXT_UPDATE,
 }
 SLOW_SLACK = "😵 Slack did not let me open the form in time. Please try again."
 
@@ -99,8 +103,12 @@ def open_field_modal(client, *, trigger_id: str | None, incident: Incident, fiel
 
 
 def open_update_modal(client, *, trigger_id: str | None, incident: Incident):
+    severity = incident.severity
     view = render_update_modal(
-        incident_id=incident.pk, status=incident.status, title=incident.title
+        incident_id=incident.pk,
+        status=incident.status,
+        title=incident.title,
+        cadence_mins=severity.update_cadence_mins if severity else None,
     )
     return open_view(client, trigger_id=trigger_id, view=view)
 
@@ -192,12 +200,18 @@ def submit_update(ack, body, view):
     text = text_of(values, ids.UPDATE_TEXT).strip()
     if not text:
         return ack(response_action="errors", errors={ids.UPDATE_TEXT: "Write what changed."})
+    next_update = choice_of(values, ids.NEXT_UPDATE)
+    if next_update not in (None, NEXT_UPDATE_CADENCE, *NEXT_UPDATE_CHOICES):
+        return ack(response_action="errors", errors={ids.NEXT_UPDATE: "This form is out of date."})
+    next_update_in = (
+        timedelta(minutes=int(next_update)) if next_update in NEXT_UPDATE_CHOICES else None
+    )
     try:
         with transaction.atomic():
             status = choice_of(values, ids.STATUS)
             if status and status != incident.status and incident.status != Status.RESOLVED:
                 verbs.set_status(incident, status, by=user)
-            verbs.post_status_update(incident, text, by=user)
+            verbs.post_status_update(incident, text, by=user, next_update_in=next_update_in)
     except ResponseError as error:
         return ack(**modal_errors(error))
     ack()

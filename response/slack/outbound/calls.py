@@ -167,7 +167,14 @@ class CommsMessage:
 
     def perform(self, job: JobContext) -> dict:
         args = message_args(channel_or_fail(self.incident_id), self.text, self.blocks)
-        return {"ts": post_once(job, **args).get("ts")}
+        try:
+            return {"ts": post_once(job, **args).get("ts")}
+        except Permanent as error:
+            if error.error != "is_archived":
+                raise
+            # Archived after resolution: what it says (a follow-up recorded on the web) is on
+            # the incident page; the channel is not reopened for it.
+            return {"dropped": "is_archived"}
 
 
 @job_kind("slack.headline_reply")

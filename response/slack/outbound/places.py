@@ -91,7 +91,12 @@ class SyncIncident:
             )
             done["hidden"] = True
         channel = getattr(incident, "comms_channel", None)
-        if channel is not None and channel.is_private == incident.is_private:
+        # An archived channel's topic and bookmarks cannot change (unarchived, it is synced).
+        if (
+            channel is not None
+            and channel.is_private == incident.is_private
+            and not channel.is_archived
+        ):
             done.update(self._channel(job, incident, channel, data))
         return done
 
@@ -226,7 +231,8 @@ class Invite:
                     force=True,
                 )
             except Permanent as error:
-                if error.error not in {"already_in_channel", "cant_invite_self"}:
+                # is_archived: a lead named on the web after the channel was archived.
+                if error.error not in {"already_in_channel", "cant_invite_self", "is_archived"}:
                     raise
         return {"invited": users}
 
@@ -280,19 +286,20 @@ class MoveToPrivateChannel:
             except Permanent as error:
                 if error.error not in {"already_in_channel", "cant_invite_self"}:
                     raise
-        post_once(
-            job,
-            channel=old.channel_id,
-            text=(
-                "🔒 This incident is private now. Its conversation goes on in a private channel"
-                " (everyone here was invited); this channel is archived."
-            ),
-        )
-        try:
-            client.call("conversations.archive", channel=old.channel_id)
-        except Permanent as error:
-            if error.error != "already_archived":
-                raise
+        if not old.is_archived:  # archived after resolution: it can say nothing more
+            post_once(
+                job,
+                channel=old.channel_id,
+                text=(
+                    "🔒 This incident is private now. Its conversation goes on in a private "
+                    "channel (everyone here was invited); this channel is archived."
+                ),
+            )
+            try:
+                client.call("conversations.archive", channel=old.channel_id)
+            except Permanent as error:
+                if error.error != "already_archived":
+                    raise
         return {"old": old.channel_id, "created": new["id"], "name": new.get("name", "")}
 
     def _private_channel(self, job: JobContext, incident, old_name: str) -> dict:
@@ -331,6 +338,7 @@ class MoveToPrivateChannel:
             is_private=True,
             topic="",
             bookmark_id="",
+            is_archived=False,
         )
         forget_channels()  # this process remembered the old channel as the incident's
         sync_incident(self.incident_id)
