@@ -115,11 +115,11 @@ class Command(BaseCommand):
             + f"\n  web UI:        {server.url}/  (Sign in with Slack: pick who you are;"
             + f" or {user} / {password})"
             + statuspage_demo.banner(statuspage)
+            + f"\n  PagerDuty:     a local fake at {pagerduty.url} (the headline's 📟 Page on-call)"
             + f"\n  admin:         {server.url}/admin/"
             + f"\n  data dir:      {settings.DATA_DIR}"
             + ("  (restored the Slack history)" if restored else "")
             + "\n  keep the data between runs; `response demo --reset` starts afresh"
-            + f"\n  PagerDuty:     a local fake at {pagerduty.url} (📟 Page on-call)"
         )
         self.stdout.write("Press Ctrl-C to stop.")
         try:
