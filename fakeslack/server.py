@@ -48,10 +48,11 @@ class Server(ThreadingHTTPServer):
     request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], fake: FakeSlack) -> None:
-        super().__init__(address, Handler)
+        # Before binding: a port already in use closes the server at once (server_close).
         self.fake = fake
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        super().__init__(address, Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:

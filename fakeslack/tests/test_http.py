@@ -141,3 +141,10 @@ def test_answers_on_a_persistent_connection_are_not_held_back(slack: FakeSlack) 
     for _ in range(50):
         request(connection, "POST", "/api/auth.test", headers=auth)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_port_in_use_is_an_os_error_saying_so():
+    with FakeSlack() as first:
+        second = FakeSlack(port=first.port)
+        with pytest.raises(OSError):
+            second.start()
