@@ -20,7 +20,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from response.integrations.statuspage.statuses import ComponentState, PublicStatus
-from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
+from response.slack.blocks.controls import section
+from response.slack.blocks.text import escape, mention, truncate
 
 # Action, block and callback ids.
 OPEN_MODAL = "statuspage-open"
@@ -79,10 +80,6 @@ class Published:
 
 def component_block(component_id: str) -> str:
     return f"{COMPONENT_PREFIX}{component_id}"
-
-
-def _section(text: str) -> dict:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
 
 
 def _option(value: str, label: str) -> Option:
@@ -176,7 +173,7 @@ def render_open_button(incident_id: int) -> Message:
     button = ButtonElement(
         text="Update the status page", action_id=OPEN_MODAL, value=str(incident_id)
     )
-    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+    return text, [section(text), ActionsBlock(elements=[button]).to_dict()]
 
 
 def headline_button(incident_id: int) -> ButtonElement:
@@ -201,7 +198,7 @@ def render_published(published: Published) -> Message:
         f"{escape(published.body) or '(no message)'}"
         + (f"\nComponents: {states}" if states else "")
     )
-    return text, [_section(text)]
+    return text, [section(text)]
 
 
 def render_refused(
@@ -213,7 +210,7 @@ def render_refused(
         "Nothing was published; fix it and publish again."
     )
     button = ButtonElement(text="Open the form again", action_id=OPEN_MODAL, value=str(incident_id))
-    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+    return text, [section(text), ActionsBlock(elements=[button]).to_dict()]
 
 
 def render_stale(incident_id: int, *, lead_id: str | None, minutes_since: int) -> Message:
@@ -225,7 +222,7 @@ def render_stale(incident_id: int, *, lead_id: str | None, minutes_since: int) -
     button = ButtonElement(
         text="Update the status page", action_id=OPEN_MODAL, value=str(incident_id), style="primary"
     )
-    return text, [_section(text), ActionsBlock(elements=[button]).to_dict()]
+    return text, [section(text), ActionsBlock(elements=[button]).to_dict()]
 
 
 def render_resolve_offer(incident_id: int, *, link: str) -> Message:
@@ -240,4 +237,4 @@ def render_resolve_offer(incident_id: int, *, link: str) -> Message:
         ),
         ButtonElement(text="Write an update first", action_id=OPEN_MODAL, value=str(incident_id)),
     ]
-    return text, [_section(text), ActionsBlock(elements=buttons).to_dict()]
+    return text, [section(text), ActionsBlock(elements=buttons).to_dict()]

@@ -1,12 +1,24 @@
-"""Controls several messages share: the severity menu and the incident's everyday buttons."""
+"""Pieces several messages share: a section of text, the severity menu and the incident's
+everyday buttons."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import ButtonElement, Option, StaticSelectElement
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    MarkdownTextObject,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
 
 from response.slack.blocks import ids
 from response.slack.blocks.data import SeverityChoice
-from response.slack.blocks.text import truncate
+from response.slack.blocks.text import SECTION_TEXT_LIMIT, truncate
+
+
+def section(text: str) -> dict:
+    """A section of mrkdwn text, cut to what Slack accepts."""
+    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
 
 
 def severity_select(severities: list[SeverityChoice], *, current: str | None = None) -> dict:

@@ -11,13 +11,13 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
-    SectionBlock,
 )
 
 from response.slack.blocks import ids
+from response.slack.blocks.controls import section
 from response.slack.blocks.data import IncidentData
 from response.slack.blocks.headline import incident_url, severity_text
-from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
+from response.slack.blocks.text import escape, mention, truncate
 
 QUOTE_LIMIT = 2500  # of the quoted message, leaving room for the link around it
 BUTTON_VALUE_LIMIT = 2000  # Slack's limit on a button's value
@@ -58,10 +58,6 @@ def title_of(text: str) -> str:
     return line.lstrip("#*>•- ").strip()
 
 
-def _section(text: str) -> dict:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
-
-
 def _quoted(text: str) -> str:
     return "\n".join(f"> {line}" for line in escape(truncate(text, QUOTE_LIMIT)).splitlines())
 
@@ -72,7 +68,7 @@ def render_source_quote(source: SourceMessage) -> tuple[str, list[dict]]:
     link = f"<{source.permalink}|the original message>" if source.permalink else "a message"
     where = f" in <#{source.channel_id}>" if source.channel_id else ""
     head = f"🚨 Declared from {link}{where}{who}:"
-    return f"🚨 Declared from a message{where}", [_section(f"{head}\n{_quoted(source.text)}")]
+    return f"🚨 Declared from a message{where}", [section(f"{head}\n{_quoted(source.text)}")]
 
 
 def render_recent_incidents(recent: list[RecentIncident], *, site_url: str) -> list[dict]:
@@ -88,7 +84,7 @@ def render_recent_incidents(recent: list[RecentIncident], *, site_url: str) -> l
         for r in recent
     ]
     return [
-        _section("⚠️ *Declared in the last hour.* Is it one of these?\n" + "\n".join(lines)),
+        section("⚠️ *Declared in the last hour.* Is it one of these?\n" + "\n".join(lines)),
         {"type": "divider"},
     ]
 
@@ -111,7 +107,7 @@ def render_declare_offer(source: SourceMessage) -> tuple[str, list[dict]]:
     text = "🚨 Declare an incident from this message?"
     title = escape(truncate(title_of(source.text), 150))
     return text, [
-        _section(f"{text}\n> {title}" if title else text),
+        section(f"{text}\n> {title}" if title else text),
         ActionsBlock(
             elements=[
                 ButtonElement(
@@ -145,14 +141,14 @@ def render_subscriber_update(
     head = f"📣 *Update{by}* on {_incident_link(data, site_url)}"
     state = f"({data.status_label}, {severity_text(data)})"
     summary = f"📣 Update on incident #{data.id}: {escape(data.title)}"
-    return summary, [_section(f"{head} {state}\n{escape(text)}"), _unsubscribe(data.id)]
+    return summary, [section(f"{head} {state}\n{escape(text)}"), _unsubscribe(data.id)]
 
 
 def render_subscriber_resolved(data: IncidentData, *, site_url: str) -> tuple[str, list[dict]]:
     duration = f" after {data.duration_text}" if data.duration_text else ""
     text = f"✅ Incident #{data.id} is resolved{duration}: {escape(data.title)}"
     return text, [
-        _section(f"✅ {_incident_link(data, site_url)} is resolved{duration}."),
+        section(f"✅ {_incident_link(data, site_url)} is resolved{duration}."),
         ContextBlock(
             elements=[MarkdownTextObject(text="You subscribed to it; nothing more will come.")]
         ).to_dict(),
@@ -170,7 +166,7 @@ def render_announcement(
     if data.comms_channel_id:
         where.append(f"<#{data.comms_channel_id}>")
     return text, [
-        _section(f"*{text}*\n{data.status_label} · Follow it: {' · '.join(where)}"),
+        section(f"*{text}*\n{data.status_label} · Follow it: {' · '.join(where)}"),
         ContextBlock(
             elements=[MarkdownTextObject(text="Status updates follow in this thread.")]
         ).to_dict(),

@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
-    SectionBlock,
 )
 
 from response.slack.blocks import ids
@@ -17,12 +16,13 @@ from response.slack.blocks.controls import (
     assign_roles_button,
     post_update_button,
     resolve_button,
+    section,
     severity_select,
     take_lead_button,
 )
 from response.slack.blocks.data import IncidentData, SeverityChoice
 from response.slack.blocks.headline import incident_url, severity_text
-from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
+from response.slack.blocks.text import escape, mention, truncate
 
 TOPIC_LIMIT = 250
 
@@ -44,10 +44,6 @@ def topic_text(data: IncidentData, *, url: str) -> str:
     )
 
 
-def _section(text: str) -> dict:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
-
-
 def render_welcome(
     data: IncidentData, *, site_url: str, severities: list[SeverityChoice]
 ) -> tuple[str, list[dict]]:
@@ -63,7 +59,7 @@ def render_welcome(
         resolve_button(data.id),
     ]
     blocks = [
-        _section(
+        section(
             f"👋 *Incident #{data.id}: {escape(data.title)}*\n<{url}|Incident page> · "
             "`@Response help` lists everything I can do here."
         ),
@@ -99,7 +95,7 @@ def render_action_recorded(
     text = f"📝 Follow-up action recorded: {said}"
     if not buttons:
         return text, []
-    return text, [_section(text), ActionsBlock(elements=buttons).to_dict()]
+    return text, [section(text), ActionsBlock(elements=buttons).to_dict()]
 
 
 def render_help(commands: list[tuple[str, str]]) -> str:
@@ -121,7 +117,7 @@ def render_declaration_confirmation(
         where.append(f"<#{channel_id}>")
     where.append(f"<{incident_url(data.id, site_url=site_url)}|incident page>")
     text = f"✅ Incident #{data.id} declared: {escape(data.title)}"
-    return text, [_section(f"{text}\nFollow it here: {' · '.join(where)}")]
+    return text, [section(f"{text}\nFollow it here: {' · '.join(where)}")]
 
 
 def render_field(data: IncidentData, field: str) -> tuple[str, list[dict]]:
@@ -134,7 +130,7 @@ def render_field(data: IncidentData, field: str) -> tuple[str, list[dict]]:
         action_id=ids.CHANGE_SUMMARY if field == "summary" else ids.CHANGE_IMPACT,
         value=str(data.id),
     )
-    return text, [_section(f"*{label}*\n{shown}"), ActionsBlock(elements=[button]).to_dict()]
+    return text, [section(f"*{label}*\n{shown}"), ActionsBlock(elements=[button]).to_dict()]
 
 
 def render_open_incidents(incidents: list[IncidentData], *, site_url: str) -> str:

@@ -5,19 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from slack_sdk.models.blocks import (
-    MarkdownTextObject,
-    SectionBlock,
-)
-
 from response.slack.blocks.controls import (
     post_update_button,
     resolve_button,
+    section,
     severity_select,
     take_lead_button,
 )
 from response.slack.blocks.data import SeverityChoice
-from response.slack.blocks.text import SECTION_TEXT_LIMIT, escape, mention, truncate
+from response.slack.blocks.text import escape, mention, truncate
 
 Message = tuple[str, list[dict]]  # (fallback text, blocks)
 
@@ -29,20 +25,16 @@ class ActionLine:
     due_date: date | None
 
 
-def _section(text: str) -> dict:
-    return SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))).to_dict()
-
-
 def render_no_lead(incident_id: int) -> Message:
     text = "👑 Who is leading this incident? Nobody has taken the lead yet."
     button = take_lead_button(incident_id, primary=True)
-    return text, [_section(text), {"type": "actions", "elements": [button]}]
+    return text, [section(text), {"type": "actions", "elements": [button]}]
 
 
 def render_no_severity(incident_id: int, severities: list[SeverityChoice]) -> Message:
     text = "🌡️ How bad is it? This incident has no severity yet."
     select = severity_select(severities)
-    return text, [{**_section(text), "accessory": select}]
+    return text, [{**section(text), "accessory": select}]
 
 
 def render_update_due(
@@ -55,14 +47,14 @@ def render_update_due(
         f"{kind}incident. Time for a status update?"
     )
     button = post_update_button(incident_id, primary=True)
-    return text, [_section(text), {"type": "actions", "elements": [button]}]
+    return text, [section(text), {"type": "actions", "elements": [button]}]
 
 
 def render_long_running(incident_id: int, *, lead_id: str | None, open_for: str) -> Message:
     who = f"{mention(lead_id)}, this" if lead_id else "This"
     text = f"⏳ {who} incident has been open for {open_for}. Can it be closed?"
     buttons = [resolve_button(incident_id, text="Resolve it"), post_update_button(incident_id)]
-    return text, [_section(text), {"type": "actions", "elements": buttons}]
+    return text, [section(text), {"type": "actions", "elements": buttons}]
 
 
 def render_write_up(
@@ -72,11 +64,11 @@ def render_write_up(
         f"📝 Incident #{incident_id} ({escape(title)}) is resolved. Thank you for leading it!\n"
         f"When you can, write it up: <{url}|incident page>."
     )
-    blocks = [_section(text)]
+    blocks = [section(text)]
     if open_actions:
         lines = "\n".join(_action_line(a) for a in open_actions[:20])
         more = f"\n…and {len(open_actions) - 20} more." if len(open_actions) > 20 else ""
-        blocks.append(_section(f"*Open follow-up actions*\n{lines}{more}"))
+        blocks.append(section(f"*Open follow-up actions*\n{lines}{more}"))
         text += f"\nOpen follow-up actions: {len(open_actions)}."
     return text, blocks
 
@@ -95,9 +87,9 @@ def render_overdue_action(
         f"“{escape(truncate(action_text, 500))}” (incident #{incident_id}, {escape(title)}). "
         f"Is it done? Mark it on the <{url}|incident page>."
     )
-    return text, [_section(text)]
+    return text, [section(text)]
 
 
 def render_take_a_break() -> Message:
     text = "👋 30 minutes have elapsed. Think about taking a few minutes away from the screen."
-    return text, [_section(text)]
+    return text, [section(text)]
