@@ -16,6 +16,7 @@ BUILTIN = [
     "response.slack.inbound.events",
     "response.slack.inbound.builtin_commands",
     "response.slack.inbound.builtin_actions",
+    "response.slack.inbound.times",
     "response.slack.reminders",
 ]
 

@@ -3,6 +3,7 @@ corrected by people with `set_key_times`, always in an order that makes sense.""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,16 +35,40 @@ def shown(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%d %b %H:%M} UTC"
 
 
-def check_key_time_order(times: dict[str, datetime | None]) -> None:
-    """Refuse times out of order, naming both and why, for the field edited."""
-    for earlier, later in KEY_TIME_ORDER:
-        first, then = times.get(earlier), times.get(later)
-        if first is not None and then is not None and then < first:
-            raise InvalidInput(
-                f"{LABELS[later]} ({shown(then)}) cannot be before "
-                f"{LABELS[earlier].lower()} ({shown(first)}).",
-                field=later,
-            )
+def check_key_time_order(
+    times: dict[str, datetime | None], *, edited: Collection[str] = ()
+) -> None:
+    """Refuse times out of order, naming both and why. The refusal is the edited field's (a form
+    shows it by the field the person changed): "Mitigated (…) cannot be before detected (…)"
+    when mitigated was edited, "Impact started (…) cannot be after detected (…)" when the start
+    was."""
+    broken = [
+        (earlier, later)
+        for earlier, later in KEY_TIME_ORDER
+        if (first := times.get(earlier)) is not None
+        and (then := times.get(later)) is not None
+        and then < first
+    ]
+    if not broken:
+        return
+    # Blame a time the person changed, the later one first; otherwise the first pair broken.
+    earlier, later = next(
+        (pair for pair in broken if pair[1] in edited),
+        next((pair for pair in broken if pair[0] in edited), broken[0]),
+    )
+    first, then = times[earlier], times[later]
+    assert first is not None and then is not None
+    if later in edited or earlier not in edited:
+        raise InvalidInput(
+            f"{LABELS[later]} ({shown(then)}) cannot be before "
+            f"{LABELS[earlier].lower()} ({shown(first)}).",
+            field=later,
+        )
+    raise InvalidInput(
+        f"{LABELS[earlier]} ({shown(first)}) cannot be after "
+        f"{LABELS[later].lower()} ({shown(then)}).",
+        field=earlier,
+    )
 
 
 def key_times_of(incident: Incident) -> dict[str, datetime | None]:
@@ -72,6 +97,15 @@ def _in_order(times: dict[str, datetime | None]) -> bool:
     return True
 
 
+def _past_time(name: str, value: datetime) -> datetime:
+    """`clean_past_time`, its refusal saying the time as people call it."""
+    try:
+        return clean_past_time(value, field=name)
+    except InvalidInput as error:
+        reason = "cannot be in the future" if "future" in error.message else "needs a time zone"
+        raise InvalidInput(f"{LABELS[name]} {reason}.", field=name) from None
+
+
 def set_key_times(
     incident: Incident,
     *,
@@ -92,7 +126,7 @@ def set_key_times(
         "resolved_at": resolved_at,
     }
     wanted = {
-        name: value if value is None else clean_past_time(value, field=name)
+        name: value if value is None else _past_time(name, value)
         for name, value in given.items()
         if value is not UNSET
     }
@@ -109,7 +143,7 @@ def set_key_times(
         if not changes:
             copy_state(incident, locked)
             return incident
-        check_key_time_order({**key_times_of(locked), **changes})
+        check_key_time_order({**key_times_of(locked), **changes}, edited=changes)
         before = {name: getattr(locked, name) for name in changes}
         for name, value in changes.items():
             setattr(locked, name, value)
