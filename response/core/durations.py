@@ -36,7 +36,8 @@ def key_durations(incident: Incident) -> list[KeyDuration]:
             name,
             label,
             time_from_start(
-                incident, incident.end_time() if field == "resolved_at" else getattr(incident, field)
+                incident,
+                incident.end_time() if field == "resolved_at" else getattr(incident, field),
             ),
         )
         for name, label, field in KEY_DURATIONS

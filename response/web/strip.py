@@ -106,7 +106,14 @@ def life_strip(incident: Incident, entries: Sequence[TimelineEvent], *, now: dat
             begin = segments.pop().start
         left, right = percent(begin), percent(finish)
         segments.append(
-            Segment(status, LABELS.get(status, status), begin, finish, f"{left:.2f}", f"{right - left:.2f}")
+            Segment(
+                status,
+                LABELS.get(status, status),
+                begin,
+                finish,
+                f"{left:.2f}",
+                f"{right - left:.2f}",
+            )
         )
 
     markers = tuple(

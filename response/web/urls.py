@@ -21,6 +21,7 @@ urlpatterns = [
     path("incidents/<int:pk>/severity/", edits.change_severity, name="severity"),
     path("incidents/<int:pk>/status/", edits.change_status, name="status"),
     path("incidents/<int:pk>/lead/", edits.change_lead, name="lead"),
+    path("incidents/<int:pk>/key-times/", edits.edit_key_times, name="key_times"),
     path("incidents/<int:pk>/timeline/add/", edits.add_entry, name="add_entry"),
     path("incidents/<int:pk>/timeline/<int:entry_pk>/", edits.edit_entry, name="edit_entry"),
     path(

@@ -85,6 +85,7 @@ def test_each_order_is_kept(earlier, later):
 
 # --- Correcting them with the verb ---------------------------------------------------------------
 
+
 def test_set_key_times_records_timeline_and_audit():
     alice = ExternalUserFactory()
     incident = declare()

@@ -359,7 +359,9 @@ def set_status(
         milestone = STATUS_MILESTONES.get(new)
         if new == Status.RESOLVED and explicit:
             # A resolution time given by hand keeps the key times in order, like a correction.
-            check_key_time_order({**key_times_of(locked), "resolved_at": at}, edited=("resolved_at",))
+            check_key_time_order(
+                {**key_times_of(locked), "resolved_at": at}, edited=("resolved_at",)
+            )
         # Resolution is always the latest one; the other milestones keep their first time.
         if milestone and (new == Status.RESOLVED or getattr(locked, milestone) is None):
             setattr(locked, milestone, at)
@@ -468,9 +470,7 @@ def reopen_incident(
             before=before,
             after={"status": new.value, "resolved_at": None, "mitigated_at": None},
         )
-        changed(
-            locked, Change.REOPENED, by=by, fields=("status", "resolved_at", "mitigated_at")
-        )
+        changed(locked, Change.REOPENED, by=by, fields=("status", "resolved_at", "mitigated_at"))
     copy_state(incident, locked)
     return incident
 

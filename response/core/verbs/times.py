@@ -100,7 +100,7 @@ def _in_order(times: dict[str, datetime | None]) -> bool:
 def _past_time(name: str, value: datetime) -> datetime:
     """`clean_past_time`, its refusal saying the time as people call it."""
     try:
-        return clean_past_time(value, field=name)
+        return clean_past_time(value, field=name).astimezone(UTC)  # stored and said in UTC
     except InvalidInput as error:
         reason = "cannot be in the future" if "future" in error.message else "needs a time zone"
         raise InvalidInput(f"{LABELS[name]} {reason}.", field=name) from None

@@ -53,9 +53,13 @@ def render_key_times_modal(data: KeyTimesData) -> dict:
             {"incident_id": data.incident_id, "fields": [t.field for t in data.times]}
         ),
         blocks=[
-            SectionBlock(text=truncate(f"*Incident #{data.incident_id}:* {escape(data.title)}", 3000)),
+            SectionBlock(
+                text=truncate(f"*Incident #{data.incident_id}:* {escape(data.title)}", 3000)
+            ),
             ContextBlock(
-                elements=[MarkdownTextObject(text=f"Reported {slack_date(data.reported_at)}. {HINT}")]
+                elements=[
+                    MarkdownTextObject(text=f"Reported {slack_date(data.reported_at)}. {HINT}")
+                ]
             ),
             *[
                 InputBlock(
@@ -71,9 +75,7 @@ def render_key_times_modal(data: KeyTimesData) -> dict:
 
 
 def render_key_times_button(incident_id: int) -> ButtonElement:
-    return ButtonElement(
-        text="🕒 Key times", action_id=ids.EDIT_KEY_TIMES, value=str(incident_id)
-    )
+    return ButtonElement(text="🕒 Key times", action_id=ids.EDIT_KEY_TIMES, value=str(incident_id))
 
 
 def render_key_times_message(data: KeyTimesData) -> tuple[str, list[dict]]:
@@ -90,7 +92,11 @@ def render_key_times_message(data: KeyTimesData) -> tuple[str, list[dict]]:
     text = "\n".join([f"🕒 *Key times of incident #{data.incident_id}*", *lines])
     blocks = [
         SectionBlock(text=truncate(text, 3000)),
-        *([ContextBlock(elements=[MarkdownTextObject(text=" · ".join(figures))])] if figures else []),
+        *(
+            [ContextBlock(elements=[MarkdownTextObject(text=" · ".join(figures))])]
+            if figures
+            else []
+        ),
         ActionsBlock(elements=[render_key_times_button(data.incident_id)]),
     ]
     return (

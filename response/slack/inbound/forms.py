@@ -12,7 +12,8 @@ USER_ID = re.compile(r"[UWB][A-Z0-9]{1,31}")
 
 def view_values(view: dict) -> dict[str, Any]:
     """{block_id: value} from a view's state: text, the chosen option's value, the chosen user,
-    a list of chosen option values, a date, a time or a moment (epoch seconds); None when nothing was given."""
+    a list of chosen option values, a date, a time or a moment (epoch seconds); None when
+    nothing was given."""
     values: dict[str, Any] = {}
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         for element in actions.values():

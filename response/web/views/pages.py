@@ -19,6 +19,7 @@ from response.web.forms import (
     ActionForm,
     DetailsForm,
     IncidentFilterForm,
+    KeyTimesForm,
     LeadForm,
     SeverityForm,
     StatusForm,
@@ -26,6 +27,7 @@ from response.web.forms import (
 )
 from response.web.presenters import person_options, timeline_days
 from response.web.report import durations, key_times
+from response.web.strip import life_strip
 
 PAGE_SIZE = 25
 
@@ -87,6 +89,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "channel": channel(place_of(incident)),
         "severities": list(Severity.objects.all()),
         "key_times": key_times(incident),
+        "durations": durations(incident),
         "participants": queries.participants_of(incident),
         "actions": queries.actions_of(incident),
         "people_options": person_options(list(queries.people())),
@@ -95,11 +98,14 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "severity_form": SeverityForm(initial={"severity": incident.severity_id}),
         "status_form": StatusForm(initial={"status": incident.status}),
         "lead_form": LeadForm(initial={"lead": incident.lead_id}),
+        "times_form": KeyTimesForm(initial=KeyTimesForm.initial_for(incident)),
         "action_form": ActionForm(),
         "entry_form": TimelineEntryForm(),
         "now": tz_now,
     }
     context.update(timeline_context(incident))
+    entries = [row.entry for day in context["days"] for row in day.rows]  # read once, above
+    context["strip"] = life_strip(incident, entries, now=timezone.now())
     context.update(forms)
     return context
 
