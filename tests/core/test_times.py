@@ -247,3 +247,23 @@ def test_durations_of_what_has_not_happened_are_unknown():
     incident = declare()
     figures = {d.name: d.value for d in key_durations(incident)}
     assert figures["time_to_mitigate"] is None and figures["time_to_resolve"] is None
+
+
+def test_a_resolution_corrected_to_earlier_takes_the_times_noted_with_it():
+    incident = declare(started_at=timezone.now() - timedelta(hours=3))
+    verbs.set_key_times(incident, detected_at=incident.started_at)
+    verbs.resolve_incident(incident)
+    assert incident.mitigated_at == incident.acknowledged_at == incident.resolved_at
+    earlier = timezone.now() - timedelta(hours=1)
+    verbs.set_key_times(incident, resolved_at=earlier)
+    assert incident.mitigated_at == incident.acknowledged_at == incident.resolved_at == earlier
+
+
+def test_a_mitigation_given_by_people_does_not_follow_the_resolution():
+    incident = declare(started_at=timezone.now() - timedelta(hours=3))
+    verbs.set_key_times(incident, detected_at=incident.started_at)
+    verbs.resolve_incident(incident)
+    mitigated = timezone.now() - timedelta(hours=2)
+    verbs.set_key_times(incident, acknowledged_at=mitigated, mitigated_at=mitigated)
+    verbs.set_key_times(incident, resolved_at=timezone.now() - timedelta(hours=1))
+    assert incident.mitigated_at == mitigated

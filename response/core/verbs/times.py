@@ -97,6 +97,26 @@ def _in_order(times: dict[str, datetime | None]) -> bool:
     return True
 
 
+def _following_the_resolution(
+    incident: Incident, changes: dict[str, datetime | None]
+) -> dict[str, datetime]:
+    """Resolving noted "acknowledged and mitigated by then at the latest" at the resolution's
+    time; a resolution corrected to earlier takes those along, unless they were given too."""
+    old, new = incident.resolved_at, changes.get("resolved_at")
+    if old is None or new is None or new >= old:
+        return {}
+    following: dict[str, datetime] = {}
+    if "mitigated_at" not in changes and incident.mitigated_at == old:
+        following["mitigated_at"] = new
+    if "acknowledged_at" not in changes and incident.acknowledged_at == old:
+        # Not after the mitigation, which someone may have set earlier.
+        mitigated = following.get(
+            "mitigated_at", changes.get("mitigated_at", incident.mitigated_at)
+        )
+        following["acknowledged_at"] = min(new, mitigated) if mitigated else new
+    return following
+
+
 def _past_time(name: str, value: datetime) -> datetime:
     """`clean_past_time`, its refusal saying the time as people call it."""
     try:
@@ -143,6 +163,7 @@ def set_key_times(
         if not changes:
             copy_state(incident, locked)
             return incident
+        changes.update(_following_the_resolution(locked, changes))
         check_key_time_order({**key_times_of(locked), **changes}, edited=changes)
         before = {name: getattr(locked, name) for name in changes}
         for name, value in changes.items():
