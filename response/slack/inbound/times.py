@@ -69,11 +69,15 @@ def key_times_data(incident: Incident) -> KeyTimesData:
     )
 
 
+def same_minute(one: datetime, other: datetime) -> bool:
+    return int(one.timestamp()) // 60 == int(other.timestamp()) // 60
+
+
 def submitted_times(
     values: dict[str, Any], fields: list[str], current: dict[str, datetime | None]
 ) -> dict[str, datetime | None]:
     """The times the person changed in the modal. Slack's picker works in whole minutes, so a
-    time left as it was (12:03:27 shown as 12:03) is not a change."""
+    time left in the minute it was (12:03:27, shown as 12:03) is not a change."""
     changes: dict[str, datetime | None] = {}
     for field in fields:
         if field not in EDITABLE:
@@ -87,7 +91,7 @@ def submitted_times(
         before = current.get(field)
         if at is None and before is None:
             continue
-        if at is not None and before is not None and at == before.replace(second=0, microsecond=0):
+        if at is not None and before is not None and same_minute(at, before):
             continue
         changes[field] = at
     return changes
