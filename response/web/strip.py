@@ -19,9 +19,9 @@ LABELS = {NOT_REPORTED: "Not reported yet", **{s.value: s.label for s in Status}
 _STATUS_WORDS = re.compile(
     r"^(?:Status changed to (?P<to>\w+)|Reopened \((?P<reopened>\w+)\)|(?P<resolved>Resolved)\b)"
 )
-MARKER_KINDS = {
-    TimelineEvent.Kind.UPDATE: ("update", "Status update"),
-    TimelineEvent.Kind.MESSAGE: ("message", "Pinned message"),
+MARKER_KINDS: dict[str, tuple[str, str]] = {
+    TimelineEvent.Kind.UPDATE.value: ("update", "Status update"),
+    TimelineEvent.Kind.MESSAGE.value: ("message", "Pinned message"),
 }
 MARKER_TEXT_MAX = 120
 

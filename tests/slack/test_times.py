@@ -118,7 +118,7 @@ def test_mitigated_before_detected_comes_back_as_the_field_error(slack):
 
 
 def test_the_mention_answers_with_a_button_that_opens_the_modal(slack):
-    incident, channel_id = declare_in_slack(slack)
+    _, channel_id = declare_in_slack(slack)
     mention(slack, "alice", channel_id, "timestamps")
     slack.wait_for(
         lambda: any(
