@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import time
 
+from response.core.durations import time_from_start
 from response.core.models import Incident, Severity
 from response.slack.blocks.data import IncidentData, SeverityChoice
-from response.slack.blocks.text import human_duration
+from response.slack.blocks.times import render_duration
 from response.slack.decorators import HEADLINE_POST_ACTIONS
 from response.slack.models import CommsChannel, HeadlinePost
 
@@ -126,7 +127,11 @@ def incident_data(incident: Incident, *, with_plugin_buttons: bool = True) -> In
         is_report_only=incident.is_report_only,
         comms_channel_id=channel.channel_id if channel else None,
         reported_ts=int(incident.reported_at.timestamp()),
-        duration_text=human_duration(incident.duration()) if incident.is_closed() else None,
+        duration_text=render_duration(
+            incident.duration(), time_from_start(incident, incident.mitigated_at)
+        )
+        if incident.is_closed()
+        else None,
         extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
     )
 

@@ -138,14 +138,35 @@ def test_the_mention_answers_with_a_button_that_opens_the_modal(slack):
     assert list(pickers(view)) == EDITABLE
 
 
-def test_the_headline_button_opens_it_with_the_resolution_once_resolved(slack):
-    incident, channel_id = declare_in_slack(slack)
-    mention(slack, "bob", channel_id, "close")
-    slack.wait_for(lambda: Incident.objects.get(pk=incident.pk).status == "resolved")
+def test_the_headline_button_opens_it(slack):
+    incident, _ = declare_in_slack(slack)
     slack.wait_for(lambda: "edit-key-times-button" in str(headline_blocks(slack, incident)))
     post = HeadlinePost.objects.get(incident=incident)
     assert slack.actor("bob").click(post.channel_id, post.message_ts, "edit-key-times-button").ok
     view = slack.open_views(slack.user_id("bob"))[-1]
+    assert view["callback_id"] == "key-times-modal"
+    assert list(pickers(view)) == EDITABLE
+
+
+def test_corrected_times_show_on_the_headline_of_a_resolved_incident(slack, worker):
+    incident, channel_id = declare_in_slack(slack)
+    mention(slack, "bob", channel_id, "close")
+    slack.wait_for(lambda: "*Duration*" in str(headline_blocks(slack, incident)))
+    view = open_times_modal(slack, "bob", channel_id)  # the headline has no buttons once closed
     incident.refresh_from_db()
     assert list(pickers(view)) == [*EDITABLE, "resolved_at"]
     assert pickers(view)["resolved_at"] == epoch(incident.resolved_at)
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(hours=2)
+    mitigated = start + timedelta(minutes=30)
+    answer = slack.actor("bob").submit_view(
+        view["id"],
+        {
+            "started_at": {"started_at": epoch(start)},
+            "detected_at": {"detected_at": epoch(start)},
+            "acknowledged_at": {"acknowledged_at": epoch(start + timedelta(minutes=10))},
+            "mitigated_at": {"mitigated_at": epoch(mitigated)},
+        },
+    )
+    assert answer.ok and not answer.body, answer.body
+    slack.wait_for(lambda: "impact mitigated after 30m" in str(headline_blocks(slack, incident)))
+    assert worker.settled()

@@ -7,6 +7,7 @@ from slack_sdk.models.views import View
 from response.slack.blocks.times import (
     KeyTime,
     KeyTimesData,
+    render_duration,
     render_key_times_message,
     render_key_times_modal,
 )
@@ -91,3 +92,11 @@ def test_what_our_modal_would_never_send_is_ignored():
     fields = ["started_at", "reported_at", "detected_at"]
     current = {"started_at": T0, "detected_at": None}
     assert submitted_times(values, fields, current) == {"started_at": None}
+
+
+def test_the_duration_says_when_the_impact_stopped_if_sooner():
+    assert render_duration(timedelta(hours=2), timedelta(minutes=40)) == (
+        "2h (impact mitigated after 40m)"
+    )
+    assert render_duration(timedelta(hours=2), timedelta(hours=2, seconds=3)) == "2h"
+    assert render_duration(timedelta(minutes=5), None) == "5m"

@@ -105,5 +105,14 @@ def render_key_times_message(data: KeyTimesData) -> tuple[str, list[dict]]:
     )
 
 
+def render_duration(duration: timedelta, time_to_mitigate: timedelta | None) -> str:
+    """How long a closed incident lasted, and when its impact stopped if that was sooner:
+    "2h 5m (impact mitigated after 40m)"."""
+    text = human_duration(duration)
+    if time_to_mitigate is not None and (sooner := human_duration(time_to_mitigate)) != text:
+        text += f" (impact mitigated after {sooner})"
+    return text
+
+
 def human_duration_of(seconds: int) -> str:
     return human_duration(timedelta(seconds=seconds))
