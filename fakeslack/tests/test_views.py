@@ -156,7 +156,7 @@ def test_a_datetimepicker_keeps_its_initial_moment_or_takes_a_new_one(
     assert values["unknown"]["unknown"]["selected_date_time"] is None
 
     view = client.views_open(trigger_id=trigger_for(slack), view=modal)["view"]
-    alice.submit_view(view["id"], {"when": {"when": 1_772_359_200}})
+    alice.submit_view(view["id"], {"when": {"when": "1772359200"}})  # as the sandbox's form
     assert slack.view(view["id"])["state"]["values"]["when"]["when"]["selected_date_time"] == (
         1_772_359_200
     )
