@@ -54,7 +54,7 @@ def test_patch_corrects_key_times_in_one_change(api, user):
     )
     assert response.status_code == 400, response.content  # …refused, nothing changed
     assert response.json()["field"] == "acknowledged_at"
-    assert "Acknowledged (01 Mar 08:04 UTC) cannot be before" in response.json()["message"]
+    assert "Acknowledged (01 Mar 2026 08:04 UTC) cannot be before" in response.json()["message"]
     incident.refresh_from_db()
     assert incident.started_at == T0
 
@@ -75,11 +75,10 @@ def test_patch_mitigated_before_detected_is_a_400_with_the_reason(api):
     verbs.set_key_times(incident, detected_at=T0 + timedelta(minutes=20))
     response = api.patch(f"/api/incidents/{incident.pk}", {"mitigated_at": iso(T0)})
     assert response.status_code == 400
-    assert response.json() == {
-        "message": "Mitigated (01 Mar 09:00 UTC) cannot be before detected (01 Mar 09:20 UTC).",
-        "field": "mitigated_at",
-        **{k: v for k, v in response.json().items() if k not in ("message", "field")},
-    }
+    assert response.json()["field"] == "mitigated_at"
+    assert response.json()["message"] == (
+        "Mitigated (01 Mar 2026 09:00 UTC) cannot be before detected (01 Mar 2026 09:20 UTC)."
+    )
 
 
 def test_patch_null_makes_a_time_unknown_but_not_the_start_or_resolution(api):

@@ -50,7 +50,7 @@ def test_mitigated_before_detected_is_refused_naming_both():
         )
     assert refused.value.field == "mitigated_at"
     assert str(refused.value) == (
-        "Mitigated (01 Mar 12:10 UTC) cannot be before detected (01 Mar 12:20 UTC)."
+        "Mitigated (01 Mar 2026 12:10 UTC) cannot be before detected (01 Mar 2026 12:20 UTC)."
     )
 
 
@@ -62,7 +62,7 @@ def test_the_refusal_is_the_edited_field_even_when_it_is_the_earlier_one():
         )
     assert refused.value.field == "started_at"
     assert str(refused.value) == (
-        "Impact started (01 Mar 12:30 UTC) cannot be after detected (01 Mar 12:20 UTC)."
+        "Impact started (01 Mar 2026 12:30 UTC) cannot be after detected (01 Mar 2026 12:20 UTC)."
     )
 
 

@@ -65,7 +65,7 @@ def test_correcting_a_key_time(signed_in, user):
     assert event.after == {"detected_at": "2026-03-01T09:20:00+00:00"}
     assert event.actor_user == user
     entry = TimelineEvent.objects.filter(incident=incident).latest("id")
-    assert entry.text == "Key times corrected: detected 01 Mar 09:20 UTC (on the web)"
+    assert entry.text == "Key times corrected: detected 01 Mar 2026 09:20 UTC (on the web)"
     assert "Key times saved." in signed_in.get(response["Location"]).content.decode()
 
 
@@ -89,7 +89,10 @@ def test_mitigated_before_detected_is_refused_by_its_field(signed_in):
     html = response.content.decode()
     field = re.search(r'<div class="field has-error">(.*?)</div>', html, re.DOTALL).group(1)
     assert 'name="mitigated_at"' in field
-    assert "Mitigated (01 Mar 09:10 UTC) cannot be before detected (01 Mar 09:30 UTC)." in field
+    assert (
+        "Mitigated (01 Mar 2026 09:10 UTC) cannot be before detected (01 Mar 2026 09:30 UTC)."
+        in field
+    )
     assert '<details class="edit-times" open>' in html
     incident.refresh_from_db()
     assert incident.mitigated_at is None

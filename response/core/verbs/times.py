@@ -32,7 +32,9 @@ EDITABLE = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "res
 
 
 def shown(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%d %b %H:%M} UTC"
+    """A time in a refusal or a timeline entry: "01 Mar 2026 09:10 UTC" (with its year: a typo
+    in the year is a likely reason for a time out of order)."""
+    return f"{moment.astimezone(UTC):%d %b %Y %H:%M} UTC"
 
 
 def check_key_time_order(
