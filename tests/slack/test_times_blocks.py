@@ -13,6 +13,7 @@ from response.slack.blocks.times import (
 )
 from response.slack.inbound.forms import view_values
 from response.slack.inbound.times import submitted_times
+from tests.slack.test_blocks import matches_snapshot
 
 T0 = datetime(2026, 3, 1, 9, 0, 27, tzinfo=UTC)
 DATA = KeyTimesData(
@@ -100,3 +101,9 @@ def test_the_duration_says_when_the_impact_stopped_if_sooner():
     )
     assert render_duration(timedelta(hours=2), timedelta(hours=2, seconds=3)) == "2h"
     assert render_duration(timedelta(minutes=5), None) == "5m"
+
+
+def test_the_renderers_match_their_snapshots():
+    # The dates Slack localises (<!date^…>) carry their fallback in UTC: no local time here.
+    matches_snapshot("key_times_modal", render_key_times_modal(DATA))
+    matches_snapshot("key_times_message", render_key_times_message(DATA)[1])
