@@ -51,12 +51,29 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class KeyMoment:
+    label: str  # "Mitigated"
+    at: datetime
+    left: str
+
+
+@dataclass(frozen=True)
 class LifeStrip:
     start: datetime
     end: datetime
     ongoing: bool  # still open: the strip ends now
     segments: tuple[Segment, ...]
     markers: tuple[Marker, ...]
+    # Detected, acknowledged and mitigated, where known: ticks across the bar.
+    moments: tuple[KeyMoment, ...] = ()
+
+
+# The key times drawn as ticks (the start, the report and the end are the strip's own edges).
+TICKED = (
+    ("detected_at", "Detected"),
+    ("acknowledged_at", "Acknowledged"),
+    ("mitigated_at", "Mitigated"),
+)
 
 
 def status_of_entry(entry: TimelineEvent) -> str | None:
@@ -128,8 +145,18 @@ def life_strip(incident: Incident, entries: Sequence[TimelineEvent], *, now: dat
         for e in entries
         if e.kind in MARKER_KINDS
     )
+    moments = tuple(
+        KeyMoment(label, at, f"{percent(at):.2f}")
+        for name, label in TICKED
+        if (at := getattr(incident, name)) is not None and start <= at <= end
+    )
     return LifeStrip(
-        start=start, end=end, ongoing=ended is None, segments=tuple(segments), markers=markers
+        start=start,
+        end=end,
+        ongoing=ended is None,
+        segments=tuple(segments),
+        markers=markers,
+        moments=moments,
     )
 
 

@@ -156,7 +156,13 @@ def test_a_strip_of_statuses_over_time_with_updates_and_pins():
     )
     TimelineEvent.objects.filter(pk=pin.pk).update(kind=TimelineEvent.Kind.MESSAGE)
     verbs.resolve_incident(incident)
-    backdated(incident, resolved_at=T0 + timedelta(minutes=60))
+    backdated(
+        incident,
+        resolved_at=T0 + timedelta(minutes=60),
+        detected_at=T0,
+        acknowledged_at=T0 + timedelta(minutes=20),
+        mitigated_at=T0 + timedelta(minutes=40),
+    )
 
     strip = life_strip(incident, timeline(incident), now=T0 + timedelta(hours=5))
     assert (strip.start, strip.end, strip.ongoing) == (
@@ -175,6 +181,12 @@ def test_a_strip_of_statuses_over_time_with_updates_and_pins():
         ("update", "87.50", "Rolled back"),
     ]
     assert strip.markers[1].entry_id == update.pk
+    # The key times: ticks across the bar.
+    assert [(k.label, k.left) for k in strip.moments] == [
+        ("Detected", "25.00"),
+        ("Acknowledged", "50.00"),
+        ("Mitigated", "75.00"),
+    ]
 
 
 def test_an_open_incident_runs_until_now():
