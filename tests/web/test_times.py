@@ -241,3 +241,15 @@ def test_the_page_draws_the_strip_with_linked_markers(signed_in):
     assert "Status update at" in svg and "Found the bad deploy &lt;b&gt;" in svg
     assert f'id="entry-{update.pk}"' in html  # the marker's link lands on the entry
     assert "<script" not in svg
+
+
+def test_the_write_up_draws_the_strip_too(signed_in):
+    lead = ExternalUserFactory()
+    incident = declare(started_at=timezone.now() - timedelta(hours=1), lead=lead)
+    update = verbs.post_status_update(incident, "Rolled back", by=lead)
+    verbs.resolve_incident(incident, by=lead)
+    html = signed_in.get(reverse("web:writeup", args=[incident.pk])).content.decode()
+    svg = re.search(r'<svg class="life-strip".*?</svg>', html, re.DOTALL).group(0)
+    assert 'aria-labelledby="w-life life-desc"' in svg
+    assert f'<a href="#entry-{update.pk}">' in svg and f'id="entry-{update.pk}"' in html
+    assert 'class="key-tick"' in svg  # detected, acknowledged, mitigated

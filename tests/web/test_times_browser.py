@@ -123,4 +123,10 @@ def test_the_strip_and_the_key_times_on_desktop_and_phone(browser, live_server, 
             path=str(SCREENSHOTS / f"times-card-refused-{name}.png")
         )
         page.screenshot(path=str(SCREENSHOTS / f"times-page-{name}.png"), full_page=True)
+
+        # The write-up draws it too.
+        page.goto(f"{url}write-up/")
+        expect(page.locator("svg.life-strip rect.seg")).to_have_count(4)
+        assert_no_sideways_scrolling(page)
+        page.screenshot(path=str(SCREENSHOTS / f"times-writeup-{name}.png"), full_page=True)
         context.close()

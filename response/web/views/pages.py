@@ -139,12 +139,14 @@ def timeline_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def writeup_context(incident) -> dict:
+    entries = list(timeline_of(incident))
     return {
         "incident": incident,
         "channel": channel(place_of(incident)),
         "key_times": key_times(incident),
         "durations": durations(incident),
-        "days": timeline_days(incident, list(timeline_of(incident))),
+        "strip": life_strip(incident, entries, now=timezone.now()),
+        "days": timeline_days(incident, entries),
         "actions": queries.actions_of(incident),
         "participants": queries.participants_of(incident),
         "time_zone": timezone.get_current_timezone_name(),
