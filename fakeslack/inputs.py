@@ -112,7 +112,9 @@ def element_state(element: dict[str, Any], value: Any) -> dict[str, Any]:
     elif kind == "timepicker":
         state["selected_time"] = value
     elif kind == "datetimepicker":
-        state["selected_date_time"] = value
+        # Slack sends epoch seconds as a number; a form (the sandbox's) may give them as text.
+        is_digits = isinstance(value, str) and value.isascii() and value.isdigit()
+        state["selected_date_time"] = int(value) if is_digits else value
     elif kind == "rich_text_input":
         state["rich_text_value"] = value
     else:

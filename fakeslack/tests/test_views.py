@@ -123,3 +123,40 @@ def test_views_are_personal(slack: FakeSlack, client: WebClient) -> None:
     assert slack.open_views() == [] and slack.view(view["id"])["is_open"] is False
     with pytest.raises(SlackError):
         slack.actor("alice").submit_view(view["id"])
+
+
+def test_a_datetimepicker_keeps_its_initial_moment_or_takes_a_new_one(
+    slack: FakeSlack, client: WebClient
+) -> None:
+    """Slack's `datetimepicker` works in epoch seconds: `initial_date_time` in, and
+    `selected_date_time` in the submission (what was shown, when nobody touched it)."""
+    picker = {"type": "datetimepicker", "initial_date_time": 1_772_355_600}
+    modal = small_modal() | {
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "when",
+                "label": {"type": "plain_text", "text": "When"},
+                "element": {"action_id": "when", **picker},
+            },
+            {
+                "type": "input",
+                "block_id": "unknown",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Unknown"},
+                "element": {"action_id": "unknown", "type": "datetimepicker"},
+            },
+        ]
+    }
+    alice = slack.actor("alice")
+    view = client.views_open(trigger_id=trigger_for(slack), view=modal)["view"]
+    alice.submit_view(view["id"])
+    values = slack.view(view["id"])["state"]["values"]
+    assert values["when"]["when"] == {"type": "datetimepicker", "selected_date_time": 1_772_355_600}
+    assert values["unknown"]["unknown"]["selected_date_time"] is None
+
+    view = client.views_open(trigger_id=trigger_for(slack), view=modal)["view"]
+    alice.submit_view(view["id"], {"when": {"when": "1772359200"}})  # as the sandbox's form
+    assert slack.view(view["id"])["state"]["values"]["when"]["when"]["selected_date_time"] == (
+        1_772_359_200
+    )

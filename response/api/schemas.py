@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 
 from response.api.types import Id, InputSchema, IsoDate, Text, UtcDatetime
 from response.core.chat import ChatPlace, place_of
+from response.core.durations import key_durations
 from response.core.models import (
     Action,
     AuditEvent,
@@ -123,7 +124,10 @@ INCIDENT_FIELDS = (
     "is_private",
     "is_report_only",
     "started_at",
+    "detected_at",
     "reported_at",
+    "acknowledged_at",
+    "mitigated_at",
     "identified_at",
     "monitoring_at",
     "resolved_at",
@@ -143,14 +147,21 @@ class IncidentOut(OutputSchema):
     reporter: UserOut | None
     is_private: bool
     is_report_only: bool
-    started_at: datetime
-    reported_at: datetime
+    started_at: datetime = Field(description="Key time: when the impact started.")
+    detected_at: datetime | None = Field(description="Key time: when it was noticed.")
+    reported_at: datetime = Field(description="Key time: when Response heard of it.")
+    acknowledged_at: datetime | None = Field(description="Key time: when someone took it on.")
+    mitigated_at: datetime | None = Field(description="Key time: when the impact stopped.")
     identified_at: datetime | None
     monitoring_at: datetime | None
     resolved_at: datetime | None
     last_update_at: datetime | None
     updated_at: datetime
     duration_seconds: int = Field(description="Start to resolution, or to now while open.")
+    time_to_detect_seconds: int | None = Field(description="From the impact's start; read-only.")
+    time_to_acknowledge_seconds: int | None = Field(description="From the impact's start.")
+    time_to_mitigate_seconds: int | None = Field(description="From the impact's start.")
+    time_to_resolve_seconds: int | None = Field(description="From the impact's start.")
 
     @classmethod
     def from_model(cls, obj: Incident, *, staff: bool) -> dict[str, Any]:
@@ -161,6 +172,10 @@ class IncidentOut(OutputSchema):
             lead=obj.lead,
             reporter=obj.reporter,
             duration_seconds=int(obj.duration().total_seconds()),
+        )
+        data.update(
+            (f"{d.name}_seconds", int(d.value.total_seconds()) if d.value is not None else None)
+            for d in key_durations(obj)
         )
         return data
 
@@ -286,6 +301,13 @@ class IncidentPatch(InputSchema):
     summary: Text = None  # type: ignore[assignment]
     impact: Text = None  # type: ignore[assignment]
     started_at: UtcDatetime = None  # type: ignore[assignment]
+    # The other key times (null: nobody knows when); checked in order with the start.
+    detected_at: UtcDatetime | None = Field(None, description="Null when nobody knows.")
+    acknowledged_at: UtcDatetime | None = Field(None, description="Null when nobody knows.")
+    mitigated_at: UtcDatetime | None = Field(None, description="Null when nobody knows.")
+    resolved_at: UtcDatetime = Field(  # type: ignore[assignment]
+        None, description="Corrects when a resolved incident was resolved."
+    )
     is_private: bool = None  # type: ignore[assignment]
     severity: Text | None = Field(None, description="Slug, name or rank; null unsets it.")
     lead_id: Id | None = Field(None, description="A user id; null removes the lead.")

@@ -15,6 +15,8 @@ from response.core.selectors import chat_account_of, visible_incidents
 from response.core.verbs import UNSET
 
 INCIDENT_DETAILS = ("title", "summary", "impact", "started_at", "is_private")
+# The key times corrected with set_key_times (a start alone is a detail, as it always was).
+KEY_TIMES = ("detected_at", "acknowledged_at", "mitigated_at", "resolved_at")
 ACTION_DETAILS = ("text", "due_date", "priority", "external_url")
 
 
@@ -53,9 +55,13 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
     if status == incident.status:
         status = None  # asking for the state it is already in changes nothing
     details = {k: changes[k] for k in INCIDENT_DETAILS if k in changes}
+    key_times = {k: changes[k] for k in KEY_TIMES if k in changes}
+    if key_times and "started_at" in details:
+        key_times["started_at"] = details.pop("started_at")  # their order is checked together
     with transaction.atomic():
         if details:
             verbs.update_incident(incident, **details, by=by)
+
         if severity is not UNSET:
             verbs.set_severity(incident, severity, by=by)
         if lead is not UNSET:
@@ -63,6 +69,10 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
         if status is not None:
             # Another request may have moved it there since `incident` was read: then it is done.
             verbs.move_incident(incident, status, by=by, if_needed=True)
+        if key_times:
+            # Last: a resolution time needs the incident resolved, and a time given here wins
+            # over the one the status change noted (mitigated when it reached monitoring).
+            verbs.set_key_times(incident, **key_times, by=by)
     return incident
 
 

@@ -23,6 +23,7 @@ BUILTIN = [
     "response.slack.inbound.people_commands",
     "response.slack.outbound.invites",
     "response.slack.outbound.channel_life",
+    "response.slack.inbound.times",
     "response.slack.reminders",
 ]
 

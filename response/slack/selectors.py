@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import time
 
+from response.core.durations import time_from_start
 from response.core.models import Action, Incident, Severity
 from response.core.roles import LEAD
 from response.core.selectors import role_holders
 from response.slack.blocks.data import IncidentData, RoleShown, SeverityChoice
-from response.slack.blocks.text import human_duration
+from response.slack.blocks.times import render_duration
 from response.slack.decorators import FOLLOW_UP_ACTION_BUTTONS, HEADLINE_POST_ACTIONS
 from response.slack.models import CommsChannel, HeadlinePost
 
@@ -131,7 +132,11 @@ def incident_data(
         is_report_only=incident.is_report_only,
         comms_channel_id=channel.channel_id if channel else None,
         reported_ts=int(incident.reported_at.timestamp()),
-        duration_text=human_duration(incident.duration()) if incident.is_closed() else None,
+        duration_text=render_duration(
+            incident.duration(), time_from_start(incident, incident.mitigated_at)
+        )
+        if incident.is_closed()
+        else None,
         extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
         roles=roles_held(incident) if with_roles else (),
         call_url=channel.call_url if channel else "",

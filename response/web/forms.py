@@ -229,3 +229,38 @@ class DeclareForm(forms.Form):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("dedup_key", f"web:{uuid.uuid4()}")
         super().__init__(*args, **kwargs)
+
+
+class KeyTimesForm(forms.Form):
+    """The key times people correct (impact started, detected, acknowledged, mitigated and, once
+    closed, resolved), in the viewer's time zone. Bound with the current times as `initial`, so
+    only what changed is sent; an empty time is unknown."""
+
+    started_at = forms.DateTimeField(
+        label="Impact started", widget=DateTimeLocalInput(seconds=True)
+    )
+    detected_at = forms.DateTimeField(
+        label="Detected", required=False, widget=DateTimeLocalInput(seconds=True)
+    )
+    acknowledged_at = forms.DateTimeField(
+        label="Acknowledged", required=False, widget=DateTimeLocalInput(seconds=True)
+    )
+    mitigated_at = forms.DateTimeField(
+        label="Mitigated", required=False, widget=DateTimeLocalInput(seconds=True)
+    )
+    resolved_at = forms.DateTimeField(label="Resolved", widget=DateTimeLocalInput(seconds=True))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "resolved_at" not in self.initial:  # only a closed incident has a resolution time
+            del self.fields["resolved_at"]
+
+    @classmethod
+    def initial_for(cls, incident) -> dict:
+        names = ["started_at", "detected_at", "acknowledged_at", "mitigated_at"]
+        if incident.is_closed():
+            names.append("resolved_at")
+        return {name: getattr(incident, name) for name in names}
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from response.core.durations import key_durations
 from response.core.models import Incident
+from response.core.models.incident import KEY_TIMES
 
 
 @dataclass(frozen=True)
@@ -17,12 +19,11 @@ class Milestone:
 
 
 def key_times(incident: Incident) -> list[Milestone]:
+    """The key times (impact started, detected, reported, acknowledged, mitigated, resolved),
+    each with the gap since the previous one known."""
     moments = [
-        ("Started", incident.started_at),
-        ("Reported", incident.reported_at),
-        ("Identified", incident.identified_at),
-        ("Mitigated", incident.monitoring_at),
-        ("Resolved", incident.end_time()),
+        (label, incident.end_time() if name == "resolved_at" else getattr(incident, name))
+        for name, label in KEY_TIMES
     ]
     milestones: list[Milestone] = []
     previous: datetime | None = None
@@ -37,16 +38,6 @@ def key_times(incident: Incident) -> list[Milestone]:
     return milestones
 
 
-def time_to(incident: Incident, field: str) -> timedelta | None:
-    at = incident.end_time() if field == "resolved_at" else getattr(incident, field)
-    return max(at - incident.started_at, timedelta(0)) if at else None
-
-
 def durations(incident: Incident) -> list[tuple[str, timedelta | None]]:
-    """The figures a post-incident review asks for, from the start of the problem."""
-    return [
-        ("Time to report", time_to(incident, "reported_at")),
-        ("Time to identify", time_to(incident, "identified_at")),
-        ("Time to mitigate", time_to(incident, "monitoring_at")),
-        ("Time to resolve", time_to(incident, "resolved_at")),
-    ]
+    """The figures a post-incident review asks for, from the start of the impact."""
+    return [(d.label, d.value) for d in key_durations(incident)]

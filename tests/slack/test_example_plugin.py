@@ -37,6 +37,7 @@ def test_every_building_block(slack, example_plugin):
     assert [e["action_id"] for e in actions["elements"]] == [
         "example-page-database-team",
         "edit-incident-button",
+        "edit-key-times-button",  # built-in at 250 (response.slack.inbound.times)
         "close-incident-button",
         "subscribe-button",
     ]

@@ -134,7 +134,9 @@ def test_block_kit_buttons_action_context_and_dialog_handler(slack, plugins):
     assert [e["action_id"] for e in actions["elements"]] == [
         "monzo-freeze-deploys",
         "edit-incident-button",
+        "edit-key-times-button",  # built-in at 250 (response.slack.inbound.times)
         "close-incident-button",
+        "subscribe-button",
     ]
     freeze = next(e for e in actions["elements"] if e["action_id"] == "monzo-freeze-deploys")
     assert freeze["value"] == str(incident.pk)

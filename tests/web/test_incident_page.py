@@ -47,7 +47,14 @@ def test_the_incident_document(signed_in):
     assert "Add an alert on payment errors" in html
     assert "Rolled back the deploy" in html
     assert 'href="https://example.slack.com/archives/C1/p12"' in html
-    for label in ("Started", "Reported", "Identified", "Mitigated", "Resolved"):
+    for label in (
+        "Impact started",
+        "Detected",
+        "Reported",
+        "Acknowledged",
+        "Mitigated",
+        "Resolved",
+    ):
         assert f"<dt>{label}</dt>" in html
     assert 'hx-trigger="every 3s' in html  # open: the timeline refreshes itself
 

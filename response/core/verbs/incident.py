@@ -243,7 +243,7 @@ def update_incident(
         if "started_at" in wanted:
             check_key_time_order(
                 {**key_times_of(locked), "started_at": wanted["started_at"]},
-                edited={"started_at"},
+                edited=("started_at",),
             )
         locked.updated_at = timezone.now()
         before, after = apply_changes(locked, wanted, also=("updated_at",))
@@ -339,6 +339,7 @@ def set_status(
 ) -> Incident:
     """Move the incident along investigating → identified → monitoring → resolved."""
     new = check_status(status)
+    explicit = at is not None
     at = clean_past_time(at, field="time") if at else timezone.now()
     with transaction.atomic():
         locked = lock_incident(incident)
@@ -365,6 +366,11 @@ def set_status(
         locked.status = new
         locked.updated_at = locked.last_update_at = timezone.now()
         milestone = STATUS_MILESTONES.get(new)
+        if new == Status.RESOLVED and explicit:
+            # A resolution time given by hand keeps the key times in order, like a correction.
+            check_key_time_order(
+                {**key_times_of(locked), "resolved_at": at}, edited=("resolved_at",)
+            )
         # Resolution is always the latest one; the other milestones keep their first time.
         if milestone and (new == Status.RESOLVED or getattr(locked, milestone) is None):
             setattr(locked, milestone, at)
@@ -377,7 +383,9 @@ def set_status(
         locked.save(update_fields=update_fields)
         change = Change.RESOLVED if new == Status.RESOLVED else Change.STATUS
         text = "Resolved" if new == Status.RESOLVED else f"Status changed to {new.label}"
-        add_change_to_timeline(locked, kind=TimelineEvent.Kind.STATUS, text=text, by=by)
+        add_change_to_timeline(
+            locked, kind=TimelineEvent.Kind.STATUS, text=text, by=by, metadata={"status": new.value}
+        )
         audit(
             verb=AuditVerb.INCIDENT_RESOLVED
             if change == Change.RESOLVED
@@ -434,22 +442,34 @@ def reopen_incident(
         old = Status(locked.status)
         if old not in (Status.RESOLVED, Status.REPORTED):
             raise InvalidTransition(f"Incident #{locked.pk} is still open.", field="status")
-        before = {"status": old.value, "resolved_at": locked.resolved_at}
+        before = {
+            "status": old.value,
+            "resolved_at": locked.resolved_at,
+            "mitigated_at": locked.mitigated_at,
+        }
         locked.status = new
         locked.resolved_at = None
+        # Reopened means the impact is back: it is mitigated again when it next reaches
+        # monitoring or resolved (or when someone says so).
+        locked.mitigated_at = None
         locked.is_report_only = False
         locked.updated_at = locked.last_update_at = timezone.now()
         locked.save(
             update_fields=[
                 "status",
                 "resolved_at",
+                "mitigated_at",
                 "is_report_only",
                 "updated_at",
                 "last_update_at",
             ]
         )
         add_change_to_timeline(
-            locked, kind=TimelineEvent.Kind.STATUS, text=f"Reopened ({new.label})", by=by
+            locked,
+            kind=TimelineEvent.Kind.STATUS,
+            text=f"Reopened ({new.label})",
+            by=by,
+            metadata={"status": new.value},
         )
         audit(
             verb=AuditVerb.INCIDENT_REOPENED,
@@ -457,9 +477,9 @@ def reopen_incident(
             incident=locked,
             by=by,
             before=before,
-            after={"status": new.value, "resolved_at": None},
+            after={"status": new.value, "resolved_at": None, "mitigated_at": None},
         )
-        changed(locked, Change.REOPENED, by=by, fields=("status", "resolved_at"))
+        changed(locked, Change.REOPENED, by=by, fields=("status", "resolved_at", "mitigated_at"))
     copy_state(incident, locked)
     return incident
 

@@ -3,6 +3,7 @@ corrected by people with `set_key_times`, always in an order that makes sense.""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,29 +32,45 @@ EDITABLE = ("started_at", "detected_at", "acknowledged_at", "mitigated_at", "res
 
 
 def shown(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%d %b %H:%M} UTC"
+    """A time in a refusal or a timeline entry: "01 Mar 2026 09:10 UTC" (with its year: a typo
+    in the year is a likely reason for a time out of order)."""
+    return f"{moment.astimezone(UTC):%d %b %Y %H:%M} UTC"
 
 
 def check_key_time_order(
-    times: dict[str, datetime | None], *, edited: tuple[str, ...] | set[str] = ()
+    times: dict[str, datetime | None], *, edited: Collection[str] = ()
 ) -> None:
-    """Refuse times out of order, naming both and why, for the field edited (`edited`: the
-    fields being changed; the refusal is about one of them)."""
-    for earlier, later in KEY_TIME_ORDER:
-        first, then = times.get(earlier), times.get(later)
-        if first is None or then is None or then >= first:
-            continue
-        if edited and later not in edited and earlier in edited:
-            raise InvalidInput(
-                f"{LABELS[earlier]} ({shown(first)}) cannot be after "
-                f"{LABELS[later].lower()} ({shown(then)}).",
-                field=earlier,
-            )
+    """Refuse times out of order, naming both and why. The refusal is the edited field's (a form
+    shows it by the field the person changed): "Mitigated (…) cannot be before detected (…)"
+    when mitigated was edited, "Impact started (…) cannot be after detected (…)" when the start
+    was."""
+    broken = [
+        (earlier, later)
+        for earlier, later in KEY_TIME_ORDER
+        if (first := times.get(earlier)) is not None
+        and (then := times.get(later)) is not None
+        and then < first
+    ]
+    if not broken:
+        return
+    # Blame a time the person changed, the later one first; otherwise the first pair broken.
+    earlier, later = next(
+        (pair for pair in broken if pair[1] in edited),
+        next((pair for pair in broken if pair[0] in edited), broken[0]),
+    )
+    first, then = times[earlier], times[later]
+    assert first is not None and then is not None
+    if later in edited or earlier not in edited:
         raise InvalidInput(
             f"{LABELS[later]} ({shown(then)}) cannot be before "
             f"{LABELS[earlier].lower()} ({shown(first)}).",
             field=later,
         )
+    raise InvalidInput(
+        f"{LABELS[earlier]} ({shown(first)}) cannot be after "
+        f"{LABELS[later].lower()} ({shown(then)}).",
+        field=earlier,
+    )
 
 
 def key_times_of(incident: Incident) -> dict[str, datetime | None]:
@@ -82,6 +99,35 @@ def _in_order(times: dict[str, datetime | None]) -> bool:
     return True
 
 
+def _following_the_resolution(
+    incident: Incident, changes: dict[str, datetime | None]
+) -> dict[str, datetime]:
+    """Resolving noted "acknowledged and mitigated by then at the latest" at the resolution's
+    time; a resolution corrected to earlier takes those along, unless they were given too."""
+    old, new = incident.resolved_at, changes.get("resolved_at")
+    if old is None or new is None or new >= old:
+        return {}
+    following: dict[str, datetime] = {}
+    if "mitigated_at" not in changes and incident.mitigated_at == old:
+        following["mitigated_at"] = new
+    if "acknowledged_at" not in changes and incident.acknowledged_at == old:
+        # Not after the mitigation, which someone may have set earlier.
+        mitigated = following.get(
+            "mitigated_at", changes.get("mitigated_at", incident.mitigated_at)
+        )
+        following["acknowledged_at"] = min(new, mitigated) if mitigated else new
+    return following
+
+
+def _past_time(name: str, value: datetime) -> datetime:
+    """`clean_past_time`, its refusal saying the time as people call it."""
+    try:
+        return clean_past_time(value, field=name).astimezone(UTC)  # stored and said in UTC
+    except InvalidInput as error:
+        reason = "cannot be in the future" if "future" in error.message else "needs a time zone"
+        raise InvalidInput(f"{LABELS[name]} {reason}.", field=name) from None
+
+
 def set_key_times(
     incident: Incident,
     *,
@@ -102,7 +148,7 @@ def set_key_times(
         "resolved_at": resolved_at,
     }
     wanted = {
-        name: value if value is None else clean_past_time(value, field=name)
+        name: value if value is None else _past_time(name, value)
         for name, value in given.items()
         if value is not UNSET
     }
@@ -119,7 +165,8 @@ def set_key_times(
         if not changes:
             copy_state(incident, locked)
             return incident
-        check_key_time_order({**key_times_of(locked), **changes}, edited=set(changes))
+        changes.update(_following_the_resolution(locked, changes))
+        check_key_time_order({**key_times_of(locked), **changes}, edited=changes)
         before = {name: getattr(locked, name) for name in changes}
         for name, value in changes.items():
             setattr(locked, name, value)

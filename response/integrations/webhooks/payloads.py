@@ -19,7 +19,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
+from response.core.durations import key_durations
 from response.core.models import Action, ExternalUser, Incident, Severity, TimelineEvent
+from response.core.selectors import role_holders
 
 _ENCODER = DjangoJSONEncoder()
 
@@ -42,13 +44,32 @@ def render_incident(incident: Incident, *, now: datetime) -> dict[str, Any]:
         "is_private": incident.is_private,
         "is_report_only": incident.is_report_only,
         "started_at": _time(incident.started_at),
+        "detected_at": _time(incident.detected_at),
         "reported_at": _time(incident.reported_at),
+        "acknowledged_at": _time(incident.acknowledged_at),
+        "mitigated_at": _time(incident.mitigated_at),
         "identified_at": _time(incident.identified_at),
         "monitoring_at": _time(incident.monitoring_at),
         "resolved_at": _time(incident.resolved_at),
         "last_update_at": _time(incident.last_update_at),
         "updated_at": _time(incident.updated_at),
         "duration_seconds": int(incident.duration(now).total_seconds()),
+        **{
+            f"{d.name}_seconds": int(d.value.total_seconds()) if d.value is not None else None
+            for d in key_durations(incident)
+        },
+        "roles": [
+            {
+                "role": {
+                    "slug": held.role.slug,
+                    "name": held.role.name,
+                    "description": held.role.description,
+                    "instructions": held.role.instructions,
+                },
+                "holder": render_person(held.holder),
+            }
+            for held in role_holders(incident)
+        ],
         "url": settings.SITE_URL + reverse("web:incident", args=[incident.pk]),
     }
 

@@ -45,3 +45,8 @@ ROLE_BLOCK_PREFIX = "role:"  # + the role's slug, one block per role in the role
 
 OPTION_PRIVATE = "private"
 OPTION_REPORT_ONLY = "report_only"
+
+# Key times (response.slack.inbound.times): the modal, the button that opens it, its inputs
+# (block id and action id: the incident's field, e.g. "mitigated_at").
+KEY_TIMES_MODAL = "key-times-modal"
+EDIT_KEY_TIMES = "edit-key-times-button"

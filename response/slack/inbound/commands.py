@@ -24,6 +24,7 @@ from response.slack.inbound.context import (
     split_command,
 )
 from response.slack.inbound.modals import open_declare_modal, open_update_modal
+from response.slack.inbound.times import open_key_times_modal, show_key_times
 from response.slack.outbound.client import request_path_client
 from response.slack.selectors import incident_data, incident_for_channel
 
@@ -111,6 +112,13 @@ def handle_slash_command(ack, command):
             request_path_client(), trigger_id=command["trigger_id"], incident=incident
         )
         return ack(text=problem, response_type="ephemeral") if problem else ack()
+    if incident is not None and spec is not None and spec.func is show_key_times:
+        # The slash command carries a trigger: the modal itself, not a button to it.
+        client = request_path_client()
+        trigger_id = command["trigger_id"]
+        if problem := open_key_times_modal(client, trigger_id=trigger_id, incident=incident):
+            return ack(text=problem, response_type="ephemeral")
+        return ack()
     if incident is not None and spec is not None:
         outcome = run_incident_command(incident, user_id, text)
         return ack(text=outcome.reply or "✅ Done.", response_type="ephemeral")

@@ -12,7 +12,8 @@ USER_ID = re.compile(r"[UWB][A-Z0-9]{1,31}")
 
 def view_values(view: dict) -> dict[str, Any]:
     """{block_id: value} from a view's state: text, the chosen option's value, the chosen user,
-    a list of chosen option values, a date or a time; None when nothing was given."""
+    a list of chosen option values, a date, a time or a moment (epoch seconds); None when
+    nothing was given."""
     values: dict[str, Any] = {}
     for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
         for element in actions.values():
@@ -65,6 +66,8 @@ def element_value(element: dict) -> Any:
         return element.get("selected_date")
     if kind == "timepicker":
         return element.get("selected_time")
+    if kind == "datetimepicker":
+        return element.get("selected_date_time")  # epoch seconds
     return element.get("value")
 
 

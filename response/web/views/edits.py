@@ -29,6 +29,7 @@ from response.web.forms import (
     DeclareForm,
     DetailsForm,
     ExportActionForm,
+    KeyTimesForm,
     LeadForm,
     RoleForm,
     SeverityForm,
@@ -124,6 +125,21 @@ def change_status(request: SignedInRequest, pk: int) -> HttpResponse:
             incident, form.cleaned_data["status"], by=request.user
         ),
         "Status changed.",
+    )
+
+
+@page
+@require_POST
+def edit_key_times(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _incident_form_view(
+        request,
+        pk,
+        KeyTimesForm,
+        "times_form",
+        lambda incident, form: verbs.set_key_times(incident, **form.changes(), by=request.user),
+        "Key times saved.",
+        anchor="key-times",
+        initial=KeyTimesForm.initial_for,
     )
 
 

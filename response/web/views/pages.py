@@ -20,6 +20,7 @@ from response.web.forms import (
     ActionForm,
     DetailsForm,
     IncidentFilterForm,
+    KeyTimesForm,
     LeadForm,
     SeverityForm,
     StatusForm,
@@ -27,6 +28,7 @@ from response.web.forms import (
 )
 from response.web.presenters import person_options, timeline_days
 from response.web.report import durations, key_times
+from response.web.strip import life_strip
 
 PAGE_SIZE = 25
 
@@ -88,6 +90,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "channel": channel(place_of(incident)),
         "severities": list(Severity.objects.all()),
         "key_times": key_times(incident),
+        "durations": durations(incident),
         "participants": queries.participants_of(incident),
         "actions": queries.actions_of(incident),
         "people_options": person_options(list(queries.people())),
@@ -98,11 +101,14 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "status_form": StatusForm(initial={"status": incident.status}),
         "lead_form": LeadForm(initial={"lead": incident.lead_id}),
         "roles": role_holders(incident),
+        "times_form": KeyTimesForm(initial=KeyTimesForm.initial_for(incident)),
         "action_form": ActionForm(),
         "entry_form": TimelineEntryForm(),
         "now": tz_now,
     }
     context.update(timeline_context(incident))
+    entries = [row.entry for day in context["days"] for row in day.rows]  # read once, above
+    context["strip"] = life_strip(incident, entries, now=timezone.now())
     context.update(forms)
     return context
 
@@ -158,12 +164,14 @@ def timeline_image(request: HttpRequest, pk: int, entry_pk: int, position: int) 
 
 
 def writeup_context(incident) -> dict:
+    entries = list(timeline_of(incident))
     return {
         "incident": incident,
         "channel": channel(place_of(incident)),
         "key_times": key_times(incident),
         "durations": durations(incident),
-        "days": timeline_days(incident, list(timeline_of(incident))),
+        "strip": life_strip(incident, entries, now=timezone.now()),
+        "days": timeline_days(incident, entries),
         "actions": queries.actions_of(incident),
         "participants": queries.participants_of(incident),
         "time_zone": timezone.get_current_timezone_name(),
