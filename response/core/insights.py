@@ -26,7 +26,6 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -48,7 +47,7 @@ PEOPLE_SHOWN = 15
 MAX_WEEKS = 5 * 53  # a longer period would draw bars thinner than a pixel
 
 
-# --- Filters ---------------------------------------------------------------------------------------
+# --- Filters --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def counted_incidents(user: AnyUser | None, filters: InsightFilters) -> QuerySet
     return queryset.order_by()
 
 
-# --- Percentiles -----------------------------------------------------------------------------------
+# --- Percentiles ----------------------------------------------------------------------------------
 
 
 class PercentileCont(Aggregate):
@@ -150,9 +149,6 @@ class Spread:
     p90: float | None
 
 
-EMPTY = Spread(0, None, None)
-
-
 def duration_between(start: str | Combinable, end: str | Combinable) -> Case:
     """end - start, or NULL when either is missing or end comes first (a status reached out of
     the usual order says nothing about how long the one before it lasted)."""
@@ -162,15 +158,24 @@ def duration_between(start: str | Combinable, end: str | Combinable) -> Case:
     return Case(When(GreaterThanOrEqual(end, start), then=difference), output_field=DurationField())
 
 
+@dataclass(frozen=True)
+class Group:
+    """The incidents of one group: how many, and each measure's Spread (measures none of them
+    has are left out)."""
+
+    count: int
+    spreads: dict[str, Spread]
+
+
 def spreads(
     queryset: QuerySet[Incident], group_by: Mapping[str, Any], measures: Mapping[str, Case]
-) -> dict[tuple, dict[str, Spread]]:
-    """For each group (a tuple of the `group_by` values), each measure's Spread."""
+) -> dict[tuple[Any, ...], Group]:
+    """Each group's incidents (keyed by the tuple of its `group_by` values), in one query."""
     keys = list(group_by)
     grouped = queryset.annotate(**group_by)
-    result: dict[tuple, dict[str, Spread]] = defaultdict(dict)
+    result: dict[tuple[Any, ...], Group] = {}
     if connection.vendor == "postgresql":
-        aggregates: dict[str, Any] = {}
+        aggregates: dict[str, Any] = {"n": Count("id")}
         for name, measure in measures.items():
             aggregates[f"n_{name}"] = Count(measure)
             for i, fraction in enumerate(FRACTIONS):
@@ -178,32 +183,36 @@ def spreads(
                     measure, fraction, output_field=DurationField()
                 )
         for row in grouped.values(*keys).annotate(**aggregates):
-            group = tuple(row[key] for key in keys)
+            found = {}
             for name in measures:
                 median, p90 = (row[f"p{i}_{name}"] for i in range(len(FRACTIONS)))
-                result[group][name] = Spread(
-                    row[f"n_{name}"],
-                    median.total_seconds() if median is not None else None,
-                    p90.total_seconds() if p90 is not None else None,
-                )
-        return dict(result)
-    durations: dict[tuple, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+                if row[f"n_{name}"]:
+                    found[name] = Spread(
+                        row[f"n_{name}"], median.total_seconds(), p90.total_seconds()
+                    )
+            result[tuple(row[key] for key in keys)] = Group(row["n"], found)
+        return result
+    counts: dict[tuple[Any, ...], int] = defaultdict(int)
+    durations: dict[tuple[Any, ...], dict[str, list[float]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     annotated = grouped.annotate(**{f"m_{name}": measure for name, measure in measures.items()})
     for row in annotated.values_list(*keys, *(f"m_{name}" for name in measures)):
         group, values = tuple(row[: len(keys)]), row[len(keys) :]
+        counts[group] += 1
         for name, value in zip(measures, values, strict=True):
             if value is not None:
                 durations[group][name].append(value.total_seconds())
-    for group, by_measure in durations.items():
-        for name in measures:
-            ordered = sorted(by_measure.get(name, []))
-            if ordered:
-                median, p90 = (percentile(ordered, fraction) for fraction in FRACTIONS)
-                result[group][name] = Spread(len(ordered), median, p90)
-    return dict(result)
+    for group, count in counts.items():
+        found = {}
+        for name, values in durations[group].items():
+            ordered = sorted(values)
+            found[name] = Spread(len(ordered), *(percentile(ordered, f) for f in FRACTIONS))
+        result[group] = Group(count, found)
+    return result
 
 
-# --- The figures -----------------------------------------------------------------------------------
+# --- The figures ----------------------------------------------------------------------------------
 
 # Time to acknowledge, mitigate and resolve, from when the impact started.
 TIME_TO: tuple[tuple[str, str], ...] = (
@@ -286,30 +295,22 @@ def _week(value: datetime | date) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def incidents_per_week(incidents: QuerySet[Incident]) -> list[WeekCount]:
-    rows = (
-        incidents.annotate(week=TruncWeek("reported_at"))
-        .values("week", "severity_id")
-        .annotate(n=Count("id"))
-        .order_by("week", "severity_id")
-    )
-    return [WeekCount(_week(row["week"]), row["severity_id"], row["n"]) for row in rows]
-
-
-def time_to_per_week(incidents: QuerySet[Incident]) -> list[WeekSpread]:
+def per_week(incidents: QuerySet[Incident]) -> tuple[list[WeekCount], list[WeekSpread]]:
+    """Incidents per week and severity, and their times to acknowledge, mitigate and resolve:
+    one query, as both are grouped the same way."""
     measures = {name: duration_between("started_at", at) for name, at in TIME_TO}
     found = spreads(
         incidents, {"week": TruncWeek("reported_at"), "sev": F("severity_id")}, measures
     )
-    return sorted(
-        (
-            WeekSpread(_week(week), severity_id, name, spread)
-            for (week, severity_id), by_measure in found.items()
-            for name, spread in by_measure.items()
-            if spread.count
-        ),
-        key=lambda row: (row.week, row.severity_id or 0, row.measure),
-    )
+    ordered = sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0))
+    counts = [WeekCount(_week(week), sev, group.count) for (week, sev), group in ordered]
+    times = [
+        WeekSpread(_week(week), sev, name, group.spreads[name])
+        for (week, sev), group in ordered
+        for name, _ in TIME_TO
+        if name in group.spreads
+    ]
+    return counts, times
 
 
 def time_in_status(incidents: QuerySet[Incident]) -> list[StatusSpread]:
@@ -319,10 +320,10 @@ def time_in_status(incidents: QuerySet[Incident]) -> list[StatusSpread]:
     measures = {status: duration_between(start, end) for status, start, end in STATUS_PHASES}
     found = spreads(resolved, {"sev": F("severity_id")}, measures)
     return [
-        StatusSpread(severity_id, status, spread)
-        for (severity_id,), by_status in sorted(found.items(), key=lambda item: item[0][0] or 0)
-        for status, spread in by_status.items()
-        if spread.count
+        StatusSpread(severity_id, status, group.spreads[status])
+        for (severity_id,), group in sorted(found.items(), key=lambda item: item[0][0] or 0)
+        for status, _, _ in STATUS_PHASES
+        if status in group.spreads
     ]
 
 
@@ -333,13 +334,12 @@ def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonL
         When(status=Status.REPORTED, then=Coalesce("resolved_at", "reported_at")),
         default=Value(now),
     )
-    rows = (
+    rows = list(
         incidents.filter(lead__isnull=False)
         .values("lead_id")
         .annotate(led=Count("id"), time=Sum(duration_between("started_at", end)))
         .order_by("-led", "lead_id")[:PEOPLE_SHOWN]
     )
-    rows = list(rows)
     names = {
         person.pk: person.name
         for person in ExternalUser.objects.filter(pk__in=[row["lead_id"] for row in rows]).only(
@@ -369,14 +369,14 @@ def breakdowns(incidents: QuerySet[Incident]) -> list[Breakdown]:
 def insights(user: AnyUser | None, filters: InsightFilters) -> Insights:
     """Every figure of the insights page and API for what this user may see."""
     incidents = counted_incidents(user, filters)
-    per_week = incidents_per_week(incidents)
+    counts, times = per_week(incidents)
     return Insights(
         filters=filters,
         weeks=weeks_of(filters.since, filters.until),
         severities=severity_choices(),
-        total=sum(row.count for row in per_week),
-        per_week=per_week,
-        time_to=time_to_per_week(incidents),
+        total=sum(row.count for row in counts),
+        per_week=counts,
+        time_to=times,
         time_in_status=time_in_status(incidents),
         people=load_on_people(incidents, timezone.now()),
         breakdowns=breakdowns(incidents),

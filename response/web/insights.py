@@ -7,13 +7,14 @@ downloaded is exactly what is drawn.
 from __future__ import annotations
 
 import csv
+import html
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django import forms
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from response.core.insights import (
     DIMENSIONS,
@@ -24,13 +25,7 @@ from response.core.insights import (
     default_period,
 )
 from response.core.models import Status
-from response.web.charts import (
-    Series,
-    render_bars,
-    render_lines,
-    render_stacked_bars,
-    short_duration,
-)
+from response.web.charts import MINUTES, Series, render_bars, render_lines, render_stacked_bars
 
 # Most severe first; more severities than colours wrap around.
 SEVERITY_COLORS = ("#b42318", "#dc6803", "#eaaa08", "#1570ef", "#7a5af8", "#0e9384")
@@ -49,6 +44,9 @@ Cell = str | int | float | None
 class Table:
     columns: list[str]
     rows: list[list[Cell]]
+
+    def body(self) -> SafeString:
+        return render_table(self)
 
 
 @dataclass(frozen=True)
@@ -78,7 +76,7 @@ def minutes(seconds: float | None) -> float | None:
 
 def severity_keys(data: Insights) -> list[tuple[int | None, str, str]]:
     """(id, name, colour) of each severity, most severe first; "Unset" only when it occurs."""
-    keys = [
+    keys: list[tuple[int | None, str, str]] = [
         (choice.id, choice.label, SEVERITY_COLORS[i % len(SEVERITY_COLORS)])
         for i, choice in enumerate(data.severities)
     ]
@@ -122,10 +120,10 @@ def time_to_chart(data: Insights, measure: str) -> Chart:
     series: list[Series] = []
     for key, name, color in present:
         spreads = [found.get((week, key)) for week in data.weeks]
-        series.append(Series(f"{name} median", color, [minutes(s and s.median) for s in spreads]))
-        series.append(
-            Series(f"{name} p90", color, [minutes(s and s.p90) for s in spreads], dashed=True)
-        )
+        medians = [minutes(s.median) if s else None for s in spreads]
+        p90s = [minutes(s.p90) if s else None for s in spreads]
+        series.append(Series(f"{name} median", color, medians))
+        series.append(Series(f"{name} p90", color, p90s, dashed=True))
     names = {key: name for key, name, _ in keys}
     rows: list[list[Cell]] = [
         [week.isoformat(), names.get(key, "?"), s.count, minutes(s.median), minutes(s.p90)]
@@ -138,7 +136,7 @@ def time_to_chart(data: Insights, measure: str) -> Chart:
             f"From when the impact started to when it was {past(measure)}, by the week the "
             "incident was reported: the median (solid) and the 90th percentile (dashed)."
         ),
-        svg=render_lines(title, [week_label(w) for w in data.weeks], series, short_duration)
+        svg=render_lines(title, [week_label(w) for w in data.weeks], series, MINUTES)
         if series
         else None,
         legend=[LegendItem(name, color) for _, name, color in present]
@@ -161,8 +159,10 @@ def time_in_status_chart(data: Insights) -> Chart:
         Series(
             status.label,
             STATUS_COLORS[status],
-            [minutes(found[key, status].median) if (key, status) in found else None
-             for key, _, _ in present],
+            [
+                minutes(found[key, status].median) if (key, status) in found else None
+                for key, _, _ in present
+            ],
         )
         for status in statuses
     ]
@@ -183,7 +183,7 @@ def time_in_status_chart(data: Insights) -> Chart:
             "The median time resolved incidents spent investigating, identified and monitoring, "
             "by severity (from when each status was first reached to the next)."
         ),
-        svg=render_stacked_bars(title, [name for _, name, _ in present], series, short_duration)
+        svg=render_stacked_bars(title, [name for _, name, _ in present], series, MINUTES)
         if present
         else None,
         legend=[LegendItem(status.label, STATUS_COLORS[status]) for status in statuses],
@@ -230,7 +230,10 @@ def breakdown_charts(data: Insights) -> list[Chart]:
                 description=f"Incidents reported in the period, by {dimension.label.lower()}.",
                 svg=render_bars(title, labels, counts, BREAKDOWN_COLOR) if rows else None,
                 legend=[],
-                table=Table([dimension.label, "Incidents"], [[*pair] for pair in zip(labels, counts)]),
+                table=Table(
+                    [dimension.label, "Incidents"],
+                    [[*pair] for pair in zip(labels, counts, strict=True)],
+                ),
             )
         )
     return charts
@@ -244,6 +247,23 @@ def charts_of(data: Insights) -> list[Chart]:
         people_chart(data),
         *breakdown_charts(data),
     ]
+
+
+def render_table(table: Table) -> SafeString:
+    """The table's body rows as HTML. Built here rather than by template loops: three years of
+    weekly figures are thousands of cells, which the template language renders ten times slower."""
+    if not table.rows:
+        return mark_safe(f'<tr><td colspan="{len(table.columns)}">No incidents.</td></tr>')
+    rows = (
+        "<tr>" + "".join(f"<td>{cell_html(c)}</td>" for c in row) + "</tr>" for row in table.rows
+    )
+    return mark_safe("".join(rows))
+
+
+def cell_html(cell: Cell) -> str:
+    if cell is None:
+        return "—"
+    return html.escape(cell) if isinstance(cell, str) else str(cell)
 
 
 def as_csv(table: Table) -> str:
@@ -267,8 +287,7 @@ class InsightsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         since, until = default_period()
-        self.fields["since"].widget.attrs["placeholder"] = since.isoformat()
-        self.fields["until"].widget.attrs["placeholder"] = until.isoformat()
+        self.fields["since"].initial, self.fields["until"].initial = since, until
         for dimension in DIMENSIONS:
             self.fields[dimension.key] = forms.TypedMultipleChoiceField(
                 required=False,

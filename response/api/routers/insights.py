@@ -105,7 +105,12 @@ def as_json(data: Insights) -> dict:
             for row in data.per_week
         ],
         "time_to": [
-            {"week": r.week, "severity": slug(r.severity_id), "measure": r.measure, **_spread(r.spread)}
+            {
+                "week": r.week,
+                "severity": slug(r.severity_id),
+                "measure": r.measure,
+                **_spread(r.spread),
+            }
             for r in data.time_to
         ],
         "time_in_status": [
