@@ -3,7 +3,8 @@
 Everything is aggregated in the database, grouped by week and severity, so the number of queries
 and the rows read back stay the same whatever the number of incidents. Percentiles are
 `percentile_cont` on PostgreSQL; SQLite has no such aggregate, so there the durations are read
-back sorted by group and interpolated in Python the same way (`percentile`, tested to agree).
+back and interpolated in Python the same way (`percentile`; the tests expect the same figures
+from both databases).
 
 The ways incidents can be told apart (today the severity; incident types and services later) are
 listed once, in DIMENSIONS: each gives a filter and, when `breakdown` is set, a chart of its own.
