@@ -41,6 +41,11 @@ def nice_ticks(top: float, count: int = 4) -> list[float]:
     return [step * i for i in range(math.ceil(top / step - 1e-9) + 1)]
 
 
+def count_ticks(top: float) -> list[float]:
+    """Whole numbers: a week with one incident is not cut into quarters."""
+    return [float(tick) for tick in range(math.ceil(top) + 1)] if top <= 5 else nice_ticks(top)
+
+
 def duration_ticks(top_minutes: float) -> list[float]:
     """Ticks in minutes that are round in the unit the labels show: 0, 1h, 2h, 3h rather than
     0, 50m, 1.67h, 2.5h."""
@@ -54,7 +59,7 @@ def plain_number(value: float) -> str:
 
 def short_duration(minutes: float) -> str:
     """An axis label for a duration given in minutes: 45m, 3h, 2.5d."""
-    if minutes < 90:
+    if minutes < 60:
         return f"{minutes:.0f}m"
     if minutes < 48 * 60:
         return f"{minutes / 60:.3g}h"
@@ -69,7 +74,7 @@ class Axis:
     label: Callable[[float], str]
 
 
-COUNT = Axis(nice_ticks, plain_number)
+COUNT = Axis(count_ticks, plain_number)
 MINUTES = Axis(duration_ticks, short_duration)
 
 

@@ -22,7 +22,6 @@ from response.core.insights import (
     TIME_TO,
     Insights,
     Spread,
-    default_period,
 )
 from response.core.models import Status
 from response.web.charts import MINUTES, Series, render_bars, render_lines, render_stacked_bars
@@ -105,7 +104,12 @@ def per_week_chart(data: Insights) -> Chart:
         svg=render_stacked_bars(title, [week_label(w) for w in data.weeks], series)
         if data.total
         else None,
-        legend=[LegendItem(name, color) for _, name, color in keys],
+        # The table and its CSV keep a column per severity, so downloads line up.
+        legend=[
+            LegendItem(name, color)
+            for (_, name, color), column in zip(keys, columns, strict=True)
+            if any(column)
+        ],
         table=Table(["Week", *(name for _, name, _ in keys), "Total"], rows),
     )
 
@@ -286,8 +290,6 @@ class InsightsForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        since, until = default_period()
-        self.fields["since"].initial, self.fields["until"].initial = since, until
         for dimension in DIMENSIONS:
             self.fields[dimension.key] = forms.TypedMultipleChoiceField(
                 required=False,

@@ -6,9 +6,10 @@ import csv
 import html
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -64,6 +65,7 @@ def test_the_page_draws_every_chart_with_a_table_and_a_csv_link(signed_in, incid
     assert response.status_code == 200
     page = response.content.decode()
     assert 'class="insights-total">3<' in page  # the private incident is not counted
+    assert 'name="since" id="id_since" value="2026-03-02"' in page
     for slug in (
         "incidents-per-week",
         "time-to-acknowledge",
@@ -181,5 +183,8 @@ def test_the_page_is_linked_from_the_top_bar(signed_in):
 def test_an_empty_period_says_there_is_nothing_to_show(db):
     client = Client()
     client.force_login(get_user_model().objects.create_user("new"))
-    page = client.get("/insights/").content.decode()
+    with time_machine.travel(datetime(2026, 3, 18, 12, tzinfo=UTC), tick=False):
+        page = client.get("/insights/").content.decode()
     assert page.count("Nothing to show for these filters.") == 6
+    # The default period, in the date inputs: 26 weeks back from this week's Monday.
+    assert 'id="id_since" value="2025-09-22"' in page and 'id="id_until" value="2026-03-18"' in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from response.web.charts import (
     Series,
+    count_ticks,
     duration_ticks,
     nice_ticks,
     render_bars,
@@ -18,8 +19,9 @@ def test_ticks_are_round_and_reach_the_top():
     assert nice_ticks(4) == [0, 1, 2, 3, 4]
     assert nice_ticks(17) == [0, 5, 10, 15, 20]
     assert nice_ticks(0) == [0, 1]
+    assert count_ticks(1) == [0, 1] and count_ticks(3.5) == [0, 1, 2, 3, 4]
     assert duration_ticks(200) == [0, 60, 120, 180, 240]  # whole hours, not 50-minute steps
-    assert [short_duration(t) for t in duration_ticks(200)] == ["0m", "60m", "2h", "3h", "4h"]
+    assert [short_duration(t) for t in duration_ticks(200)] == ["0m", "1h", "2h", "3h", "4h"]
     assert short_duration(3 * 1440) == "3d"
 
 
