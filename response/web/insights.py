@@ -120,7 +120,8 @@ def time_to_chart(data: Insights, measure: str) -> Chart:
     found: dict[tuple[date, int | None], Spread] = {
         (row.week, row.severity_id): row.spread for row in data.time_to if row.measure == measure
     }
-    present = [key for key in keys if any(k[1] == key[0] for k in found)]
+    seen = {severity_id for _, severity_id in found}
+    present = [key for key in keys if key[0] in seen]
     series: list[Series] = []
     for key, name, color in present:
         spreads = [found.get((week, key)) for week in data.weeks]
@@ -157,7 +158,8 @@ def time_in_status_chart(data: Insights) -> Chart:
     title = "Time in each status"
     keys = severity_keys(data)
     found = {(row.severity_id, row.status): row.spread for row in data.time_in_status}
-    present = [key for key in keys if any(k[0] == key[0] for k in found)]
+    seen = {severity_id for severity_id, _ in found}
+    present = [key for key in keys if key[0] in seen]
     statuses = [Status(status) for status, _, _ in STATUS_PHASES]
     series = [
         Series(
