@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from response.web.views import edits, login, pages
+from response.web.views import edits, insights, login, pages
 
 app_name = "web"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     path("incidents/", pages.incident_list, name="incidents"),
     path("incidents/declare/", edits.declare, name="declare"),
+    path("insights/", insights.insights_page, name="insights"),
+    path("insights/<slug:chart>.csv", insights.insights_csv, name="insights_csv"),
     path("incidents/<int:pk>/", pages.incident_detail, name="incident"),
     path("incidents/<int:pk>/timeline/", pages.timeline_fragment, name="timeline"),
     path("incidents/<int:pk>/write-up/", pages.writeup, name="writeup"),

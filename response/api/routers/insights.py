@@ -1,0 +1,150 @@
+"""Insights: the figures of the web UI's insights page, as JSON, with the same filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from ninja import Field, Query, Router, Schema
+from pydantic import BaseModel
+
+from response.api.auth import ApiRequest
+from response.api.errors import ERRORS
+from response.api.types import IsoDate
+from response.core.errors import InvalidInput
+from response.core.insights import Insights, Spread, insight_filters, insights
+from response.core.selectors import severities
+
+router = Router(tags=["statistics"])
+
+UNSET = "unset"
+
+
+class InsightsQuery(Schema):
+    since: IsoDate | None = Field(
+        None, description="First day (UTC) of the period; the default is 25 weeks before Monday."
+    )
+    until: IsoDate | None = Field(None, description="Last day (UTC) of the period; default today.")
+    severity: list[str] = Field(
+        [], description="Severity slugs to count (repeat the parameter); none: every severity."
+    )
+    report_only: Literal["include", "exclude"] = Field(
+        "include", description="Whether incidents declared after the fact count."
+    )
+
+
+class WeekCountOut(BaseModel):
+    week: date = Field(description="The Monday the week starts on (UTC).")
+    severity: str = Field(description="Severity slug, or 'unset'.")
+    count: int
+
+
+class SpreadOut(BaseModel):
+    count: int = Field(description="How many incidents have this duration.")
+    median_seconds: float | None
+    p90_seconds: float | None
+
+
+class TimeToOut(SpreadOut):
+    week: date
+    severity: str
+    measure: Literal["acknowledge", "mitigate", "resolve"] = Field(
+        description="Time from impact started to acknowledged, mitigated or resolved."
+    )
+
+
+class TimeInStatusOut(SpreadOut):
+    severity: str
+    status: Literal["investigating", "identified", "monitoring"]
+
+
+class PersonLoadOut(BaseModel):
+    person_id: int
+    name: str
+    incidents_led: int
+    hours_in_incidents: float
+
+
+class BreakdownOut(BaseModel):
+    dimension: str
+    value_id: int | None
+    count: int
+
+
+class InsightsOut(BaseModel):
+    since: date
+    until: date
+    include_report_only: bool
+    total: int = Field(description="Incidents counted (private ones only if you may see them).")
+    weeks: list[date]
+    per_week: list[WeekCountOut]
+    time_to: list[TimeToOut]
+    time_in_status: list[TimeInStatusOut]
+    people: list[PersonLoadOut] = Field(description="Who led the most incidents.")
+    breakdowns: list[BreakdownOut]
+
+
+def _spread(spread: Spread) -> dict:
+    return {"count": spread.count, "median_seconds": spread.median, "p90_seconds": spread.p90}
+
+
+def as_json(data: Insights) -> dict:
+    slugs = {severity.pk: severity.slug for severity in severities()}
+
+    def slug(severity_id: int | None) -> str:
+        return slugs.get(severity_id, UNSET) if severity_id is not None else UNSET
+
+    return {
+        "since": data.filters.since,
+        "until": data.filters.until,
+        "include_report_only": data.filters.include_report_only,
+        "total": data.total,
+        "weeks": data.weeks,
+        "per_week": [
+            {"week": row.week, "severity": slug(row.severity_id), "count": row.count}
+            for row in data.per_week
+        ],
+        "time_to": [
+            {
+                "week": r.week,
+                "severity": slug(r.severity_id),
+                "measure": r.measure,
+                **_spread(r.spread),
+            }
+            for r in data.time_to
+        ],
+        "time_in_status": [
+            {"severity": slug(r.severity_id), "status": r.status, **_spread(r.spread)}
+            for r in data.time_in_status
+        ],
+        "people": [
+            {
+                "person_id": p.person_id,
+                "name": p.name,
+                "incidents_led": p.led,
+                "hours_in_incidents": round(p.hours, 2),
+            }
+            for p in data.people
+        ],
+        "breakdowns": [
+            {"dimension": b.dimension, "value_id": b.value_id, "count": b.count}
+            for b in data.breakdowns
+        ],
+    }
+
+
+@router.get("/insights", response={200: InsightsOut, **ERRORS})
+def insights_of(request: ApiRequest, query: Query[InsightsQuery]):
+    """Incidents per week by severity, time to acknowledge / mitigate / resolve (median and p90)
+    per week and severity, time in each status, and who led the most incidents."""
+    ids = {severity.slug: severity.pk for severity in severities()}
+    unknown = sorted(set(query.severity) - set(ids))
+    if unknown:
+        raise InvalidInput(f"No such severity: {', '.join(unknown)}.", field="severity")
+    filters = insight_filters(
+        since=query.since,
+        until=query.until,
+        chosen={"severity": [ids[slug] for slug in query.severity]},
+        include_report_only=query.report_only == "include",
+    )
+    return as_json(insights(request.auth, filters))
