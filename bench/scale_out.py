@@ -469,6 +469,12 @@ def break_messages(cluster: Cluster, channel: str) -> list[dict]:
     ]
 
 
+def changed_to(text: str) -> str:
+    """ "critical" from "Severity changed from Major to Critical", and "identified" from "Status
+    changed to Identified (through the API)" (where a change outside Slack was asked for)."""
+    return re.sub(r" \([^()]*\)$", "", text).rsplit(" to ", 1)[-1].lower()
+
+
 def check(cluster: Cluster, incidents: list[Incident], timelines: dict, facts: dict) -> list[str]:
     """What went wrong, in words; empty when every change was applied once and in order."""
     problems: list[str] = []
@@ -493,14 +499,10 @@ def check(cluster: Cluster, incidents: list[Incident], timelines: dict, facts: d
             if len(seen.get(ts, [])) != 1:
                 problems.append(f"{name}: message {ts} got {len(seen.get(ts, []))} ✅")
         entries = timelines[incident.id]
-        severities = [
-            e["text"].rsplit(" to ", 1)[-1].lower() for e in entries if e["kind"] == "severity"
-        ]
+        severities = [changed_to(e["text"]) for e in entries if e["kind"] == "severity"]
         if severities != [s for _, s in incident.mentions]:
             problems.append(f"{name}: severities {severities}, sent {incident.mentions}")
-        statuses = [
-            e["text"].rsplit(" to ", 1)[-1].lower() for e in entries if e["kind"] == "status"
-        ]
+        statuses = [changed_to(e["text"]) for e in entries if e["kind"] == "status"]
         if statuses != incident.edits:
             problems.append(f"{name}: statuses {statuses}, sent {incident.edits}")
         posted = len(break_messages(cluster, incident.channel))

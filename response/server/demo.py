@@ -133,7 +133,9 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
         os.environ.pop(name, None)
     from response.integrations.pagerduty import demo as pagerduty_demo
 
-    pagerduty_demo.prepare_environment(port=_free_port("127.0.0.1"))
+    # The local PagerDuty and Statuspage listen on ports the system gives when they start (two
+    # demos at once never race for one); the demo points the settings at them then.
+    pagerduty_demo.prepare_environment(port=0)
     # The worker logs every task it runs; a person trying the demo wants the URLs, not that.
     os.environ.setdefault("RESPONSE_LOG_LEVEL", "WARNING")
     os.environ.setdefault("RESPONSE_SLACK_STAFF", DEMO_STAFF)
@@ -157,7 +159,7 @@ def prepare(args: list[str], *, prog: str = "response demo") -> list[str]:
     )
     from response.integrations.statuspage import demo as statuspage_demo
 
-    os.environ.update(statuspage_demo.environment(port=_free_port("127.0.0.1")))
+    os.environ.update(statuspage_demo.environment(port=0))
     command = ["--host", options.host, "--port", str(options.port)]
     command += ["--slack-port", str(options.slack_port)]
     if options.no_migrate:

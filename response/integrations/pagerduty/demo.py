@@ -9,7 +9,6 @@ import secrets
 import time
 from collections.abc import MutableMapping
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from fakes.pagerduty import FakePagerDuty
@@ -45,11 +44,12 @@ def start_fake(*, webhook_url: str) -> FakePagerDuty:
         webhook_url=webhook_url,
         webhook_secret=settings.PAGERDUTY_WEBHOOK_SECRET,
         acknowledge_after=ACKNOWLEDGE_AFTER,
-        port=urlsplit(settings.PAGERDUTY_API_URL).port or 0,
+        port=0,  # any free port: the settings follow it below
         # Its incidents' ids differ from a previous run's, whose pages the database keeps.
         incident_prefix=f"Q{int(time.time()):X}",
     )
     for name, on_call in SERVICES:
         fake.add_service(name, on_call=on_call)
     fake.start()
+    settings.PAGERDUTY_API_URL = fake.url  # this process is the demo's web and worker
     return fake

@@ -12,7 +12,6 @@ import json
 import secrets
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fakes.statuspage import FakeStatuspage
 
@@ -34,9 +33,11 @@ def environment(*, port: int) -> dict[str, str]:
 def start(settings: Any, data_dir: Path) -> FakeStatuspage:
     """The local Statuspage, serving on the port the settings name, with what it held last time
     (or the seeded components)."""
-    port = urlsplit(settings.STATUSPAGE_API_URL).port or 0
-    fake = FakeStatuspage(api_key=settings.STATUSPAGE_API_KEY, page_id=PAGE_ID, port=port)
+    fake = FakeStatuspage(api_key=settings.STATUSPAGE_API_KEY, page_id=PAGE_ID, port=0)
     fake.start()
+    # Any free port; this process is the demo's web and worker, so its settings follow.
+    settings.STATUSPAGE_API_URL = f"{fake.url}/v1"
+    settings.STATUSPAGE_PUBLIC_URL = fake.url
     saved = data_dir / STATE_FILE
     if saved.exists():
         fake.restore(json.loads(saved.read_text(encoding="utf-8")))
