@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from tests.processes import ROOT, Running
 
@@ -45,3 +48,49 @@ def start_demo(data_dir: Path, *args: str, command: str = "demo") -> Demo:
         Running.stop(demo)
         raise
     return demo
+
+
+@contextmanager
+def demo_running(data_dir: Path) -> Iterator[Demo]:
+    """A fresh `response demo` for a test; stopped cleanly afterwards (its output is printed, so
+    a failed test shows it)."""
+    demo = start_demo(data_dir, "--reset")
+    yield demo
+    print(demo.output)
+    assert demo.stop() == 0, demo.output
+
+
+@contextmanager
+def browser_page(
+    screenshots: Path, *, height: int = 860, timeout_ms: int = 15_000, timezone_id: str = ""
+) -> Iterator[Any]:
+    """A Chromium page (Debian's, through Playwright) that fails the test on a JavaScript error."""
+    screenshots.mkdir(parents=True, exist_ok=True)
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop in the test's thread
+    try:
+        yield from _page(height=height, timeout_ms=timeout_ms, timezone_id=timezone_id)
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+def _page(*, height: int, timeout_ms: int, timezone_id: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        options: dict[str, Any] = {"viewport": {"width": 1360, "height": height}}
+        if timezone_id:
+            options["timezone_id"] = timezone_id
+        page = browser.new_context(**options).new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.set_default_timeout(timeout_ms)
+        yield page
+        browser.close()
+        assert not errors, errors

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from tests.browser import browser_test, launch_chromium
-from tests.demo.helpers import ROOT, start_demo
+from tests.browser import browser_test
+from tests.demo.helpers import ROOT, browser_page, demo_running
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "demo"
 
@@ -20,29 +20,15 @@ pytestmark = browser_test
 
 @pytest.fixture
 def demo(tmp_path):
-    demo = start_demo(tmp_path, "--reset")
-    yield demo
-    print(demo.output)  # shown when the test failed
-    assert demo.stop() == 0, demo.output
+    with demo_running(tmp_path) as demo:
+        yield demo
     assert "Stopped" in demo.output
 
 
 @pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1360, "height": 860})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.set_default_timeout(15_000)
+def page():
+    with browser_page(SCREENSHOTS) as page:
         yield page
-        browser.close()
-        assert not errors, errors
 
 
 def shot(page, name: str) -> None:
@@ -225,7 +211,9 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     page.go_back()
     page.get_by_role("link", name="View in Slack").first.click()
     expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile(r"inc-\d+"))
-    expect(page.locator(".msg.highlight")).to_contain_text("(v2.31)")
+    # Shown where it is (and lit up for a moment, which a loaded machine may miss).
+    linked = page.locator("#messages [data-testid=message]", has_text="(v2.31)")
+    expect(linked).to_be_in_viewport()
     shot(page, "18-link-into-the-sandbox")
 
 

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from tests.browser import browser_test, launch_chromium
-from tests.demo.helpers import ROOT, start_demo
+from tests.browser import browser_test
+from tests.demo.helpers import ROOT, browser_page, demo_running
 from tests.demo.test_demo_browser import message, say
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "roles"
@@ -20,28 +20,14 @@ pytestmark = browser_test
 
 @pytest.fixture
 def demo(tmp_path):
-    demo = start_demo(tmp_path, "--reset")
-    yield demo
-    print(demo.output)  # shown when the test failed
-    assert demo.stop() == 0, demo.output
+    with demo_running(tmp_path) as demo:
+        yield demo
 
 
 @pytest.fixture
-def page(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        context = browser.new_context(viewport={"width": 1360, "height": 900})
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.set_default_timeout(20_000)
+def page():
+    with browser_page(SCREENSHOTS, height=900, timeout_ms=20000) as page:
         yield page
-        browser.close()
-        assert not errors, errors
 
 
 def shot(page, name: str) -> None:
