@@ -81,6 +81,7 @@ class WebServer:
         )
         # Port 0 asks the OS for a free port; report the real one.
         self.port = self._server.effective_port
+        self._closing = threading.Event()
 
     @property
     def url(self) -> str:
@@ -88,7 +89,13 @@ class WebServer:
         return f"http://{host}:{self.port}"
 
     def serve(self) -> None:
-        self._server.run()
+        try:
+            self._server.run()
+        except (OSError, ValueError):
+            # close() from another thread shuts the sockets under the loop's select(): the
+            # loop was being stopped (start-up refused a token, Ctrl-C), which is no error.
+            if not self._closing.is_set():
+                raise
 
     def serve_in_thread(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve, name="response-web", daemon=True)
@@ -96,6 +103,7 @@ class WebServer:
         return thread
 
     def close(self) -> None:
+        self._closing.set()
         self._server.close()
 
 
