@@ -50,6 +50,15 @@ def start_demo(data_dir: Path, *args: str, command: str = "demo") -> Demo:
     return demo
 
 
+# How long a browser test waits for what the demo's worker does (a ✅, an edited headline, a
+# DM): both test passes, their demos and their browsers share two cores, and a step may queue
+# a dozen Slack calls (invites, announcements, DMs) before the one awaited. How fast it is, is
+# measured by bench/, not here.
+WORK_TIMEOUT_MS = 45_000
+# How long one look at the page waits.
+PAGE_TIMEOUT_MS = 20_000
+
+
 @contextmanager
 def demo_running(data_dir: Path) -> Iterator[Demo]:
     """A fresh `response demo` for a test; stopped cleanly afterwards (its output is printed, so
@@ -62,7 +71,11 @@ def demo_running(data_dir: Path) -> Iterator[Demo]:
 
 @contextmanager
 def browser_page(
-    screenshots: Path, *, height: int = 860, timeout_ms: int = 15_000, timezone_id: str = ""
+    screenshots: Path,
+    *,
+    height: int = 860,
+    timeout_ms: int = PAGE_TIMEOUT_MS,
+    timezone_id: str = "",
 ) -> Iterator[Any]:
     """A Chromium page (Debian's, through Playwright) that fails the test on a JavaScript error."""
     screenshots.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,12 @@ import re
 import pytest
 
 from tests.browser import browser_test
-from tests.demo.helpers import ROOT, browser_page, demo_running
+from tests.demo.helpers import (
+    PAGE_TIMEOUT_MS,
+    ROOT,
+    browser_page,
+    demo_running,
+)
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "declare"
 
@@ -44,7 +49,7 @@ def message(page, text: str):
 def test_declare_from_a_message_then_subscribe_and_react(demo, page):
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=20_000)
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     page.goto(demo.sandbox_url + "/")
     expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile("general"))
     box = page.locator("#composer-input")

@@ -11,7 +11,13 @@ import re
 import pytest
 
 from tests.browser import browser_test
-from tests.demo.helpers import ROOT, browser_page, demo_running
+from tests.demo.helpers import (
+    PAGE_TIMEOUT_MS,
+    ROOT,
+    WORK_TIMEOUT_MS,
+    browser_page,
+    demo_running,
+)
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "demo"
 
@@ -117,7 +123,7 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     expect(box).to_have_value(re.compile(r"^@response lead @bob\s*$"))
     box.press("Enter")
     lead_message = message(page, "lead", author="Alice")
-    expect(lead_message.locator(".reaction")).to_have_count(1, timeout=20_000)
+    expect(lead_message.locator(".reaction")).to_have_count(1, timeout=WORK_TIMEOUT_MS)
     say(page, "/incident severity critical")
     _wait_for_headline(page, "@bob", "Critical")
     page.locator("[data-testid^=channel-inc-]").click()
@@ -151,7 +157,7 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     # 9. Post an update.
     say(page, "@response update Error rate is back to normal; monitoring")
     expect(message(page, "update Error rate", author="Alice").locator(".reaction")).to_have_count(
-        1, timeout=20_000
+        1, timeout=WORK_TIMEOUT_MS
     )
     shot(page, "10-update-posted")
 
@@ -185,7 +191,7 @@ def test_a_first_incident_from_the_sandbox_to_the_web_ui(demo, page):
     expect(dialog).to_be_visible()
     shot(page, "13-close-confirmation")
     dialog.locator("button.btn").last.click()
-    expect(headline).to_contain_text(re.compile("Resolved|Closed", re.I), timeout=20_000)
+    expect(headline).to_contain_text(re.compile("Resolved|Closed", re.I), timeout=WORK_TIMEOUT_MS)
     shot(page, "14-incident-closed")
 
     # 13. Response's web UI: Sign in with Slack, picking Alice on the sandbox's authorize page,
@@ -221,7 +227,7 @@ def _wait_for_headline(page, *texts: str) -> None:
     page.locator("[data-testid=channel-incidents]").click()
     headline = message(page, "Checkout is failing")
     for text in texts:
-        _expect()(headline).to_contain_text(text, timeout=20_000)
+        _expect()(headline).to_contain_text(text, timeout=WORK_TIMEOUT_MS)
 
 
 def _expect():
@@ -229,5 +235,5 @@ def _expect():
 
     # As long as the page's own timeout: on a loaded 2-core machine the sandbox, the demo's
     # worker and the browser share the cores, and 5 s (Playwright's default) has run out.
-    expect.set_options(timeout=15_000)
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     return expect

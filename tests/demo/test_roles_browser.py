@@ -10,7 +10,12 @@ import re
 import pytest
 
 from tests.browser import browser_test
-from tests.demo.helpers import ROOT, browser_page, demo_running
+from tests.demo.helpers import (
+    ROOT,
+    WORK_TIMEOUT_MS,
+    browser_page,
+    demo_running,
+)
 from tests.demo.test_demo_browser import message, say
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "roles"
@@ -49,7 +54,7 @@ def test_roles_in_the_sandbox(demo, page):
     say(page, "@response role comms @bob")
     expect(message(page, "is now Comms lead")).to_be_visible(timeout=30_000)
     topic = page.locator(".topic")
-    expect(topic).to_contain_text(re.compile(r"Comms lead: @?bob", re.I), timeout=20_000)
+    expect(topic).to_contain_text(re.compile(r"Comms lead: @?bob", re.I), timeout=WORK_TIMEOUT_MS)
     shot(page, "01-role-by-command")
 
     # The welcome's Assign roles: a picker per role, filled with the holders.
@@ -67,14 +72,14 @@ def test_roles_in_the_sandbox(demo, page):
     # The headline post in #incidents shows the roles held.
     page.locator("[data-testid=channel-incidents]").click()
     headline = message(page, "Checkout is failing")
-    expect(headline).to_contain_text("Roles", timeout=20_000)
+    expect(headline).to_contain_text("Roles", timeout=WORK_TIMEOUT_MS)
     expect(headline).to_contain_text("Scribe")
     shot(page, "03-headline-with-roles")
 
     # Bob's DM tells him what the comms lead does.
     page.locator("#you-are").select_option("bob")
     page.locator("[data-testid^=dm-]").first.click()  # his only DM: the bot's
-    expect(page.locator("#messages")).to_contain_text("You are Comms lead", timeout=20_000)
+    expect(page.locator("#messages")).to_contain_text("You are Comms lead", timeout=WORK_TIMEOUT_MS)
     shot(page, "04-dm-with-instructions")
 
     # The web page's Roles card: Bob is given the scribe's role there too; Slack follows.

@@ -11,7 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.browser import browser_test
-from tests.demo.helpers import ROOT, browser_page, demo_running
+from tests.demo.helpers import (
+    PAGE_TIMEOUT_MS,
+    ROOT,
+    WORK_TIMEOUT_MS,
+    browser_page,
+    demo_running,
+)
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots" / "demo"
 
@@ -48,7 +54,7 @@ def minute(moment: datetime) -> str:
 def test_key_times_in_the_sandbox(demo, page):
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=15_000)
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     page.goto(demo.sandbox_url + "/")
     say(page, "/incident Checkout is failing")
     modal = page.locator("#modal-overlay .modal")
@@ -56,7 +62,7 @@ def test_key_times_in_the_sandbox(demo, page):
     modal.get_by_role("button", name="Declare").click()
     expect(page.locator("#modal-overlay")).to_be_hidden()
     comms = page.locator("[data-testid^=channel-inc-]")
-    expect(comms).to_have_count(1, timeout=20_000)
+    expect(comms).to_have_count(1, timeout=WORK_TIMEOUT_MS)
     comms.click()
     expect(page.locator("[data-testid=channel-title]")).to_have_text(re.compile(r"inc-\d+"))
 
@@ -86,7 +92,7 @@ def test_key_times_in_the_sandbox(demo, page):
     # @response timestamps: the times, and a button to the modal (a mention cannot open it).
     say(page, "@response timestamps")
     answer = page.locator("#messages [data-testid=message]", has_text="Key times of incident")
-    expect(answer.last).to_be_visible(timeout=20_000)
+    expect(answer.last).to_be_visible(timeout=WORK_TIMEOUT_MS)
     expect(answer.last).to_contain_text("Time to mitigate: 2h")
     page.screenshot(path=str(SCREENSHOTS / "times-mention-answer.png"))
     answer.last.get_by_role("button", name=re.compile("Key times")).click()
