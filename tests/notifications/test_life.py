@@ -11,6 +11,7 @@ from response.core import verbs
 from response.core.models import Incident
 from response.notifications.models import ScheduledNotification
 from response.slack.blocks import ids
+from response.slack.models import CommsChannel
 from response.slack.people import slack_user
 from tests.notifications.helpers import (
     NO_LEAD,
@@ -95,8 +96,13 @@ def test_an_incident_is_nudged_at_each_step_of_its_life(slack, worker, time_mach
         incident=incident, phase="open", state="scheduled"
     ).exists()
 
-    # Reopened: the reminders resume, 30 minutes after the reopening.
+    # Reopened: the reminders resume, 30 minutes after the reopening. (Its channel was archived
+    # a day after the resolution; it is unarchived on reopening, which in real time is long
+    # done 30 minutes later: let it be done before time jumps, or the reminder finds the
+    # channel still archived and waits, as it should, minutes longer than this test.)
     reopened = verbs.reopen_incident(refreshed(incident)).updated_at
+    slack.wait_for(lambda: not CommsChannel.objects.get(incident=incident).is_archived, timeout=20)
+    settle(slack, worker)
     time_machine.move_to(reopened + timedelta(minutes=30, seconds=1), tick=True)
     slack.wait_for(lambda: len(said(slack, channel_id, UPDATE_DUE)) == 3, timeout=20)
     settle(slack, worker)
