@@ -80,6 +80,11 @@ def _open(source: str, parsed: ParsedAlert) -> Outcome:
     latest = Alert.objects.filter(source=source, fingerprint=parsed.fingerprint).aggregate(
         Max("generation")
     )["generation__max"]
+    # A delivery racing on the same new alert may have committed since this one looked (on
+    # PostgreSQL each statement sees what is committed): then its row is the current one, and
+    # this delivery is a repeat, not a new episode with a generation (and incident) of its own.
+    if (current := _current_row(source, parsed)) is not None:
+        return _fired_again(current, parsed)
     generation = (latest or 0) + 1
     incident, opened = verbs.open_triage_incident(
         title=parsed.name[:TITLE_MAX_LENGTH],
