@@ -47,7 +47,7 @@ def no_process_left_running():
 def fresh_process_caches():
     """What a process remembers about its database (which channel is which incident's, who the
     bot is, which services are down) belongs to the database of one test."""
-    from response.core.selectors import forget_severities
+    from response.core.selectors import forget_incident_types, forget_severities
     from response.engine import health, runner
     from response.slack.outbound.identity import forget_identity
     from response.slack.people import forget_people
@@ -56,6 +56,7 @@ def fresh_process_caches():
     forget_channels()
     forget_people()
     forget_severities()
+    forget_incident_types()
     runner.forget_lanes()
     forget_identity()
     health.forget()

@@ -4,7 +4,17 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from response.core.models import Action, AuditEvent, ExternalUser, Incident, Severity, TimelineEvent
+from response.core.models import (
+    Action,
+    AuditEvent,
+    CustomField,
+    CustomFieldValue,
+    ExternalUser,
+    Incident,
+    IncidentType,
+    Severity,
+    TimelineEvent,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,6 +36,25 @@ class SeverityAdmin(admin.ModelAdmin):
     list_display = ("rank", "emoji", "name", "slug", "update_cadence_mins")
     list_display_links = ("name",)
     ordering = ("rank",)
+
+
+class CustomFieldInline(admin.StackedInline):
+    model = CustomField
+    extra = 0
+    fields = (("label", "key", "kind"), ("required", "order"), "options", "default", "help_text")
+    prepopulated_fields = {"key": ("label",)}
+
+
+@admin.register(IncidentType)
+class IncidentTypeAdmin(admin.ModelAdmin):
+    """Types and their fields. A type in use cannot be deleted (archive it: it is no longer
+    offered, and its incidents keep it); a field with answers cannot be deleted either."""
+
+    list_display = ("order", "name", "slug", "private_by_default", "archived")
+    list_display_links = ("name",)
+    list_filter = ("archived",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [CustomFieldInline]
 
 
 @admin.register(ExternalUser)
@@ -54,14 +83,22 @@ class TimelineInline(admin.TabularInline):
     can_delete = False
 
 
+class FieldValueInline(admin.TabularInline):
+    model = CustomFieldValue
+    extra = 0
+    fields = ("field", "value")
+    readonly_fields = fields
+    can_delete = False
+
+
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     list_display = ("id", "title", "status", "severity", "lead", "reported_at", "is_private")
-    list_filter = ("status", "severity", "is_private", "is_report_only")
+    list_filter = ("status", "severity", "type", "is_private", "is_report_only")
     search_fields = ("title", "summary", "impact")
     date_hierarchy = "reported_at"
     list_select_related = ("severity", "lead")
-    inlines = [ActionInline, TimelineInline]
+    inlines = [FieldValueInline, ActionInline, TimelineInline]
 
 
 @admin.register(Action)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from response.core.models import (
     AuditEvent,
     AuditVerb,
+    CustomFieldValue,
     ExternalUser,
     Incident,
+    IncidentType,
     Participant,
     RoleAssignment,
     Severity,
@@ -40,6 +44,64 @@ def severities() -> list[Severity]:
 def forget_severities(**kwargs: Any) -> None:
     global _severities
     _severities = None
+
+
+# Incident types change in the admin, rarely, and every declare form, list and chart asks for
+# them: remembered for a while (another process's change shows within that time).
+TYPES_REMEMBERED_FOR = 30.0  # seconds
+_incident_types: tuple[float, list[IncidentType]] | None = None
+
+
+def incident_types(*, with_archived: bool = False) -> list[IncidentType]:
+    """The incident types in their order; those still offered unless `with_archived`."""
+    global _incident_types
+    now = time.monotonic()
+    if _incident_types is None or now - _incident_types[0] > TYPES_REMEMBERED_FOR:
+        _incident_types = (now, list(IncidentType.objects.order_by("order", "name")))
+    return [t for t in _incident_types[1] if with_archived or not t.archived]
+
+
+def forget_incident_types(**kwargs: Any) -> None:
+    global _incident_types
+    _incident_types = None
+
+
+def with_field_values(incidents: Iterable[Incident]) -> None:
+    """Load the custom field values of those incidents that have a type, in one query (none
+    when no incident has a type), for `field_values_of` and `shown_fields_of` to read."""
+    typed = [incident for incident in incidents if incident.type_id is not None]
+    if typed:
+        prefetch_related_objects(
+            typed,
+            Prefetch("field_values", queryset=CustomFieldValue.objects.select_related("field")),
+        )
+
+
+def _values(incident: Incident) -> list[CustomFieldValue]:
+    if incident.type_id is None:
+        return []
+    if "field_values" in getattr(incident, "_prefetched_objects_cache", {}):
+        return list(incident.field_values.all())  # loaded by with_field_values
+    return list(incident.field_values.select_related("field"))
+
+
+def field_values_of(incident: Incident) -> dict[str, Any]:
+    """{field key: value} of the incident's answers; no query for an incident without a type."""
+    return {value.field.key: value.value for value in _values(incident)}
+
+
+@dataclass(frozen=True)
+class ShownField:
+    key: str
+    label: str
+    kind: str
+    value: Any
+
+
+def shown_fields_of(incident: Incident) -> list[ShownField]:
+    """The incident's answers in its type's order, with their labels, for pages and posts."""
+    values = sorted(_values(incident), key=lambda v: (v.field.order, v.field_id))
+    return [ShownField(v.field.key, v.field.label, v.field.kind, v.value) for v in values]
 
 
 def chat_account_of(user: AnyUser | None) -> ExternalUser | None:

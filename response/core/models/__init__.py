@@ -5,13 +5,17 @@ from response.core.models.people import ExternalUser, Participant
 from response.core.models.roles import RoleAssignment
 from response.core.models.subscription import Subscription
 from response.core.models.timeline import TimelineEvent, TimelineImage
+from response.core.models.types import CustomField, CustomFieldValue, IncidentType
 
 __all__ = [
     "Action",
     "AuditEvent",
     "AuditVerb",
+    "CustomField",
+    "CustomFieldValue",
     "ExternalUser",
     "Incident",
+    "IncidentType",
     "Participant",
     "RoleAssignment",
     "Severity",

@@ -99,6 +99,15 @@ class Incident(models.Model):
         on_delete=models.PROTECT,
         related_name="led_incidents",
     )
+    # Its kind (Security, Customer-facing, …), whose custom fields it answers; None when no
+    # types are configured, or none was chosen.
+    type = models.ForeignKey(
+        "core.IncidentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
     is_private = models.BooleanField(default=False)
     is_report_only = models.BooleanField(default=False)
 

@@ -51,6 +51,7 @@ from response.core.verbs.triage import (
     merge_triage,
     open_triage_incident,
 )
+from response.core.verbs.types import check_incident_type, set_type_and_fields
 
 __all__ = [
     "UNSET",
@@ -60,6 +61,7 @@ __all__ = [
     "add_action",
     "add_timeline_event",
     "assign_role",
+    "check_incident_type",
     "check_severity",
     "check_status",
     "complete_action",
@@ -86,6 +88,7 @@ __all__ = [
     "set_lead",
     "set_severity",
     "set_status",
+    "set_type_and_fields",
     "subscribe",
     "toggle_subscription",
     "unassign_role",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from response.core.models import (
     AuditVerb,
     ExternalUser,
     Incident,
+    IncidentType,
     Severity,
     Status,
     TimelineEvent,
@@ -35,6 +37,7 @@ from response.core.verbs._common import (
     lock_incident,
 )
 from response.core.verbs.times import check_key_time_order, key_times_of, note_known_times
+from response.core.verbs.types import check_field_values, check_incident_type, write_field_values
 
 TEXT_MAX_LENGTH = 10_000
 # How far ahead an update may promise the next one.
@@ -98,13 +101,18 @@ def declare_incident(
     severity: Severity | str | int | None = None,
     lead: ExternalUser | None = None,
     reporter: ExternalUser | None = None,
-    is_private: bool = False,
+    is_private: bool | None = False,
     is_report_only: bool = False,
     started_at: datetime | None = None,
     dedup_key: str | None = None,
+    incident_type: IncidentType | str | int | None = None,
+    fields: Mapping[str, Any] | None = None,
     by: Actor = None,
 ) -> Incident:
-    """Record a new incident. With a `dedup_key`, declaring twice returns the first incident."""
+    """Record a new incident. With a `dedup_key`, declaring twice returns the first incident.
+
+    With an `incident_type`, `fields` answers its custom fields (defaults fill what is left
+    out), and `is_private=None` means "as the type has it" (`private_by_default`)."""
     incident, _ = declare_incident_once(
         title=title,
         summary=summary,
@@ -116,6 +124,8 @@ def declare_incident(
         is_report_only=is_report_only,
         started_at=started_at,
         dedup_key=dedup_key,
+        incident_type=incident_type,
+        fields=fields,
         by=by,
     )
     return incident
@@ -129,10 +139,12 @@ def declare_incident_once(
     severity: Severity | str | int | None = None,
     lead: ExternalUser | None = None,
     reporter: ExternalUser | None = None,
-    is_private: bool = False,
+    is_private: bool | None = False,
     is_report_only: bool = False,
     started_at: datetime | None = None,
     dedup_key: str | None = None,
+    incident_type: IncidentType | str | int | None = None,
+    fields: Mapping[str, Any] | None = None,
     by: Actor = None,
 ) -> tuple[Incident, bool]:
     """`declare_incident`, also saying whether this call declared it: (the first incident, False)
@@ -142,6 +154,10 @@ def declare_incident_once(
     summary = clean_text(summary, field="summary", max_length=TEXT_MAX_LENGTH)
     impact = clean_text(impact, field="impact", max_length=TEXT_MAX_LENGTH)
     severity = check_severity(severity)
+    incident_type = check_incident_type(incident_type)
+    type_fields, field_values = check_field_values(incident_type, fields)
+    if is_private is None:
+        is_private = bool(incident_type and incident_type.private_by_default)
     now = timezone.now()
     started_at = clean_past_time(started_at, field="start time") if started_at else now
     if dedup_key and (existing := Incident.objects.filter(dedup_key=dedup_key).first()):
@@ -156,6 +172,7 @@ def declare_incident_once(
                 summary=summary,
                 impact=impact,
                 severity=severity,
+                type=incident_type,
                 lead=lead,
                 reporter=reporter,
                 is_private=is_private,
@@ -170,6 +187,8 @@ def declare_incident_once(
                 created_at=now,
                 updated_at=now,
             )
+            if field_values:
+                write_field_values(incident, type_fields, field_values)
             what = "Reported (already fixed)" if is_report_only else "Declared"
             TimelineEvent.objects.create(
                 incident=incident,
@@ -193,6 +212,11 @@ def declare_incident_once(
                     "status": incident.status,
                     "is_private": is_private,
                     "started_at": started_at,
+                    **(
+                        {"type": incident_type.slug, "fields": field_values}
+                        if incident_type
+                        else {}
+                    ),
                 },
             )
             changed(incident, Change.DECLARED, by=by)
