@@ -27,7 +27,15 @@ from response.slack.decorators import (
     MODAL_HANDLERS,
     KeywordSpec,
 )
-from response.slack.inbound import actions, commands, declare_from, events, modals, shortcuts
+from response.slack.inbound import (
+    actions,
+    commands,
+    declare_from,
+    events,
+    modals,
+    shortcuts,
+    types,
+)
 from response.slack.middleware import record_delivery
 from response.slack.models import CommsChannel
 
@@ -46,6 +54,7 @@ def register_listeners(app: App) -> None:
     app.view(ids.UPDATE_MODAL)(modals.submit_update)
     for callback_id, handler in MODAL_HANDLERS.items():
         app.view(callback_id)(modals.plugin_submission(callback_id, handler))
+    app.action(ids.TYPE)(types.change_declare_type)  # a type chosen in the declare modal
     app.shortcut(ids.DECLARE_SHORTCUT)(shortcuts.declare)
     app.shortcut(ids.ADD_TO_TIMELINE_SHORTCUT)(shortcuts.add_to_timeline)
     app.shortcut(ids.DECLARE_FROM_MESSAGE_SHORTCUT)(declare_from.declare_from_message)

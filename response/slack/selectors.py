@@ -8,7 +8,7 @@ import time
 from response.core.durations import time_from_start
 from response.core.models import Action, Incident, Severity
 from response.core.roles import LEAD
-from response.core.selectors import role_holders
+from response.core.selectors import role_holders, shown_fields_of
 from response.slack.blocks.data import IncidentData, RoleShown, SeverityChoice
 from response.slack.blocks.times import render_duration
 from response.slack.decorators import FOLLOW_UP_ACTION_BUTTONS, HEADLINE_POST_ACTIONS
@@ -140,6 +140,9 @@ def incident_data(
         extra_buttons=plugin_buttons(incident) if with_plugin_buttons else (),
         roles=roles_held(incident) if with_roles else (),
         call_url=channel.call_url if channel else "",
+        # No query for an incident without a type.
+        type_name=incident.type.name if incident.type_id and incident.type else "",
+        fields=tuple((f.label, f.value) for f in shown_fields_of(incident)),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -46,3 +47,6 @@ class IncidentData:
     # The roles held besides the lead, for the headline and the topic (read only for those).
     roles: tuple[RoleShown, ...] = field(default=())
     call_url: str = ""  # the call link posted in the channel, if any
+    # Its type's name ("" without one) and the answers to the type's fields: (label, value).
+    type_name: str = ""
+    fields: tuple[tuple[str, Any], ...] = field(default=())

@@ -25,6 +25,7 @@ from response.slack.blocks.text import (
     slack_date,
     truncate,
 )
+from response.slack.blocks.types import fields_context
 
 STATUS_EMOJI = {
     "investigating": "🔍",
@@ -77,6 +78,7 @@ def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
     fields = [
         f"*Status*\n{STATUS_EMOJI.get(data.status, '')} {data.status_label}",
         f"*Severity*\n{severity_text(data)}",
+        *([f"*Type*\n{escape(data.type_name)}"] if data.type_name else []),
         f"*Reporter*\n{mention(data.reporter_id, nobody='Unknown')}",
         f"*Lead*\n{mention(data.lead_id)}",
     ]
@@ -90,6 +92,7 @@ def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
     if data.call_url and data.is_open:
         fields.append(f"*Call*\n{call_link(data.call_url)}")
     blocks.append(SectionBlock(fields=[MarkdownTextObject(text=f) for f in fields]))
+    blocks += fields_context(data.fields)
     for label, text in (("Summary", data.summary), ("Impact", data.impact)):
         if text:
             body = truncate(escape(text), SECTION_TEXT_LIMIT - len(label) - 10)

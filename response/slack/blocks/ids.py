@@ -43,6 +43,14 @@ NEXT_UPDATE = "next_update"
 FIELD_VALUE = "field_value"
 ROLE_BLOCK_PREFIX = "role:"  # + the role's slug, one block per role in the roles modal
 
+# Incident types (response.slack.blocks.types): the type select, which updates the modal when
+# chosen, and one block per field of the chosen type ("field:<type>:<key>"). The options
+# block is "options-private" when the type is private by default, so that Slack shows it
+# ticked instead of keeping the unticked box of the type chosen before.
+TYPE = "incident_type"
+FIELD_BLOCK_PREFIX = "field:"
+OPTIONS_PRIVATE = "options-private"
+
 OPTION_PRIVATE = "private"
 OPTION_REPORT_ONLY = "report_only"
 

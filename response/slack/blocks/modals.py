@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from typing import Any
 
 from slack_sdk.models.blocks import (
     CheckboxesElement,
@@ -16,9 +17,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from response.core.fields import FieldSpec
 from response.slack.blocks import ids
 from response.slack.blocks.data import IncidentData, SeverityChoice
 from response.slack.blocks.text import escape, truncate
+from response.slack.blocks.types import TypeChoice, type_blocks
 
 TITLE_MAX = 255
 TEXT_MAX = 3000  # plain_text_input's own limit
@@ -123,10 +126,23 @@ def render_declare_modal(
     metadata: dict,
     summary: str = "",
     above: list[dict] | None = None,
+    types: list[TypeChoice] | None = None,
+    chosen_type: TypeChoice | None = None,
+    type_fields: list[FieldSpec] | None = None,
 ) -> dict:
-    """`above`: blocks shown before the form (the incidents declared in the last hour)."""
+    """`above`: blocks shown before the form (the incidents declared in the last hour).
+    `types`: the incident types to choose from, with the chosen one's fields after it."""
     view = json.loads(_declare_modal(tuple(severities), report_only_allowed))
-    view["private_metadata"] = json.dumps(metadata)
+    view["private_metadata"] = json.dumps(
+        {**metadata, "type": chosen_type.slug if chosen_type else None} if types else metadata
+    )
+    if types:
+        after_title = 1
+        view["blocks"][after_title:after_title] = type_blocks(types, chosen_type, type_fields or [])
+    if chosen_type and chosen_type.private_by_default:
+        [options] = [b for b in view["blocks"] if b.get("block_id") == ids.OPTIONS]
+        options["block_id"] = options["element"]["action_id"] = ids.OPTIONS_PRIVATE
+        options["element"]["initial_options"] = [options["element"]["options"][0]]
     for block_id, initial, limit in (
         (ids.TITLE, title, TITLE_MAX),
         (ids.SUMMARY, summary, TEXT_MAX),
@@ -136,6 +152,30 @@ def render_declare_modal(
             block["element"]["initial_value"] = truncate(initial, limit)
     if above:
         view["blocks"][:0] = above
+    return view
+
+
+def with_entered_values(view: dict, values: dict[str, Any]) -> dict:
+    """The view showing what was entered (`view_values` of the view it replaces) as its inputs'
+    initial values, for the inputs it has under the same block ids."""
+    for block in view["blocks"]:
+        if block.get("type") != "input" or values.get(block.get("block_id")) is None:
+            continue
+        value, element = values[block["block_id"]], block["element"]
+        kind = element.get("type")
+        options = element.get("options") or []
+        if kind in {"plain_text_input", "url_text_input", "number_input"} and value:
+            element["initial_value"] = str(value)
+        elif kind == "static_select":
+            element.pop("initial_option", None)
+            if chosen_option := next((o for o in options if o["value"] == value), None):
+                element["initial_option"] = chosen_option
+        elif kind in {"multi_static_select", "checkboxes"} and isinstance(value, list):
+            element.pop("initial_options", None)
+            if chosen := [o for o in options if o["value"] in value]:
+                element["initial_options"] = chosen
+        elif kind == "users_select" and value:
+            element["initial_user"] = value
     return view
 
 

@@ -23,6 +23,7 @@ from response.slack.blocks.modals import (
     render_field_modal,
     render_update_modal,
 )
+from response.slack.blocks.types import error_block
 from response.slack.inbound.context import APOLOGY, tell
 from response.slack.inbound.forms import (
     as_pk,
@@ -35,6 +36,7 @@ from response.slack.inbound.forms import (
     view_values,
 )
 from response.slack.inbound.source import recent_incidents, remember_source
+from response.slack.inbound.types import submitted_type, type_choices
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
 from response.slack.selectors import incident_data, severity_choices
@@ -86,6 +88,7 @@ def open_declare_modal(
         report_only_allowed=settings.RESPONSE_REPORT_ONLY_ENABLED,
         metadata=metadata,
         above=render_recent_incidents(recent_incidents(), site_url=settings.SITE_URL),
+        types=type_choices(),
     )
     return open_view(client, trigger_id=trigger_id, view=view)
 
@@ -125,9 +128,13 @@ def _incident_from(view: dict) -> Incident | None:
 
 def submit_declare(ack, body, view):
     values = view_values(view)
-    options = choices_of(values, ids.OPTIONS)
+    # Ticked or not, the box says what the declarer wants ("private by default" ticks it).
+    options = choices_of(values, ids.OPTIONS) + choices_of(values, ids.OPTIONS_PRIVATE)
     user = slack_user(body["user"]["id"])
     metadata = view_metadata(view)
+    incident_type, fields, not_ready = submitted_type(view)
+    if not_ready:
+        return ack(response_action="errors", errors={ids.TYPE: not_ready})
     try:
         with transaction.atomic():  # the incident and the message it was declared from
             incident = verbs.declare_incident(
@@ -141,10 +148,14 @@ def submit_declare(ack, body, view):
                 is_report_only=settings.RESPONSE_REPORT_ONLY_ENABLED
                 and ids.OPTION_REPORT_ONLY in options,
                 dedup_key=f"slack-view:{view['id']}",
+                incident_type=incident_type,
+                fields=fields,
                 by=user,
             )
             remember_source(incident, metadata, by=user)
     except ResponseError as error:
+        if block := error_block(error.field, incident_type):
+            return ack(response_action="errors", errors={block: error.message})
         return ack(**modal_errors(error))
     ack()
     confirm_declaration(
