@@ -45,6 +45,7 @@ ACTIONS = {
     "slash_command",
     "click",
     "click_in_view",
+    "enter_in_view",
     "submit_view",
     "suggest_in_view",
     "close_view",

@@ -142,12 +142,20 @@ class InteractionActions(ActorBase):
         return record
 
     def click_in_view(self, view_id: str, action_id: str, value: Any = None) -> Delivery:
-        """Click a button or choose a value in a modal or App Home; delivers ``block_actions``."""
+        """Click a button or choose a value in a modal or App Home; delivers ``block_actions``.
+
+        In an input block Slack tells the app only when the block has ``dispatch_action``
+        (otherwise the value arrives with the submission: see ``enter_in_view``)."""
         state = self.state
         with state.lock:
             record = self._open_view(view_id)
             view = record.view
             block, element = find_element(view["blocks"], action_id)
+            if block.get("type") == "input" and not block.get("dispatch_action"):
+                raise ValueError(
+                    f"Slack sends no block_actions for {action_id!r}: its input block has no "
+                    "dispatch_action (use enter_in_view)"
+                )
             if value is not None and element.get("type") != "button":
                 values = view["state"]["values"].setdefault(block["block_id"], {})
                 values[action_id] = element_state(element, value)
@@ -162,6 +170,21 @@ class InteractionActions(ActorBase):
                 trigger_id=trigger_id,
             )
         return self.slack.dispatcher.interaction(payload, trigger_id)
+
+    def enter_in_view(self, view_id: str, action_id: str, value: Any) -> Delivery | None:
+        """Type or choose ``value`` in an input of a modal, as a person fills in a form: Slack
+        keeps it in the view's state, and tells the app at once only when the input block has
+        ``dispatch_action`` (then this is ``click_in_view``)."""
+        with self.state.lock:
+            view = self._open_view(view_id).view
+            block, element = find_element(view["blocks"], action_id)
+            if block.get("type") != "input" or block.get("dispatch_action"):
+                dispatch = True
+            else:
+                dispatch = False
+                values = view["state"]["values"].setdefault(block["block_id"], {})
+                values[action_id] = element_state(element, value)
+        return self.click_in_view(view_id, action_id, value) if dispatch else None
 
     def suggest_in_view(self, view_id: str, action_id: str, value: str) -> Delivery:
         """Type ``value`` into an external select in a view: delivers ``block_suggestion``.

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 
 from fakeslack import FakeSlack
 
-from .modals import HOME, declare_modal, small_modal
+from .modals import HOME, SEVERITIES, declare_modal, input_block, small_modal
 
 
 def error_of(call, **kwargs) -> str:
@@ -159,4 +159,30 @@ def test_a_datetimepicker_keeps_its_initial_moment_or_takes_a_new_one(
     alice.submit_view(view["id"], {"when": {"when": "1772359200"}})  # as the sandbox's form
     assert slack.view(view["id"])["state"]["values"]["when"]["when"]["selected_date_time"] == (
         1_772_359_200
+    )
+
+
+def test_inputs_tell_the_app_only_when_they_dispatch(slack: FakeSlack, client: WebClient) -> None:
+    modal = small_modal("Two inputs")
+    modal["blocks"] = [
+        input_block("summary", {"type": "plain_text_input", "action_id": "summary"}),
+        input_block(
+            "severity",
+            {"type": "static_select", "action_id": "severity", "options": SEVERITIES},
+        )
+        | {"dispatch_action": True},  # choosing a severity updates the modal
+    ]
+    view = client.views_open(trigger_id=trigger_for(slack), view=modal)["view"]
+    alice = slack.actor("alice")
+    # Typing in an input that does not dispatch is kept in the view's state; Slack sends nothing.
+    assert alice.enter_in_view(view["id"], "summary", "Card payments fail") is None
+    state = slack.view(view["id"])["state"]["values"]
+    assert state["summary"]["summary"]["value"] == "Card payments fail"
+    with pytest.raises(ValueError, match="no dispatch_action"):
+        alice.click_in_view(view["id"], "summary", "typed")
+    # A dispatching input is a block_actions delivery (no app here: it goes nowhere).
+    delivery = alice.enter_in_view(view["id"], "severity", "2")
+    assert delivery is not None and delivery.payload["actions"][0]["action_id"] == "severity"
+    assert delivery.payload["view"]["state"]["values"]["summary"]["summary"]["value"] == (
+        "Card payments fail"
     )
