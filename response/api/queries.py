@@ -16,9 +16,9 @@ from response.core.errors import InvalidInput, NotFound
 from response.core.models import Action, AuditEvent, ExternalUser, Incident, TimelineEvent
 from response.core.models.incident import TRIAGE_STATUSES
 from response.core.search import search_incidents
-from response.core.selectors import timeline_of, visible_incidents
+from response.core.selectors import timeline_of, visible_incidents, with_field_values
 
-INCIDENT_RELATED = ("severity", "lead", "reporter")
+INCIDENT_RELATED = ("severity", "type", "lead", "reporter")
 ACTION_RELATED = ("owner", "created_by")
 
 
@@ -40,6 +40,7 @@ def filter_incidents(
     *,
     status: list[str] | None = None,
     severity: list[str] | None = None,
+    type: list[str] | None = None,
     lead_id: int | None = None,
     reporter_id: int | None = None,
     is_private: bool | None = None,
@@ -58,6 +59,11 @@ def filter_incidents(
         wanted = Q()
         for slug in severity:
             wanted |= Q(severity__isnull=True) if slug == "unset" else Q(severity__slug=slug)
+        incidents = incidents.filter(wanted)
+    if type:
+        wanted = Q()
+        for slug in type:
+            wanted |= Q(type__isnull=True) if slug == "none" else Q(type__slug=slug)
         incidents = incidents.filter(wanted)
     if lead_id is not None:
         incidents = incidents.filter(lead_id=lead_id)
@@ -84,6 +90,7 @@ def check_incident(user, incident_id: int, *, detail: bool = False) -> Incident:
     incident = incidents.filter(pk=incident_id).first()
     if incident is None:
         raise NotFound(f"Incident #{incident_id} does not exist.", field="incident_id")
+    with_field_values([incident])  # no query without a type
     return incident
 
 

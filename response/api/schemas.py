@@ -12,17 +12,19 @@ from pydantic import BaseModel, Field, ValidationInfo, model_validator
 from response.api.types import Id, InputSchema, IsoDate, Text, UtcDatetime
 from response.core.chat import ChatPlace, place_of
 from response.core.durations import key_durations
+from response.core.fields import FieldKind
 from response.core.models import (
     Action,
     AuditEvent,
     ExternalUser,
     Incident,
+    IncidentType,
     Severity,
     Status,
     TimelineEvent,
 )
 from response.core.roles import Role
-from response.core.selectors import role_holders
+from response.core.selectors import field_values_of, role_holders
 
 StatusName = Literal[
     "triage", "investigating", "identified", "monitoring", "resolved", "reported", "declined"
@@ -114,6 +116,56 @@ class SeverityOut(OutputSchema):
         return {f: getattr(obj, f) for f in cls.model_fields}
 
 
+class CustomFieldOut(BaseModel):
+    key: str
+    label: str
+    kind: Literal["single_select", "multi_select", "text", "number", "link"]
+    options: list[str]
+    required: bool
+    default: Any = Field(description="Taken when the field is left out when declaring.")
+    help_text: str
+
+
+assert set(get_args(CustomFieldOut.model_fields["kind"].annotation)) == set(FieldKind.values)
+
+
+class IncidentTypeOut(OutputSchema):
+    slug: str
+    name: str
+
+    @classmethod
+    def from_model(cls, obj: IncidentType, *, staff: bool) -> dict[str, Any]:
+        return {"slug": obj.slug, "name": obj.name}
+
+
+class IncidentTypeDetailOut(IncidentTypeOut):
+    description: str
+    private_by_default: bool
+    archived: bool = Field(description="No longer offered when declaring.")
+    fields: list[CustomFieldOut]
+
+    @classmethod
+    def from_model(cls, obj: IncidentType, *, staff: bool) -> dict[str, Any]:
+        return {
+            **super().from_model(obj, staff=staff),
+            "description": obj.description,
+            "private_by_default": obj.private_by_default,
+            "archived": obj.archived,
+            "fields": [
+                {
+                    "key": spec.key,
+                    "label": spec.label,
+                    "kind": spec.kind.value,
+                    "options": list(spec.options),
+                    "required": spec.required,
+                    "default": spec.default,
+                    "help_text": spec.help_text,
+                }
+                for spec in (f.spec() for f in obj.fields.all())
+            ],
+        }
+
+
 # --- Incidents ------------------------------------------------------------------------------------
 
 INCIDENT_FIELDS = (
@@ -143,6 +195,10 @@ class IncidentOut(OutputSchema):
     impact: str
     status: StatusName
     severity: SeverityOut | None
+    type: IncidentTypeOut | None
+    fields: dict[str, Any] = Field(
+        description="The answers to the type's custom fields, by key (GET /api/types)."
+    )
     lead: UserOut | None
     reporter: UserOut | None
     is_private: bool
@@ -169,6 +225,8 @@ class IncidentOut(OutputSchema):
         data.update(
             id=obj.pk,
             severity=obj.severity,
+            type=obj.type if obj.type_id else None,
+            fields=field_values_of(obj),
             lead=obj.lead,
             reporter=obj.reporter,
             duration_seconds=int(obj.duration().total_seconds()),
@@ -283,7 +341,13 @@ class IncidentIn(InputSchema):
     impact: Text = ""
     severity: Text | None = Field(None, description="Slug, name or rank (1 is most severe).")
     lead_id: Id | None = None
-    is_private: bool = False
+    type: Text | None = Field(None, description="A type's slug, name or id (GET /api/types).")
+    fields: dict[str, Any] | None = Field(
+        None, description="Answers to the type's fields by key; defaults fill the rest."
+    )
+    is_private: bool | None = Field(
+        None, description="Left out: as the type has it (private by default or not)."
+    )
     is_report_only: bool = Field(False, description="Declared after the fact: already resolved.")
     started_at: UtcDatetime | None = None
     dedup_key: Text | None = Field(
@@ -311,6 +375,15 @@ class IncidentPatch(InputSchema):
     is_private: bool = None  # type: ignore[assignment]
     severity: Text | None = Field(None, description="Slug, name or rank; null unsets it.")
     lead_id: Id | None = Field(None, description="A user id; null removes the lead.")
+    type: Text | None = Field(
+        None,
+        description="A type's slug, name or id; null removes it. A new type's fields start "
+        "from their defaults.",
+    )
+    fields: dict[str, Any] = Field(
+        None,  # type: ignore[arg-type]
+        description="The answers that change, by key; null clears one.",
+    )
     status: Literal["investigating", "identified", "monitoring", "resolved"] = Field(
         None,  # type: ignore[arg-type]
         description="Moves the incident on; resolved incidents are reopened with /reopen.",

@@ -34,10 +34,16 @@ def declare_from_api(
     elif idempotency_key:
         dedup_key = f"api:{user.pk}:{idempotency_key}"
     lead = check_user(fields.pop("lead_id", None), field="lead_id")
+    incident_type = fields.pop("type", None)
     # Whether it was declared by this call or an earlier one (perhaps a moment ago, in a request
     # racing this one) is the verb's to say: a look before calling it could not tell.
     incident, created = verbs.declare_incident_once(
-        **fields, lead=lead, reporter=chat_account_of(user), dedup_key=dedup_key, by=user
+        **fields,
+        incident_type=incident_type,
+        lead=lead,
+        reporter=chat_account_of(user),
+        dedup_key=dedup_key,
+        by=user,
     )
     if not created and not visible_incidents(user).filter(pk=incident.pk).exists():
         raise InvalidTransition(
@@ -62,6 +68,13 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
         if details:
             verbs.update_incident(incident, **details, by=by)
 
+        if "type" in changes or "fields" in changes:
+            verbs.set_type_and_fields(
+                incident,
+                incident_type=changes.get("type", UNSET),
+                fields=changes.get("fields") or {},
+                by=by,
+            )
         if severity is not UNSET:
             verbs.set_severity(incident, severity, by=by)
         if lead is not UNSET:

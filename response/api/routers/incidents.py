@@ -15,6 +15,7 @@ from response.api.schemas import (
     IncidentIn,
     IncidentPage,
     IncidentPatch,
+    IncidentTypeDetailOut,
     ReopenIn,
     ResolveIn,
     RoleHolderIn,
@@ -25,7 +26,9 @@ from response.api.schemas import (
 )
 from response.api.types import Id, Text, UtcDatetime
 from response.core import verbs
+from response.core.models import IncidentType
 from response.core.roles import all_roles
+from response.core.selectors import with_field_values
 
 router = Router(tags=["incidents"])
 
@@ -40,6 +43,9 @@ class IncidentFilters(Schema):
     status: list[StatusName] | None = Field(None, description="Any of these statuses.")
     severity: list[Annotated[Text, Field(max_length=64)]] | None = Field(
         None, description="Any of these severity slugs; 'unset' for none."
+    )
+    type: list[Annotated[Text, Field(max_length=64)]] | None = Field(
+        None, description="Any of these type slugs; 'none' for none."
     )
     lead_id: Id | None = None
     reporter_id: Id | None = None
@@ -62,7 +68,9 @@ def list_incidents(request: ApiRequest, filters: Query[IncidentFilters], page: Q
     incidents = queries.filter_incidents(
         queries.incidents_for(request.auth), **filters.model_dump()
     )
-    return paginate(incidents, page)
+    found = paginate(incidents, page)
+    with_field_values(found["items"])  # one query, and none when no incident has a type
+    return found
 
 
 @router.post(
@@ -123,6 +131,12 @@ def post_status_update(request: ApiRequest, incident_id: Id, payload: StatusUpda
     incident = queries.check_incident(request.auth, incident_id)
     entry = verbs.post_status_update(incident, payload.text, by=request.auth)
     return Status(201, queries.check_timeline_event(incident, entry.pk))
+
+
+@router.get("/types", response={200: list[IncidentTypeDetailOut], **ERRORS})
+def list_types(request: ApiRequest):
+    """The incident types and their custom fields (archived ones too, marked so)."""
+    return list(IncidentType.objects.prefetch_related("fields").order_by("order", "name"))
 
 
 @router.get("/roles", response={200: list[RoleOut], **ERRORS})
