@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
+from response.core.fields import shown_value
 from response.core.models import (
     AuditEvent,
     AuditVerb,
@@ -96,6 +97,10 @@ class ShownField:
     label: str
     kind: str
     value: Any
+
+    @property
+    def text(self) -> str:
+        return shown_value(self.value)
 
 
 def shown_fields_of(incident: Incident) -> list[ShownField]:

@@ -106,10 +106,16 @@ class IncidentFilterForm(forms.Form):
     since = forms.DateField(required=False, label="Reported from", widget=DateInput())
     until = forms.DateField(required=False, label="Reported until", widget=DateInput())
 
-    def __init__(self, *args, leads=None, **kwargs):
+    def __init__(self, *args, leads=None, types=None, **kwargs):
         super().__init__(*args, **kwargs)
         if leads is not None:
             self.fields["lead"].queryset = leads  # type: ignore[attr-defined]  # a ModelChoiceField
+        if types:  # incident types (response.core.models.types): a filter only when there are
+            self.fields["type"] = forms.ChoiceField(
+                required=False,
+                choices=[("", "Any type"), ("none", "No type"), *((t.slug, t.name) for t in types)],
+                widget=FastSelect,
+            )
 
 
 class DetailsForm(forms.Form):

@@ -14,6 +14,7 @@ from response.core.models import (
     AuditEvent,
     ExternalUser,
     Incident,
+    IncidentType,
     Participant,
 )
 from response.core.models.incident import (
@@ -32,6 +33,7 @@ class IncidentFilters:
     q: str = ""
     status: str = ""  # "", "open", "closed" or a Status value ("triage", "declined": alerts')
     severity: int | None = None
+    type: str = ""  # a type's slug, or "none"
     lead: int | None = None
     since: date | None = None
     until: date | None = None
@@ -39,7 +41,9 @@ class IncidentFilters:
 
 def incident_or_404(user, pk: int) -> Incident:
     """The incident, if this user may see it; private ones are a 404 for everyone else."""
-    queryset = visible_incidents(user).select_related("severity", "lead", "reporter")
+    queryset = visible_incidents(user).select_related("severity", "type", "lead", "reporter")
+    # Whether there are types to choose from, asked in the same query (response.web.types).
+    queryset = queryset.annotate(types_offered=Exists(IncidentType.objects.filter(archived=False)))
     incident = queryset.filter(pk=pk).first()
     if incident is None:
         raise Http404("No such incident.")
@@ -60,6 +64,10 @@ def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:
         queryset = queryset.filter(status=filters.status)
     if filters.severity:
         queryset = queryset.filter(severity_id=filters.severity)
+    if filters.type == "none":
+        queryset = queryset.filter(type__isnull=True)
+    elif filters.type:
+        queryset = queryset.filter(type__slug=filters.type)
     if filters.lead:
         queryset = queryset.filter(lead_id=filters.lead)
     tz = timezone.get_current_timezone()
@@ -80,7 +88,9 @@ class OpenFirst:
     """
 
     def __init__(self, queryset: QuerySet[Incident]):
-        ordered = queryset.select_related("severity", "lead").order_by("-reported_at", "-id")
+        ordered = queryset.select_related("severity", "type", "lead").order_by(
+            "-reported_at", "-id"
+        )
         # Triage incidents are here only when filtered for: waiting ones first, like open ones.
         self.open = ordered.filter(status__in=(*OPEN_STATUSES, Status.TRIAGE))
         self.closed = ordered.filter(status__in=(*CLOSED_STATUSES, Status.DECLINED))

@@ -81,7 +81,7 @@ def test_empty_is_nothing_and_text_is_trimmed():
 def test_defaults_fill_what_is_left_out_and_required_fields_must_be_answered():
     specs = [TIER, NOTE, NUMBER]
     assert clean_field_values(specs, {"note": "hi"}) == {"tier": "Standard", "note": "hi"}
-    with pytest.raises(InvalidInput, match="Note is required.") as caught:
+    with pytest.raises(InvalidInput, match=r"Note is required\.") as caught:
         clean_field_values(specs, {"tier": "Gold"})
     assert caught.value.field == "fields.note"
     # Given empty on purpose, a field with a default is empty.
@@ -96,7 +96,7 @@ def test_defaults_fill_what_is_left_out_and_required_fields_must_be_answered():
 
 
 def test_an_unknown_field_is_refused_naming_the_known_ones():
-    with pytest.raises(InvalidInput, match="Unknown field “colour”.*note, records, tier"):
+    with pytest.raises(InvalidInput, match=r"Unknown field “colour”.*note, records, tier"):
         clean_field_values([TIER, NOTE, NUMBER], {"note": "x", "colour": "red"})
 
 
@@ -116,7 +116,7 @@ def test_values_are_shown_as_people_read_them():
     assert shown_value(None) == ""
 
 
-# --- The verbs -------------------------------------------------------------------------------------
+# --- The verbs -----------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -154,10 +154,10 @@ def test_the_declarer_may_say_a_private_by_default_type_is_public():
 @pytest.mark.django_db
 def test_declaring_without_a_required_field_declares_nothing():
     security_type()
-    with pytest.raises(InvalidInput, match="Data exposed is required.") as caught:
+    with pytest.raises(InvalidInput, match=r"Data exposed is required\.") as caught:
         declare(incident_type="security", fields={"records": 3})
     assert caught.value.field == "fields.data_exposed"
-    with pytest.raises(InvalidInput, match="Unknown type “nope”. Choose one of: security."):
+    with pytest.raises(InvalidInput, match=r"Unknown type “nope”\. Choose one of: security\."):
         declare(incident_type="nope")
     assert not CustomFieldValue.objects.exists()
 
@@ -198,7 +198,7 @@ def test_a_new_type_starts_from_its_defaults_and_refuses_what_it_lacks():
     customer_type()
     security_type()
     incident = declare(incident_type="customer", fields={"tier": "Gold"})
-    with pytest.raises(InvalidInput, match="Data exposed is required."):
+    with pytest.raises(InvalidInput, match=r"Data exposed is required\."):
         verbs.set_type_and_fields(incident, incident_type="security")
     assert field_values_of(incident) == {"tier": "Gold"}  # unchanged
     verbs.set_type_and_fields(incident, incident_type="security", fields={"data_exposed": "None"})

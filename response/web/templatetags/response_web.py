@@ -57,6 +57,12 @@ def md_line(text: str) -> str:
 
 
 @register.filter
+def md_cell(text: str) -> str:
+    """Text in a Markdown table's cell: a "|" would end the cell."""
+    return (text or "").replace("|", "\\|")
+
+
+@register.filter
 def selected(options_html: str, value) -> SafeString:
     """`{{ people_options|selected:action.owner_id }}`: the shared <option>s, one selected."""
     return select_option(options_html, value)

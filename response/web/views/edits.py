@@ -38,6 +38,7 @@ from response.web.forms import (
     add_response_error,
 )
 from response.web.presenters import person_options, timeline_days
+from response.web.types import posted_type_form
 from response.web.views.pages import incident_context, timeline_context, tracker_choices
 
 
@@ -141,6 +142,28 @@ def edit_key_times(request: SignedInRequest, pk: int) -> HttpResponse:
         anchor="key-times",
         initial=KeyTimesForm.initial_for,
     )
+
+
+@page
+@require_POST
+def edit_type(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The incident's type and its fields' answers (response.web.types)."""
+    incident = queries.incident_or_404(request.user, pk)
+    form = posted_type_form(incident, request.POST)
+    refused = _apply(
+        form,
+        lambda data: verbs.set_type_and_fields(
+            incident,
+            incident_type=data["type"] or None,
+            fields=form.field_values(),
+            by=request.user,
+        ),
+    )
+    if refused is None:
+        messages.success(request, "Type saved.")
+        return redirect(_incident_url(incident, "type"))
+    context = incident_context(request, incident, type_form=form, open_form="type_form")
+    return render(request, "web/incident_detail.html", context, status=refused)
 
 
 @page

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from response.core.chat import place_of, places_of
 from response.core.models import Action, Severity, TimelineImage
-from response.core.selectors import role_holders, timeline_of
+from response.core.selectors import role_holders, shown_fields_of, timeline_of
 from response.core.verbs.exports import available_trackers, tracker_label
 from response.web import queries
 from response.web.decorators import page
@@ -29,6 +29,7 @@ from response.web.forms import (
 from response.web.presenters import person_options, timeline_days
 from response.web.report import durations, key_times
 from response.web.strip import life_strip
+from response.web.types import all_types, type_context
 
 PAGE_SIZE = 25
 
@@ -44,7 +45,9 @@ def health(request: HttpRequest) -> JsonResponse:
 @page
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    form = IncidentFilterForm(request.GET or None, leads=queries.leads_for_filter(request.user))
+    form = IncidentFilterForm(
+        request.GET or None, leads=queries.leads_for_filter(request.user), types=all_types()
+    )
     filters = queries.IncidentFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -52,6 +55,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             q=data["q"],
             status=data["status"],
             severity=data["severity"].pk if data["severity"] else None,
+            type=data.get("type") or "",
             lead=data["lead"].pk if data["lead"] else None,
             since=data["since"],
             until=data["until"],
@@ -106,6 +110,7 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "entry_form": TimelineEntryForm(),
         "now": tz_now,
     }
+    context.update(type_context(incident))
     context.update(timeline_context(incident))
     entries = [row.entry for day in context["days"] for row in day.rows]  # read once, above
     context["strip"] = life_strip(incident, entries, now=timezone.now())
@@ -176,6 +181,7 @@ def writeup_context(incident) -> dict:
         "participants": queries.participants_of(incident),
         "time_zone": timezone.get_current_timezone_name(),
         "generated_at": timezone.localtime(),
+        "type_fields": shown_fields_of(incident),
     }
 
 

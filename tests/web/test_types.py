@@ -1,0 +1,153 @@
+"""Incident types on the web: shown on the incident page and the write-up, changed with the
+incident page's form (the core's refusals on the field they name), filtered in the list."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from response.core import verbs
+from response.core.models import TimelineEvent
+from response.core.selectors import field_values_of
+from tests.factories import declare
+from tests.incident_types import customer_type, security_type
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, incident) -> str:
+    response = client.get(reverse("web:incident", args=[incident.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_without_types_the_page_has_no_type_section(signed_in):
+    html = page(signed_in, declare())
+    assert 'id="type"' not in html
+    assert "Any type" not in signed_in.get(reverse("web:incidents")).content.decode()
+
+
+def test_the_page_shows_the_type_and_its_answers(signed_in):
+    security_type()
+    incident = declare(
+        incident_type="security",
+        fields={
+            "data_exposed": "Customer",
+            "regions": ["EU", "US"],
+            "ticket": "https://tickets.example/SEC-1?a=1&b=<2>",
+        },
+    )
+    html = page(signed_in, incident)
+    assert '<span class="tag tag-type">Security</span>' in html
+    assert "<dt>Data exposed</dt><dd>Customer</dd>" in html
+    assert "<dt>Regions</dt><dd>EU, US</dd>" in html
+    assert 'href="https://tickets.example/SEC-1?a=1&amp;b=&lt;2&gt;"' in html
+    assert 'name="fields.records"' in html  # the form asks for what is not answered yet
+
+
+def test_an_incident_without_a_type_can_be_given_one_when_types_exist(signed_in):
+    customer_type()
+    incident = declare()
+    html = page(signed_in, incident)
+    assert 'id="type"' in html and "<dd>None</dd>" in html
+    url = reverse("web:type", args=[incident.pk])
+    response = signed_in.post(url, {"type": "customer", "shown_type": ""})
+    assert response.status_code == 302 and response.url.endswith("#type")
+    incident.refresh_from_db()
+    assert incident.type.slug == "customer"
+    assert field_values_of(incident) == {"tier": "Standard"}  # the new type's defaults
+    entry = TimelineEvent.objects.filter(incident=incident, kind="field").latest("id")
+    assert (
+        entry.text == "Type changed to Customer-facing; Customer tier set to Standard (on the web)"
+    )
+
+
+def test_the_form_changes_answers_and_shows_refusals_by_their_field(signed_in):
+    security_type()
+    incident = declare(incident_type="security", fields={"data_exposed": "None"})
+    url = reverse("web:type", args=[incident.pk])
+    answers = {
+        "type": "security",
+        "shown_type": "security",
+        "fields.data_exposed": "Internal",
+        "fields.regions": ["US", "APAC"],
+        "fields.records": "twelve",
+    }
+    refused = signed_in.post(url, answers)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Records affected must be a number, not “twelve”." in html
+    assert '<details class="edit-times" open>' in html
+    assert field_values_of(incident) == {"data_exposed": "None", "regions": ["EU"]}
+
+    answers["fields.records"] = "12"
+    assert signed_in.post(url, answers).status_code == 302
+    assert field_values_of(incident) == {
+        "data_exposed": "Internal",
+        "regions": ["US", "APAC"],
+        "records": 12,
+    }
+
+
+def test_a_new_type_with_a_required_field_shows_its_fields_to_answer(signed_in):
+    customer_type()
+    security_type()
+    incident = declare(incident_type="customer", fields={"note": "VIP"})
+    url = reverse("web:type", args=[incident.pk])
+    # The customer fields were shown; security chosen: its fields start from their defaults.
+    refused = signed_in.post(
+        url, {"type": "security", "shown_type": "customer", "fields.note": "VIP"}
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Data exposed is required." in html
+    assert 'name="fields.data_exposed"' in html and 'name="shown_type" value="security"' in html
+    ok = signed_in.post(
+        url, {"type": "security", "shown_type": "security", "fields.data_exposed": "None"}
+    )
+    assert ok.status_code == 302
+    assert field_values_of(incident) == {"data_exposed": "None"}  # regions cleared as posted
+
+
+def test_the_writeup_and_its_markdown_show_the_answers(signed_in):
+    customer_type()
+    incident = declare(incident_type="customer", fields={"note": "Acme | Widgets"})
+    html = signed_in.get(reverse("web:writeup", args=[incident.pk])).content.decode()
+    assert "<dt>Type</dt><dd>Customer-facing</dd>" in html
+    assert "<dt>Support note</dt><dd>Acme | Widgets</dd>" in html
+    markdown = signed_in.get(reverse("web:writeup_markdown", args=[incident.pk])).content.decode()
+    assert "| Type | Customer-facing |" in markdown
+    assert "| Customer tier | Standard |" in markdown
+    assert "| Support note | Acme \\| Widgets |" in markdown
+
+
+def test_the_list_filters_by_type(signed_in):
+    customer_type()
+    security_type()
+    declare("Customer one", incident_type="customer")
+    declare("Security one", incident_type="security", fields={"data_exposed": "None"})
+    declare("Plain one")
+    listed = reverse("web:incidents")
+    html = signed_in.get(listed, {"type": "customer"}).content.decode()
+    assert "Customer one" in html and "Security one" not in html and "Plain one" not in html
+    html = signed_in.get(listed, {"type": "none"}).content.decode()
+    assert "Plain one" in html and "Customer one" not in html
+    html = signed_in.get(listed).content.decode()
+    assert '<span class="tag tag-type" title="Type">Security</span>' in html
+
+
+def test_a_typed_incident_page_costs_a_few_queries_more(signed_in):
+    customer_type()
+    plain, typed = declare("plain"), declare("typed", incident_type="customer")
+    page(signed_in, plain)
+
+    def count(incident):
+        with CaptureQueriesContext(connection) as ctx:
+            page(signed_in, incident)
+        return len(ctx.captured_queries)
+
+    # Both read the types (for the form, as types exist); a typed one its answers and its
+    # type's fields too, whatever their number.
+    assert count(typed) == count(plain) + 2
+    verbs.set_type_and_fields(typed, fields={"note": "x"})
+    assert count(typed) == count(plain) + 2
