@@ -39,7 +39,7 @@ from django.utils import timezone
 
 from response.core.errors import InvalidInput
 from response.core.models import ExternalUser, Incident, Status
-from response.core.selectors import AnyUser, severities, visible_incidents
+from response.core.selectors import AnyUser, incident_types, severities, visible_incidents
 
 # What the page shows when no period is asked for: the last 26 weeks, this one included.
 DEFAULT_WEEKS = 26
@@ -72,8 +72,14 @@ def severity_choices() -> list[Choice]:
     return [Choice(severity.pk, severity.name) for severity in severities()]
 
 
-# Incident types and services join here when they exist (each with `breakdown=True`).
-# Severity has no breakdown chart: the weekly chart is already split by severity.
+def type_choices() -> list[Choice]:
+    """Every incident type, archived ones too: their incidents still count."""
+    return [Choice(kind.pk, kind.name) for kind in incident_types(with_archived=True)]
+
+
+# Services join here when they exist (with `breakdown=True`). Severity has no breakdown chart:
+# the weekly chart is already split by severity. A dimension without values (no incident types
+# configured) draws nothing and costs no query.
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         key="severity",
@@ -82,6 +88,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         choices=severity_choices,
         breakdown=False,
     ),
+    Dimension(key="type", label="Type", field="type_id", choices=type_choices, breakdown=True),
 )
 
 
@@ -361,7 +368,7 @@ def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonL
 def breakdowns(incidents: QuerySet[Incident]) -> list[Breakdown]:
     found: list[Breakdown] = []
     for dimension in DIMENSIONS:
-        if dimension.breakdown:
+        if dimension.breakdown and dimension.choices():
             rows = incidents.values(dimension.field).annotate(n=Count("id")).order_by("-n")
             found += [Breakdown(dimension.key, row[dimension.field], row["n"]) for row in rows]
     return found

@@ -225,6 +225,8 @@ def breakdown_charts(data: Insights) -> list[Chart]:
         if not dimension.breakdown:
             continue
         names = {choice.id: choice.label for choice in dimension.choices()}
+        if not names:
+            continue  # nothing to tell apart (no incident types configured)
         rows = [row for row in data.breakdowns if row.dimension == dimension.key]
         labels = [names.get(row.value_id, "Unset") if row.value_id else "Unset" for row in rows]
         title = f"Incidents by {dimension.label.lower()}"
@@ -302,4 +304,4 @@ class InsightsForm(forms.Form):
             )
 
     def dimension_fields(self) -> Sequence[forms.BoundField]:
-        return [self[dimension.key] for dimension in DIMENSIONS]
+        return [self[d.key] for d in DIMENSIONS if self.fields[d.key].choices]  # type: ignore[attr-defined]

@@ -10,6 +10,8 @@ from response.core import verbs
 from response.core.models import AuditEvent
 from tests.factories import declare
 from tests.incident_types import customer_type, security_type
+from tests.web.test_insights import PERIOD
+from tests.web.test_insights_types import typed  # noqa: F401  (a fixture)
 
 
 def test_types_are_listed_with_their_fields(api):
@@ -105,7 +107,12 @@ def test_the_list_filters_by_type(api):
     customer_type()
     security_type()
     customer = declare("Customer one", incident_type="customer")
-    security = declare("Security one", incident_type="security", fields={"data_exposed": "None"})
+    security = declare(
+        "Security one",
+        incident_type="security",
+        fields={"data_exposed": "None"},
+        is_private=False,
+    )
     plain = declare("Plain one")
 
     def listed(query):
@@ -133,3 +140,17 @@ def test_typed_incidents_cost_one_query_more_per_page(api):
     for n in range(5):
         verbs.set_type_and_fields(declare(f"Typed {n}"), incident_type="customer")
     assert count() == untyped + 1  # the page's field values, whatever their number
+
+
+def test_the_api_filters_and_breaks_down_by_type(staff_api, typed):
+    body = staff_api.get(f"/api/insights?{PERIOD}").json()
+    assert {(b["value"], b["count"]) for b in body["breakdowns"]} == {
+        ("customer", 3),
+        ("security", 1),
+        ("unset", 1),
+    }
+    assert all(b["dimension"] == "type" for b in body["breakdowns"])
+    only = staff_api.get(f"/api/insights?{PERIOD}&type=security").json()
+    assert only["total"] == 1
+    refused = staff_api.get(f"/api/insights?{PERIOD}&type=nope")
+    assert refused.status_code == 400 and refused.json()["field"] == "type"

@@ -36,6 +36,7 @@ def test_the_page_shows_the_type_and_its_answers(signed_in):
             "regions": ["EU", "US"],
             "ticket": "https://tickets.example/SEC-1?a=1&b=<2>",
         },
+        is_private=False,  # seen by whoever is signed in
     )
     html = page(signed_in, incident)
     assert '<span class="tag tag-type">Security</span>' in html
@@ -64,7 +65,7 @@ def test_an_incident_without_a_type_can_be_given_one_when_types_exist(signed_in)
 
 def test_the_form_changes_answers_and_shows_refusals_by_their_field(signed_in):
     security_type()
-    incident = declare(incident_type="security", fields={"data_exposed": "None"})
+    incident = declare(incident_type="security", fields={"data_exposed": "None"}, is_private=False)
     url = reverse("web:type", args=[incident.pk])
     answers = {
         "type": "security",
@@ -125,7 +126,12 @@ def test_the_list_filters_by_type(signed_in):
     customer_type()
     security_type()
     declare("Customer one", incident_type="customer")
-    declare("Security one", incident_type="security", fields={"data_exposed": "None"})
+    declare(
+        "Security one",
+        incident_type="security",
+        fields={"data_exposed": "None"},
+        is_private=False,
+    )
     declare("Plain one")
     listed = reverse("web:incidents")
     html = signed_in.get(listed, {"type": "customer"}).content.decode()

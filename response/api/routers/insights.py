@@ -13,7 +13,7 @@ from response.api.errors import ERRORS
 from response.api.types import IsoDate
 from response.core.errors import InvalidInput
 from response.core.insights import Insights, Spread, insight_filters, insights
-from response.core.selectors import severities
+from response.core.selectors import incident_types, severities
 
 router = Router(tags=["statistics"])
 
@@ -27,6 +27,9 @@ class InsightsQuery(Schema):
     until: IsoDate | None = Field(None, description="Last day (UTC) of the period; default today.")
     severity: list[str] = Field(
         [], description="Severity slugs to count (repeat the parameter); none: every severity."
+    )
+    type: list[str] = Field(
+        [], description="Incident type slugs to count (repeat the parameter); none: every type."
     )
     report_only: Literal["include", "exclude"] = Field(
         "include", description="Whether incidents declared after the fact count."
@@ -66,8 +69,9 @@ class PersonLoadOut(BaseModel):
 
 
 class BreakdownOut(BaseModel):
-    dimension: str
+    dimension: str = Field(description="What incidents are told apart by: 'type'.")
     value_id: int | None
+    value: str = Field(description="The value's slug (a type's), or 'unset'.")
     count: int
 
 
@@ -90,6 +94,7 @@ def _spread(spread: Spread) -> dict:
 
 def as_json(data: Insights) -> dict:
     slugs = {severity.pk: severity.slug for severity in severities()}
+    type_slugs = {kind.pk: kind.slug for kind in incident_types(with_archived=True)}
 
     def slug(severity_id: int | None) -> str:
         return slugs.get(severity_id, UNSET) if severity_id is not None else UNSET
@@ -127,7 +132,12 @@ def as_json(data: Insights) -> dict:
             for p in data.people
         ],
         "breakdowns": [
-            {"dimension": b.dimension, "value_id": b.value_id, "count": b.count}
+            {
+                "dimension": b.dimension,
+                "value_id": b.value_id,
+                "value": type_slugs.get(b.value_id, UNSET) if b.value_id is not None else UNSET,
+                "count": b.count,
+            }
             for b in data.breakdowns
         ],
     }
@@ -141,10 +151,17 @@ def insights_of(request: ApiRequest, query: Query[InsightsQuery]):
     unknown = sorted(set(query.severity) - set(ids))
     if unknown:
         raise InvalidInput(f"No such severity: {', '.join(unknown)}.", field="severity")
+    type_ids = {kind.slug: kind.pk for kind in incident_types(with_archived=True)}
+    unknown = sorted(set(query.type) - set(type_ids))
+    if unknown:
+        raise InvalidInput(f"No such type: {', '.join(unknown)}.", field="type")
     filters = insight_filters(
         since=query.since,
         until=query.until,
-        chosen={"severity": [ids[slug] for slug in query.severity]},
+        chosen={
+            "severity": [ids[slug] for slug in query.severity],
+            "type": [type_ids[slug] for slug in query.type],
+        },
         include_report_only=query.report_only == "include",
     )
     return as_json(insights(request.auth, filters))
