@@ -11,7 +11,7 @@ from response.core.models import AuditEvent
 from tests.factories import declare
 from tests.incident_types import customer_type, security_type
 from tests.web.test_insights import PERIOD
-from tests.web.test_insights_types import typed  # noqa: F401  (a fixture)
+from tests.web.test_insights_types import typed as typed  # a fixture
 
 
 def test_types_are_listed_with_their_fields(api):
