@@ -1,9 +1,9 @@
 """Incident types on the web: the incident page's form for its type and the answers to the
 type's custom fields, and what the pages show of them.
 
-The form only collects what was entered: the rules (required, numbers, links, options) are the
-core's (response.core.fields), whose refusals come back on the field they name ("fields.<key>",
-which is also the form field's name)."""
+The form collects what was entered (a required field is marked so); the rules (required,
+numbers, links, options) are the core's (response.core.fields), whose refusals come back on the
+field they name ("fields.<key>", which is also the form field's name)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from response.core.verbs.types import fields_of
 def _field_for(field: CustomField) -> forms.Field:
     common: dict[str, Any] = {
         "label": field.label,
-        "required": False,  # the core says what is required, in its own words
+        "required": field.required,
+        # In the core's words (response.core.fields), which says it too.
+        "error_messages": {"required": f"{field.label} is required."},
         "help_text": field.help_text,
     }
     if field.kind == FieldKind.SINGLE_SELECT:
@@ -110,5 +112,8 @@ def posted_type_form(incident: Incident, data: Any) -> TypeFieldsForm:
             if name.startswith(error_field("")):
                 del data[name]
     form = TypeFieldsForm(data, types=types, chosen=chosen, fields=fields_of(chosen))
-    form.answered = answered
+    if not answered:
+        form.answered = False
+        for field in form.fields.values():
+            field.required = False  # not asked yet: the defaults apply, the core says what lacks
     return form
