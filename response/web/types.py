@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
 from response.core.fields import FieldKind, error_field
 from response.core.models import CustomField, Incident, IncidentType
@@ -57,6 +58,7 @@ class TypeFieldsForm(forms.Form):
         self.type_fields = fields
         self.shown_type = chosen.slug if chosen else ""  # whose fields the form shows
         self.answered = True  # False: the type changed, its fields were not shown yet
+        self.private_by_default = bool(chosen and chosen.private_by_default)
         offered = [t for t in types if not t.archived or (chosen and t.pk == chosen.pk)]
         self.fields["type"].choices = [("", "No type"), *((t.slug, t.name) for t in offered)]  # type: ignore[attr-defined]
         self.fields["type"].initial = chosen.slug if chosen else ""
@@ -98,11 +100,14 @@ def type_context(incident: Incident) -> dict[str, Any]:
     return {"type_fields": shown, "type_form": form}
 
 
-def posted_type_form(incident: Incident, data: Any) -> TypeFieldsForm:
+def defaults_of(fields: list[CustomField]) -> dict[str, Any]:
+    return {error_field(f.key): f.default for f in fields if f.default is not None}
+
+
+def posted_type_form(types: list[IncidentType], data: Any) -> TypeFieldsForm:
     """The form as posted. The fields' answers count only if the form showed the fields of the
     type posted; a type just chosen in the select starts from its defaults (the page is shown
     again with its fields if one of them needs an answer)."""
-    types = all_types()
     slug = data.get("type", "")
     chosen = next((t for t in types if t.slug == slug), None)
     answered = data.get("shown_type", "") == slug
@@ -117,3 +122,51 @@ def posted_type_form(incident: Incident, data: Any) -> TypeFieldsForm:
         for field in form.fields.values():
             field.required = False  # not asked yet: the defaults apply, the core says what lacks
     return form
+
+
+def declare_type_form(data: Any | None, slug: str = "") -> TypeFieldsForm | None:
+    """The declare page's type select and the fields of the type chosen (`slug`, or as posted);
+    None when no type is offered."""
+    types = [t for t in all_types() if not t.archived]
+    if not types:
+        return None
+    if data is not None:
+        return swapping_fields(posted_type_form(types, data))
+    chosen = next((t for t in types if t.slug == slug), None)
+    fields = fields_of(chosen)
+    return swapping_fields(
+        TypeFieldsForm(
+            types=types,
+            chosen=chosen,
+            fields=fields,
+            initial={"type": slug if chosen else "", **defaults_of(fields)},
+        )
+    )
+
+
+def swapping_fields(form: TypeFieldsForm) -> TypeFieldsForm:
+    """With JavaScript, choosing a type on the declare page shows its fields at once (htmx)."""
+    form.fields["type"].widget.attrs.update(
+        {
+            "hx-get": reverse("web:declare_type_fields"),
+            "hx-trigger": "change",
+            "hx-target": "#declare-type",
+            "hx-swap": "outerHTML",
+        }
+    )
+    return form
+
+
+def asking_again(form: TypeFieldsForm) -> TypeFieldsForm:
+    """A type chosen without its fields shown (no JavaScript): the form again, showing them
+    with their defaults, for the person to answer before declaring."""
+    chosen = next((t for t in all_types() if t.slug == form.shown_type), None)
+    fields = fields_of(chosen)
+    return swapping_fields(
+        TypeFieldsForm(
+            types=[t for t in all_types() if not t.archived],
+            chosen=chosen,
+            fields=fields,
+            initial={"type": form.shown_type, **defaults_of(fields)},
+        )
+    )

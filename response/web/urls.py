@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     path("incidents/", pages.incident_list, name="incidents"),
     path("incidents/declare/", edits.declare, name="declare"),
+    path("incidents/declare/type-fields/", edits.declare_type_fields, name="declare_type_fields"),
     path("insights/", insights.insights_page, name="insights"),
     path("insights/<slug:chart>.csv", insights.insights_csv, name="insights_csv"),
     path("incidents/<int:pk>/", pages.incident_detail, name="incident"),

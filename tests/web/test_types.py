@@ -1,13 +1,15 @@
 """Incident types on the web: shown on the incident page and the write-up, changed with the
 incident page's form (the core's refusals on the field they name), filtered in the list."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from response.core import verbs
-from response.core.models import TimelineEvent
+from response.core.models import Incident, TimelineEvent
 from response.core.selectors import field_values_of
 from tests.factories import declare
 from tests.incident_types import customer_type, security_type
@@ -157,3 +159,71 @@ def test_a_typed_incident_page_costs_a_few_queries_more(signed_in):
     assert count(typed) == count(plain) + 2
     verbs.set_type_and_fields(typed, fields={"note": "x"})
     assert count(typed) == count(plain) + 2
+
+
+# --- Declaring on the web -------------------------------------------------------------------------
+
+DECLARE = "/incidents/declare/"
+
+
+def declare_form(client) -> dict:
+    """What the declare page posts as it is first shown (its one-time dedup key included)."""
+    html = client.get(DECLARE).content.decode()
+    key = re.search(r'name="dedup_key" value="([^"]+)"', html).group(1)
+    return {"title": "Keys leaked", "dedup_key": key}
+
+
+def test_the_declare_page_asks_for_a_type_only_when_there_are_types(signed_in):
+    assert 'id="declare-type"' not in signed_in.get(DECLARE).content.decode()
+    security_type()
+    html = signed_in.get(DECLARE).content.decode()
+    assert 'id="declare-type"' in html
+    assert 'hx-get="/incidents/declare/type-fields/"' in html
+
+
+def test_choosing_a_type_swaps_in_its_fields_with_their_defaults(signed_in):
+    security_type()
+    html = signed_in.get("/incidents/declare/type-fields/", {"type": "security"}).content.decode()
+    assert 'name="shown_type" value="security"' in html
+    assert 'name="fields.data_exposed"' in html
+    assert re.search(r'value="EU"[^>]*checked', html)  # the default region
+    assert 'id="id_is_private" checked hx-swap-oob="true"' in html  # private by default
+
+
+def test_declaring_with_a_type_and_its_answers(signed_in):
+    customer_type()
+    posted = declare_form(signed_in) | {
+        "type": "customer",
+        "shown_type": "customer",
+        "fields.tier": "Gold",
+        "fields.note": "Acme",
+    }
+    response = signed_in.post(DECLARE, posted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    incident = Incident.objects.get()
+    assert incident.type.slug == "customer" and not incident.is_private
+    assert field_values_of(incident) == {"tier": "Gold", "note": "Acme"}
+
+
+def test_without_javascript_a_type_chosen_shows_its_questions_before_declaring(signed_in):
+    security_type()
+    posted = declare_form(signed_in) | {"type": "security", "shown_type": ""}
+    asked = signed_in.post(DECLARE, posted)
+    assert asked.status_code == 200 and not Incident.objects.exists()
+    html = asked.content.decode()
+    assert 'name="shown_type" value="security"' in html and 'name="fields.data_exposed"' in html
+    assert 'id="id_is_private" checked' in html  # the type's default
+
+    posted |= {"shown_type": "security", "is_private": "on"}
+    refused = signed_in.post(DECLARE, posted)
+    assert refused.status_code == 400 and "Data exposed is required." in refused.content.decode()
+    posted |= {"fields.data_exposed": "None", "fields.records": "many"}
+    refused = signed_in.post(DECLARE, posted)
+    assert "Records affected must be a number, not “many”." in refused.content.decode()
+    posted["fields.records"] = "3"
+    assert signed_in.post(DECLARE, posted).status_code == 302
+    incident = Incident.objects.get()
+    assert incident.is_private and field_values_of(incident) == {
+        "data_exposed": "None",
+        "records": 3,
+    }

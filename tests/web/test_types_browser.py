@@ -65,3 +65,40 @@ def test_the_type_card_shows_answers_and_changes_them(
     page.locator("#type").scroll_into_view_if_needed()
     page.locator("#type").screenshot(path=str(SCREENSHOTS / f"types-card-{name}.png"))
     context.close()
+
+
+def test_declaring_with_a_type_shows_its_fields_as_it_is_chosen(
+    browser, live_server, transactional_db
+):
+    from playwright.sync_api import expect
+
+    from response.core.models import Incident
+
+    get_user_model().objects.create_user("alex", "alex@example.com", "correct horse")
+    security_type()
+    customer_type()
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, live_server.url)
+    page.goto(f"{live_server.url}/incidents/declare/")
+    page.get_by_label("Title").fill("Keys leaked on GitHub")
+    expect(page.get_by_label("Data exposed")).to_have_count(0)
+    page.get_by_label("Type").select_option("security")
+    expect(page.get_by_label("Data exposed")).to_be_visible()  # swapped in by htmx
+    expect(page.get_by_label("Private")).to_be_checked()  # the type is private by default
+    expect(page.get_by_label("EU")).to_be_checked()  # the default region
+    page.get_by_label("Data exposed").select_option("Customer")
+    page.get_by_label("Records affected").fill("120")
+    page.locator("#declare-type").screenshot(path=str(SCREENSHOTS / "types-declare.png"))
+    page.get_by_role("button", name="Declare incident").click()
+    expect(page.locator("#type")).to_contain_text("Customer")
+    incident = Incident.objects.get()
+    assert incident.is_private and incident.type.slug == "security"
+    assert field_values_of(incident) == {
+        "data_exposed": "Customer",
+        "regions": ["EU"],
+        "records": 120,
+    }
+    page.screenshot(path=str(SCREENSHOTS / "types-declared-page.png"), full_page=True)
+    context.close()

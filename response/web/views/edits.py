@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from response.core import verbs
 from response.core.errors import Conflict, NotFound, ResponseError
@@ -38,7 +38,12 @@ from response.web.forms import (
     add_response_error,
 )
 from response.web.presenters import person_options, timeline_days
-from response.web.types import posted_type_form
+from response.web.types import (
+    all_types,
+    asking_again,
+    declare_type_form,
+    posted_type_form,
+)
 from response.web.views.pages import incident_context, timeline_context, tracker_choices
 
 
@@ -149,7 +154,7 @@ def edit_key_times(request: SignedInRequest, pk: int) -> HttpResponse:
 def edit_type(request: SignedInRequest, pk: int) -> HttpResponse:
     """The incident's type and its fields' answers (response.web.types)."""
     incident = queries.incident_or_404(request.user, pk)
-    form = posted_type_form(incident, request.POST)
+    form = posted_type_form(all_types(), request.POST)
     refused = _apply(
         form,
         lambda data: verbs.set_type_and_fields(
@@ -365,15 +370,45 @@ def export_action(request: SignedInRequest, pk: int, action_pk: int) -> HttpResp
 @page
 def declare(request: SignedInRequest) -> HttpResponse:
     form = DeclareForm(request.POST or None)
-    if request.method == "POST":
-        declared = {}
-
-        def call(data):
-            declared["incident"] = verbs.declare_incident(
-                **data, reporter=chat_account_of(request.user), by=request.user
+    type_form = declare_type_form(request.POST or None)
+    context = {"form": form, "type_form": type_form}
+    if request.method != "POST":
+        return render(request, "web/declare.html", context)
+    if type_form is not None and not type_form.answered and type_form.shown_type:
+        # A type chosen without JavaScript: show its questions (and its privacy) first.
+        chosen = next(t for t in all_types() if t.slug == type_form.shown_type)
+        data = request.POST.copy()
+        data["is_private"] = "on" if chosen.private_by_default else ""
+        form = DeclareForm(data)
+        form.is_valid()  # shows what was typed, and what is wrong with it already
+        context.update(form=form, type_form=asking_again(type_form))
+        return render(request, "web/declare.html", context)
+    valid = form.is_valid()
+    if type_form is not None:
+        valid = type_form.is_valid() and valid
+    if valid:
+        try:
+            incident = verbs.declare_incident(
+                **form.cleaned_data,
+                incident_type=type_form.cleaned_data["type"] or None if type_form else None,
+                fields=type_form.field_values() if type_form else None,
+                reporter=chat_account_of(request.user),
+                by=request.user,
             )
-
-        if _apply(form, call) is None:
+        except NotFound:
+            raise
+        except ResponseError as error:
+            in_type_form = type_form is not None and error.field in type_form.fields
+            add_response_error(type_form if in_type_form else form, error)  # type: ignore[arg-type]
+        else:
             messages.success(request, "Incident declared.")
-            return redirect(_incident_url(declared["incident"]))
-    return render(request, "web/declare.html", {"form": form}, status=400 if form.is_bound else 200)
+            return redirect(_incident_url(incident))
+    return render(request, "web/declare.html", context, status=400)
+
+
+@page
+@require_GET
+def declare_type_fields(request: SignedInRequest) -> HttpResponse:
+    """The declare page's fields of the type chosen, swapped in by htmx when it changes."""
+    type_form = declare_type_form(None, request.GET.get("type", ""))
+    return render(request, "web/_declare_type.html", {"type_form": type_form, "swap": True})
