@@ -90,6 +90,9 @@ class FieldValueInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # answers change through the verbs (the incident page, the API)
+
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
