@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from response.core.durations import key_durations
 from response.core.models import Action, ExternalUser, Incident, Severity, TimelineEvent
-from response.core.selectors import role_holders
+from response.core.selectors import field_values_of, role_holders
 
 _ENCODER = DjangoJSONEncoder()
 
@@ -39,6 +39,13 @@ def render_incident(incident: Incident, *, now: datetime) -> dict[str, Any]:
         "impact": incident.impact,
         "status": incident.status,
         "severity": render_severity(incident.severity),
+        # Its type and the answers to the type's fields (no query for an incident without one).
+        "type": (
+            {"slug": incident.type.slug, "name": incident.type.name}
+            if incident.type_id and incident.type
+            else None
+        ),
+        "fields": field_values_of(incident),
         "lead": render_person(incident.lead),
         "reporter": render_person(incident.reporter),
         "is_private": incident.is_private,
