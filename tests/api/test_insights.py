@@ -63,6 +63,7 @@ def test_the_figures_for_the_period(api, incidents):
             "person_id": body["people"][0]["person_id"],
             "name": "dana",
             "incidents_led": 1,
+            "incidents_with_a_role": 0,
             "hours_in_incidents": round(65 / 60, 2),
         }
     ]

@@ -62,7 +62,12 @@ class PersonLoadOut(BaseModel):
     person_id: int
     name: str
     incidents_led: int
-    hours_in_incidents: float
+    incidents_with_a_role: int = Field(
+        description="Incidents in which they held a role other than lead, and did not lead."
+    )
+    hours_in_incidents: float = Field(
+        description="The hours the incidents they led or held a role in ran, each counted once."
+    )
 
 
 class BreakdownOut(BaseModel):
@@ -80,7 +85,9 @@ class InsightsOut(BaseModel):
     per_week: list[WeekCountOut]
     time_to: list[TimeToOut]
     time_in_status: list[TimeInStatusOut]
-    people: list[PersonLoadOut] = Field(description="Who led the most incidents.")
+    people: list[PersonLoadOut] = Field(
+        description="Who led incidents or held a role in them, the busiest first."
+    )
     breakdowns: list[BreakdownOut]
 
 
@@ -122,6 +129,7 @@ def as_json(data: Insights) -> dict:
                 "person_id": p.person_id,
                 "name": p.name,
                 "incidents_led": p.led,
+                "incidents_with_a_role": p.roles,
                 "hours_in_incidents": round(p.hours, 2),
             }
             for p in data.people
