@@ -40,6 +40,7 @@ from django.utils import timezone
 
 from response.core.errors import InvalidInput
 from response.core.models import ExternalUser, Incident, RoleAssignment, Status
+from response.core.models.incident import TRIAGE_STATUSES
 from response.core.selectors import AnyUser, severities, visible_incidents
 
 # What the page shows when no period is asked for: the last 26 weeks, this one included.
@@ -89,12 +90,14 @@ DIMENSIONS: tuple[Dimension, ...] = (
 @dataclass(frozen=True)
 class InsightFilters:
     """Which incidents count: reported in [since, until] (whole days in the current time zone),
-    with one of the chosen values of each dimension (none chosen: any)."""
+    with one of the chosen values of each dimension (none chosen: any). Triage incidents (opened
+    by alerts, not yet taken on, or declined) count only when asked for."""
 
     since: date
     until: date
     chosen: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     include_report_only: bool = True
+    include_triage: bool = False
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
@@ -117,6 +120,8 @@ def counted_incidents(user: AnyUser | None, filters: InsightFilters) -> QuerySet
             queryset = queryset.filter(**{f"{dimension.field}__in": ids})
     if not filters.include_report_only:
         queryset = queryset.filter(is_report_only=False)
+    if not filters.include_triage:
+        queryset = queryset.exclude(status__in=TRIAGE_STATUSES)
     return queryset.order_by()
 
 
@@ -426,6 +431,7 @@ def insight_filters(
     until: date | None,
     chosen: Mapping[str, Iterable[int]] | None = None,
     include_report_only: bool = True,
+    include_triage: bool = False,
 ) -> InsightFilters:
     """The filters, checked: a period in order and at most MAX_WEEKS long (a missing end is the
     default period's), and only known values of known dimensions."""
@@ -448,4 +454,4 @@ def insight_filters(
                 field=key,
             )
         checked[key] = tuple(sorted(set(ids)))
-    return InsightFilters(since, until, checked, include_report_only)
+    return InsightFilters(since, until, checked, include_report_only, include_triage)

@@ -291,6 +291,10 @@ class InsightsForm(forms.Form):
         required=False,
         choices=[("include", "With report-only"), ("exclude", "Without report-only")],
     )
+    triage = forms.ChoiceField(
+        required=False,
+        choices=[("exclude", "Without triage"), ("include", "With triage")],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -251,3 +251,14 @@ def test_the_number_of_queries_does_not_grow_with_the_incidents(django_assert_nu
     # people's names
     with django_assert_num_queries(5):
         insights(user, filters)
+
+
+def test_triage_incidents_count_only_when_asked_for():
+    make_incident(MONDAY)
+    with time_machine.travel(MONDAY, tick=False):
+        verbs.open_triage_incident(title="Disk full on db-3", dedup_key="alert:1")
+        declined, _ = verbs.open_triage_incident(title="Flapping probe", dedup_key="alert:2")
+        verbs.decline_triage(declined, reason="noise")
+
+    assert insights(staff(), insight_filters(**PERIOD)).total == 1
+    assert insights(staff(), insight_filters(**PERIOD, include_triage=True)).total == 3

@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from response.core import verbs
 from response.core.models import Severity
 from tests.core.test_insights import MONDAY, make_incident
 from tests.factories import ExternalUserFactory
@@ -139,6 +140,15 @@ def test_filters_by_severity_and_report_only(signed_in, incidents):
         )
     )
     assert [row[-1] for row in rows[1:]] == ["1", "0", "0"]
+
+
+def test_triage_incidents_are_left_out_unless_asked_for(signed_in, incidents):
+    with time_machine.travel(MONDAY, tick=False):
+        verbs.open_triage_incident(title="Disk full on db-3", dedup_key="alert:1")
+    page = signed_in.get(f"/insights/?{PERIOD}").content.decode()
+    assert 'class="insights-total">3<' in page
+    page = signed_in.get(f"/insights/?{PERIOD}&triage=include").content.decode()
+    assert 'class="insights-total">4<' in page and "triage included" in page
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,11 @@ class InsightsQuery(Schema):
     report_only: Literal["include", "exclude"] = Field(
         "include", description="Whether incidents declared after the fact count."
     )
+    triage: Literal["include", "exclude"] = Field(
+        "exclude",
+        description="Whether triage incidents count (opened by alerts: waiting for a decision, "
+        "or declined).",
+    )
 
 
 class WeekCountOut(BaseModel):
@@ -80,6 +85,7 @@ class InsightsOut(BaseModel):
     since: date
     until: date
     include_report_only: bool
+    include_triage: bool
     total: int = Field(description="Incidents counted (private ones only if you may see them).")
     weeks: list[date]
     per_week: list[WeekCountOut]
@@ -105,6 +111,7 @@ def as_json(data: Insights) -> dict:
         "since": data.filters.since,
         "until": data.filters.until,
         "include_report_only": data.filters.include_report_only,
+        "include_triage": data.filters.include_triage,
         "total": data.total,
         "weeks": data.weeks,
         "per_week": [
@@ -154,5 +161,6 @@ def insights_of(request: ApiRequest, query: Query[InsightsQuery]):
         until=query.until,
         chosen={"severity": [ids[slug] for slug in query.severity]},
         include_report_only=query.report_only == "include",
+        include_triage=query.triage == "include",
     )
     return as_json(insights(request.auth, filters))
