@@ -378,9 +378,9 @@ def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonL
     for row in led.order_by():
         loads[row["lead_id"]][0] = row["n"]
         loads[row["lead_id"]][2] += row["time"] or timedelta()
-    for row in held:
-        loads[row["holder_id"]][1] = row["n"]
-        loads[row["holder_id"]][2] += row["time"] or timedelta()
+    for held_row in held:
+        loads[held_row["holder_id"]][1] = held_row["n"]
+        loads[held_row["holder_id"]][2] += held_row["time"] or timedelta()
     shown = sorted(loads.items(), key=lambda item: (-item[1][0] - item[1][1], -item[1][0], item[0]))
     shown = shown[:PEOPLE_SHOWN]
     names = {
