@@ -209,7 +209,7 @@ def people_chart(data: Insights) -> Chart:
         slug="load-on-people",
         title=title,
         description=(
-            "Who led incidents or held a role in them (comms, ops, …), and the hours those "
+            "Who led incidents or held a role in them (comms, scribe, …), and the hours those "
             "incidents ran (until now for those still open)."
         ),
         svg=render_stacked_bars(title, names, series) if data.people else None,
