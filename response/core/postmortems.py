@@ -1,0 +1,125 @@
+"""What a post-mortem starts with: each section pre-filled from what the incident already knows,
+as Markdown. Pure functions of the incident, its timeline and its actions (no queries here; the
+verb reads them), so the same facts always give the same text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from response.core.durations import key_durations
+from response.core.models import Action, Incident, PostMortem, PostMortemSection, TimelineEvent
+from response.core.models.incident import KEY_TIMES
+from response.core.models.postmortem import SECTION_KEYS
+
+# The timeline entries that make the root cause's context: what people pinned in the channel,
+# wrote on the timeline themselves, and the status updates. (Response's own entries about
+# changes of status, severity or lead are in the key times already.)
+CONTEXT_KINDS = (
+    TimelineEvent.Kind.MESSAGE,
+    TimelineEvent.Kind.NOTE,
+    TimelineEvent.Kind.UPDATE,
+)
+# A very long incident's context is cut here: the full timeline is on the write-up anyway.
+MAX_CONTEXT_ENTRIES = 50
+
+
+def short_duration(value: timedelta) -> str:
+    """45s, 12m, 3h 5m, 2d 4h (as the web page says them)."""
+    seconds = max(int(value.total_seconds()), 0)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h" if hours else f"{days}d"
+    if hours:
+        return f"{hours}h {minutes}m" if minutes else f"{hours}h"
+    return f"{minutes}m" if minutes else f"{secs}s"
+
+
+def utc(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def one_line(text: str) -> str:
+    """Text on one Markdown list line: newlines folded, so the list stays a list."""
+    return " ".join((text or "").split())
+
+
+def prefilled_sections(
+    incident: Incident, *, entries: Iterable[TimelineEvent], actions: Iterable[Action]
+) -> dict[str, str]:
+    """Every section's starting text (empty where the incident knows nothing to say)."""
+    texts = dict.fromkeys(SECTION_KEYS, "")
+    texts["summary"] = incident.summary.strip()
+    texts["impact"] = _impact(incident)
+    texts["root_cause"] = _root_cause_context(entries)
+    texts["follow_ups"] = _follow_ups(actions)
+    return texts
+
+
+def _impact(incident: Incident) -> str:
+    parts = [incident.impact.strip()] if incident.impact.strip() else []
+    moments = [
+        (label, incident.end_time() if name == "resolved_at" else getattr(incident, name))
+        for name, label in KEY_TIMES
+    ]
+    times = [f"- {label}: {utc(at)}" for label, at in moments if at is not None]
+    figures = [
+        f"- {d.label}: {short_duration(d.value)}"
+        for d in key_durations(incident)
+        if d.value is not None
+    ]
+    if times:
+        parts.append("**Key times**\n\n" + "\n".join(times))
+    if figures:
+        parts.append("**Durations** (from the start of the impact)\n\n" + "\n".join(figures))
+    return "\n\n".join(parts)
+
+
+def _root_cause_context(entries: Iterable[TimelineEvent]) -> str:
+    wanted = [e for e in entries if e.kind in CONTEXT_KINDS]
+    if not wanted:
+        return ""
+    shown = wanted[:MAX_CONTEXT_ENTRIES]
+    lines = [
+        f"- {utc(e.timestamp)}: {one_line(e.display_text)}"
+        + (f" ({e.author.name})" if e.author_id and e.author else "")
+        for e in shown
+    ]
+    if len(wanted) > len(shown):
+        lines.append(f"- …and {len(wanted) - len(shown)} more on the timeline.")
+    return (
+        "_What the timeline says (pinned messages, notes and updates): "
+        "replace it with the root cause._\n\n" + "\n".join(lines)
+    )
+
+
+def _follow_ups(actions: Iterable[Action]) -> str:
+    lines = []
+    for action in actions:
+        details = []
+        if action.owner_id and action.owner:
+            details.append(f"owner: {action.owner.name}")
+        if action.due_date:
+            details.append(f"due {action.due_date.isoformat()}")
+        said = f" ({', '.join(details)})" if details else ""
+        link = ""
+        if action.tracker_url:
+            link = f" [{action.tracker_key or 'issue'}]({action.tracker_url})"
+        elif action.external_url:
+            link = f" [link]({action.external_url})"
+        box = "x" if action.done else " "
+        lines.append(f"- [{box}] {one_line(action.text)}{said}{link}")
+    return "\n".join(lines)
+
+
+def postmortem_of(incident: Incident) -> PostMortem | None:
+    """The incident's post-mortem with its owner, or None when nobody has started it."""
+    return PostMortem.objects.select_related("owner").filter(incident=incident).first()
+
+
+def sections_of(postmortem: PostMortem) -> list[PostMortemSection]:
+    """Its sections in the order of SECTIONS (one query)."""
+    order = {key: position for position, key in enumerate(SECTION_KEYS)}
+    return sorted(postmortem.sections.all(), key=lambda section: order[section.key])
