@@ -138,7 +138,7 @@ def test_review_and_done_wait_for_the_resolution_and_a_root_cause():
     lead = ExternalUserFactory(display_name="dana")
     incident = declare("Still burning", lead=lead)
     postmortem = verbs.start_postmortem(incident, by=lead)
-    with pytest.raises(InvalidTransition, match="still investigating.*in review once"):
+    with pytest.raises(InvalidTransition, match=r"still investigating.*in review once"):
         verbs.set_postmortem_state(postmortem, "in_review", by=lead)
     verbs.resolve_incident(incident, by=lead)
     verbs.set_postmortem_state(postmortem, "in_review", by=lead)
