@@ -123,3 +123,19 @@ def sections_of(postmortem: PostMortem) -> list[PostMortemSection]:
     """Its sections in the order of SECTIONS (one query)."""
     order = {key: position for position, key in enumerate(SECTION_KEYS)}
     return sorted(postmortem.sections.all(), key=lambda section: order[section.key])
+
+
+def postmortem_markdown(
+    incident: Incident, postmortem: PostMortem, sections: Iterable[PostMortemSection]
+) -> str:
+    """The post-mortem alone as one Markdown document (the API's export; the web's write-up
+    export adds the key times table, the actions and the timeline around it)."""
+    owner = postmortem.owner.name if postmortem.owner else "—"
+    parts = [
+        f"# Post-mortem of incident #{incident.pk}: {incident.title}",
+        f"- State: {postmortem.get_state_display()}\n- Owner: {owner}\n"
+        f"- Incident: {incident.severity_text()}, {incident.get_status_display()}",
+    ]
+    for section in sections:
+        parts.append(f"## {section.heading}\n\n{section.text or '_Not written yet._'}")
+    return "\n\n".join(parts) + "\n"

@@ -50,16 +50,20 @@ def _prefill(incident: Incident) -> dict[str, str]:
     )
 
 
-def start_postmortem(incident: Incident, *, by: Actor = None) -> PostMortem:
+def start_postmortem(
+    incident: Incident, *, refresh_prefill: bool = True, by: Actor = None
+) -> PostMortem:
     """The incident's post-mortem, started now if it has none: every section pre-filled from
     what the incident knows, owned by the lead (or whoever started it). Started already, its
     sections nobody has written yet are pre-filled again (the incident may know more by now);
-    what a person wrote is never replaced."""
+    what a person wrote is never replaced. (`refresh_prefill=False`: only make sure it exists.)"""
     with transaction.atomic():
         locked = lock_incident(incident)  # two people starting it at once: one post-mortem
         postmortem = PostMortem.objects.filter(incident=locked).first()
         if postmortem is None:
             return _create(locked, by=by)
+        if not refresh_prefill:
+            return postmortem
         texts = _prefill(locked)
         refreshed = {}
         for section in postmortem.sections.select_for_update().filter(edited_at__isnull=True):
