@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 from response.core.durations import key_durations
 from response.core.models import Action, Incident, PostMortem, PostMortemSection, TimelineEvent
-from response.core.models.incident import KEY_TIMES
 from response.core.models.postmortem import SECTION_KEYS
 
 # The timeline entries that make the root cause's context: what people pinned in the channel,
@@ -58,22 +57,30 @@ def prefilled_sections(
     return texts
 
 
+# How the impact's sentence says each key duration (resolving is the span itself).
+STEP_WORDS = {
+    "time_to_detect": "detected",
+    "time_to_acknowledge": "acknowledged",
+    "time_to_mitigate": "mitigated",
+}
+
+
 def _impact(incident: Incident) -> str:
+    """What was written as the impact, then one sentence of its span and steps: "Impact from
+    … to … (2h); detected after 10m, acknowledged after 25m, mitigated after 1h 12m." (The
+    write-up shows the key times in full beside it.)"""
     parts = [incident.impact.strip()] if incident.impact.strip() else []
-    moments = [
-        (label, incident.end_time() if name == "resolved_at" else getattr(incident, name))
-        for name, label in KEY_TIMES
-    ]
-    times = [f"- {label}: {utc(at)}" for label, at in moments if at is not None]
-    figures = [
-        f"- {d.label}: {short_duration(d.value)}"
+    start, end = incident.started_at, incident.end_time()
+    if end is not None:
+        span = f"from {utc(start)} to {utc(end)} ({short_duration(end - start)})"
+    else:
+        span = f"since {utc(start)}, still going on"
+    steps = [
+        f"{STEP_WORDS[d.name]} after {short_duration(d.value)}"
         for d in key_durations(incident)
-        if d.value is not None
+        if d.name in STEP_WORDS and d.value is not None
     ]
-    if times:
-        parts.append("**Key times**\n\n" + "\n".join(times))
-    if figures:
-        parts.append("**Durations** (from the start of the impact)\n\n" + "\n".join(figures))
+    parts.append(f"Impact {span}" + (f"; {', '.join(steps)}" if steps else "") + ".")
     return "\n\n".join(parts)
 
 

@@ -55,7 +55,7 @@ def test_starting_prefills_every_section_from_the_incident():
     ]
     assert sections["summary"] == "Card payments failed"
     assert sections["impact"].startswith("EU shoppers")
-    assert "- Resolved: " in sections["impact"] and "- Time to resolve: " in sections["impact"]
+    assert "\n\nImpact from " in sections["impact"] and "; detected after " in sections["impact"]
     assert "Deploy 4412 rolled out at 10:02 (dana)" in sections["root_cause"]
     assert "Rolling back" in sections["root_cause"]
     assert "Status changed" not in sections["root_cause"]
@@ -163,6 +163,7 @@ def test_the_prefill_is_a_pure_function_of_the_incident():
     incident.started_at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     incident.detected_at = incident.started_at + timedelta(minutes=7)
     texts = prefilled_sections(incident, entries=[], actions=[])
-    assert "- Detected: 2026-03-01 12:07 UTC" in texts["impact"]
-    assert "- Time to detect: 7m" in texts["impact"]
+    assert (
+        texts["impact"] == "Impact since 2026-03-01 12:00 UTC, still going on; detected after 7m."
+    )
     assert texts["root_cause"] == "" and texts["follow_ups"] == ""
