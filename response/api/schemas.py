@@ -553,7 +553,7 @@ class PostMortemPatch(InputSchema):
     )
     owner_id: Id | None = Field(None, description="The owner's user id; null: nobody.")
     state: PostMortemStateName = Field(
-        None,  # type: ignore[assignment]
+        None,  # type: ignore[arg-type]  # left out: unchanged; null is not a state
         description="Changed after the sections, so one request can write the root cause and "
         "mark it done.",
     )
