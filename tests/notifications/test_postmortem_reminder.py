@@ -14,7 +14,7 @@ from tests.notifications.helpers import dms_to, settle
 from tests.slack.helpers import declare_in_slack
 
 START = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # a Monday morning: +2 and +4 days are weekdays
-REMINDER = "post-mortem"
+REMINDER = "was resolved"  # not the DM telling carol she owns it
 
 
 def refreshed(incident) -> Incident:
@@ -39,6 +39,7 @@ def test_the_owner_is_reminded_every_two_days_until_it_is_done(
     resolved = verbs.resolve_incident(refreshed(incident)).resolved_at
     settle(slack, worker)
     assert reminders_to(slack, "carol") == []  # the lead is asked to write it up, at once
+    assert [m for m in dms_to(slack, "carol") if "you now own the post-mortem" in m["text"]]
 
     # Two days later: carol, who owns it, is reminded, with its state and a link.
     time_machine.move_to(resolved + timedelta(days=2, seconds=1), tick=True)
