@@ -274,6 +274,10 @@ class PostMortemSectionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, heading: str = "Text", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = heading
+
 
 class PostMortemOwnerForm(forms.Form):
     owner = PersonChoiceField(queryset=_people(), required=False, empty_label="Nobody yet")

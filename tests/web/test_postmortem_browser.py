@@ -58,6 +58,21 @@ def test_write_edit_and_print_the_postmortem(browser, live_server, transactional
     expect(page.locator("#pm-root_cause strong")).to_have_text("config push")
     expect(page.locator("#pm-root_cause .pm-prefilled")).to_have_count(0)
 
+    # Two people on one section: the later save is refused, its text kept beside the other's.
+    page.locator("#pm-lessons").get_by_role("link", name="Edit").click()
+    verbs.edit_postmortem_section(
+        PostMortem.objects.get(), "lessons", "Stage config pushes", by=incident.lead
+    )
+    page.get_by_role("textbox", name="Lessons").fill("Alert on retries")
+    page.get_by_role("button", name="Save lessons").click()
+    expect(page.locator(".field-error")).to_contain_text("changed by dana.lead")
+    expect(page.locator(".pm-conflict")).to_contain_text("Stage config pushes")
+    expect(page.get_by_role("textbox", name="Lessons")).to_have_value("Alert on retries")
+    page.screenshot(path=str(SCREENSHOTS / "postmortem-conflict.png"), full_page=True)
+    page.get_by_role("textbox", name="Lessons").fill("Stage config pushes; alert on retries")
+    page.get_by_role("button", name="Save lessons").click()  # merged: saved
+    expect(page.locator("#pm-lessons")).to_contain_text("Stage config pushes; alert on retries")
+
     # Owner and state.
     page.get_by_label("Owner").select_option(label="carol.sre")
     page.get_by_role("button", name="Save owner").click()

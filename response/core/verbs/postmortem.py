@@ -158,7 +158,7 @@ def edit_postmortem_section(
             who = section.edited_by_name or "Response"
             raise Conflict(
                 f"{section.heading} was changed by {who}{when} since you opened it, so your "
-                "text was not saved. Copy it, reload the section, and merge the two.",
+                "text was not saved: merge it with theirs and save again.",
                 field="text",
                 extra={"version": section.version, "your_version": base_version},
             )

@@ -66,9 +66,11 @@ def edit_section(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
         raise Http404("No such section.")
     section = postmortem.sections.get(key=key)
     if request.method == "GET":
-        form = PostMortemSectionForm(initial={"text": section.text, "version": section.version})
+        form = PostMortemSectionForm(
+            initial={"text": section.text, "version": section.version}, heading=section.heading
+        )
         return _section_page(request, incident, section, form)
-    form = PostMortemSectionForm(request.POST)
+    form = PostMortemSectionForm(request.POST, heading=section.heading)
     if not form.is_valid():
         return _section_page(request, incident, section, form, status=400)
     try:
@@ -87,7 +89,7 @@ def edit_section(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
             section.refresh_from_db()
             data = request.POST.copy()
             data["version"] = str(section.version)
-            form = PostMortemSectionForm(data)
+            form = PostMortemSectionForm(data, heading=section.heading)
             form.is_valid()
         add_response_error(form, error)
         status = 409 if conflict else 400
@@ -99,7 +101,6 @@ def edit_section(request: SignedInRequest, pk: int, key: str) -> HttpResponse:
 def _section_page(
     request, incident, section, form, *, status: int = 200, conflict: bool = False
 ) -> HttpResponse:
-    form.fields["text"].label = section.heading
     context = {"incident": incident, "section": section, "form": form, "conflict": conflict}
     return render(request, "web/postmortem_section.html", context, status=status)
 
