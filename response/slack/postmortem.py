@@ -36,7 +36,7 @@ def on_incident_changed(sender, event: IncidentChanged, **kwargs) -> None:
     owner = postmortem.owner if postmortem else None
     if postmortem is None or owner is None or owner.is_bot or owner.is_deleted:
         return
-    if event.actor_id == owner.pk:
+    if event.extra.get("themselves"):
         return  # took it on themselves: nothing to tell them
     by_name = event.actor_name or _name_of(event.actor_id)
     text, blocks = render_postmortem_owner(

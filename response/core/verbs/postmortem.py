@@ -213,8 +213,15 @@ def set_postmortem_owner(
             before={"owner": before},
             after={"owner": owner},
         )
+        # Whether they took it on themselves (from Slack, or from the web with their account
+        # linked): adapters need not tell them.
+        themselves = owner is not None and author_for(by) == owner
         changed(
-            locked.incident, Change.POSTMORTEM, by=by, object_id=locked.pk, extra={"what": "owner"}
+            locked.incident,
+            Change.POSTMORTEM,
+            by=by,
+            object_id=locked.pk,
+            extra={"what": "owner", "themselves": themselves},
         )
     return locked
 
