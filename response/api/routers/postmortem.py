@@ -56,9 +56,8 @@ def start_postmortem(request: ApiRequest, incident_id: Id):
     pre-fill again the sections nobody has written (200). What people wrote is never replaced."""
     queries.check_can_write(request)
     incident = queries.check_incident(request.auth, incident_id)
-    started = postmortem_of(incident) is not None
-    verbs.start_postmortem(incident, by=request.auth)
-    return Status(200 if started else 201, _out(_check_postmortem(incident)))
+    _, created = verbs.start_postmortem_once(incident, by=request.auth)
+    return Status(201 if created else 200, _out(_check_postmortem(incident)))
 
 
 @router.patch("/incidents/{incident_id}/postmortem", response={200: PostMortemOut, **ERRORS_WRITE})

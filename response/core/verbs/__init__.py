@@ -47,6 +47,7 @@ from response.core.verbs.postmortem import (
     set_postmortem_owner,
     set_postmortem_state,
     start_postmortem,
+    start_postmortem_once,
 )
 from response.core.verbs.roles import assign_role, unassign_role
 from response.core.verbs.subscription import subscribe, toggle_subscription, unsubscribe
@@ -96,6 +97,7 @@ __all__ = [
     "set_severity",
     "set_status",
     "start_postmortem",
+    "start_postmortem_once",
     "subscribe",
     "toggle_subscription",
     "unassign_role",

@@ -57,33 +57,44 @@ def start_postmortem(
     what the incident knows, owned by the lead (or whoever started it). Started already, its
     sections nobody has written yet are pre-filled again (the incident may know more by now);
     what a person wrote is never replaced. (`refresh_prefill=False`: only make sure it exists.)"""
+    return start_postmortem_once(incident, refresh_prefill=refresh_prefill, by=by)[0]
+
+
+def start_postmortem_once(
+    incident: Incident, *, refresh_prefill: bool = True, by: Actor = None
+) -> tuple[PostMortem, bool]:
+    """`start_postmortem`, and whether this call started it: of two people starting it at
+    once, one did (the incident's row lock orders them); a look before calling could not tell."""
     with transaction.atomic():
-        locked = lock_incident(incident)  # two people starting it at once: one post-mortem
+        locked = lock_incident(incident)
         postmortem = PostMortem.objects.filter(incident=locked).first()
         if postmortem is None:
-            return _create(locked, by=by)
-        if not refresh_prefill:
-            return postmortem
-        texts = _prefill(locked)
-        refreshed = {}
-        for section in postmortem.sections.select_for_update().filter(edited_at__isnull=True):
-            if section.text != texts[section.key]:
-                refreshed[section.key] = (section.text, texts[section.key])
-                section.text = texts[section.key]
-                section.version += 1
-                section.save(update_fields=["text", "version"])
-        if refreshed:
-            postmortem.updated_at = timezone.now()
-            postmortem.save(update_fields=["updated_at"])
-            audit(
-                verb=AuditVerb.POSTMORTEM_PREFILLED,
-                obj=postmortem,
-                incident=locked,
-                by=by,
-                before={key: old for key, (old, _) in refreshed.items()},
-                after={key: new for key, (_, new) in refreshed.items()},
-            )
-    return postmortem
+            return _create(locked, by=by), True
+        if refresh_prefill:
+            _refresh_prefill(postmortem, locked, by=by)
+    return postmortem, False
+
+
+def _refresh_prefill(postmortem: PostMortem, incident: Incident, *, by: Actor) -> None:
+    texts = _prefill(incident)
+    refreshed = {}
+    for section in postmortem.sections.select_for_update().filter(edited_at__isnull=True):
+        if section.text != texts[section.key]:
+            refreshed[section.key] = (section.text, texts[section.key])
+            section.text = texts[section.key]
+            section.version += 1
+            section.save(update_fields=["text", "version"])
+    if refreshed:
+        postmortem.updated_at = timezone.now()
+        postmortem.save(update_fields=["updated_at"])
+        audit(
+            verb=AuditVerb.POSTMORTEM_PREFILLED,
+            obj=postmortem,
+            incident=incident,
+            by=by,
+            before={key: old for key, (old, _) in refreshed.items()},
+            after={key: new for key, (_, new) in refreshed.items()},
+        )
 
 
 def _create(incident: Incident, *, by: Actor) -> PostMortem:

@@ -49,10 +49,9 @@ def _refused(request: SignedInRequest, incident: Incident, error: ResponseError)
 def start(request: SignedInRequest, pk: int) -> HttpResponse:
     """Start the post-mortem, or pre-fill again what nobody has written yet."""
     incident = queries.incident_or_404(request.user, pk)
-    started = postmortem_of(incident) is not None
-    verbs.start_postmortem(incident, by=request.user)
+    _, created = verbs.start_postmortem_once(incident, by=request.user)
     messages.success(
-        request, "Pre-filled sections refreshed." if started else "Post-mortem started."
+        request, "Post-mortem started." if created else "Pre-filled sections refreshed."
     )
     return redirect(_writeup_url(incident, "postmortem"))
 
