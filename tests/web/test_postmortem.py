@@ -138,3 +138,18 @@ def test_the_writeup_of_a_private_incident_stays_hidden(client, incident):
     client.force_login(stranger)
     assert client.post(reverse("web:postmortem_start", args=[incident.pk])).status_code == 404
     assert not PostMortem.objects.exists()
+
+
+# The write-up's own reads, its post-mortem (with the owner), its sections, and on the page the
+# people for the owner's menu.
+@pytest.mark.parametrize(("name", "expected"), [("web:writeup", 10), ("web:writeup_markdown", 9)])
+def test_the_postmortem_costs_a_fixed_number_of_queries(signed_in, name, expected):
+    from tests.web.test_incident_page import _grow, _queries
+
+    small, big = declare("small"), declare("big")
+    _grow(small, 2)
+    _grow(big, 20)
+    for incident in (small, big):
+        verbs.start_postmortem(incident)
+    counts = [_queries(signed_in, reverse(name, args=[i.pk])) for i in (small, big)]
+    assert counts == [expected, expected]
