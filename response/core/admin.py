@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from response.core.models import Action, AuditEvent, ExternalUser, Incident, Severity, TimelineEvent
+from response.core.models import (
+    Action,
+    AuditEvent,
+    ExternalUser,
+    Incident,
+    PostMortem,
+    PostMortemSection,
+    Severity,
+    TimelineEvent,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -92,3 +101,24 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class PostMortemSectionInline(admin.StackedInline):
+    model = PostMortemSection
+    extra = 0
+    fields = ("key", "text", "version", "edited_at", "edited_by_name")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(PostMortem)
+class PostMortemAdmin(ReadOnlyAdmin):
+    """Read here; written on the write-up page, through the API or from Slack (the verbs)."""
+
+    list_display = ("incident", "owner", "state", "updated_at", "done_at")
+    list_filter = ("state",)
+    list_select_related = ("incident", "owner")
+    inlines = [PostMortemSectionInline]
