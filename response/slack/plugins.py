@@ -21,6 +21,7 @@ BUILTIN = [
     "response.slack.outbound.informing",
     "response.slack.inbound.roles",
     "response.slack.inbound.people_commands",
+    "response.slack.postmortem",
     "response.slack.outbound.invites",
     "response.slack.outbound.channel_life",
     "response.slack.inbound.times",

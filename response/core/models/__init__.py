@@ -2,6 +2,7 @@ from response.core.models.action import Action
 from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
+from response.core.models.postmortem import PostMortem, PostMortemSection, PostMortemState
 from response.core.models.roles import RoleAssignment
 from response.core.models.subscription import Subscription
 from response.core.models.timeline import TimelineEvent, TimelineImage
@@ -17,6 +18,9 @@ __all__ = [
     "Incident",
     "IncidentType",
     "Participant",
+    "PostMortem",
+    "PostMortemSection",
+    "PostMortemState",
     "RoleAssignment",
     "Severity",
     "Status",

@@ -26,6 +26,7 @@ def filters_of(form: InsightsForm) -> InsightFilters | None:
             until=data["until"],
             chosen={dimension.key: data[dimension.key] for dimension in DIMENSIONS},
             include_report_only=data["report_only"] != "exclude",
+            include_triage=data["triage"] == "include",
         )
     except InvalidInput as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
