@@ -4,7 +4,16 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from response.core.models import Action, AuditEvent, ExternalUser, Incident, Severity, TimelineEvent
+from response.core.models import (
+    Action,
+    AuditEvent,
+    ExternalUser,
+    Incident,
+    Service,
+    Severity,
+    Team,
+    TimelineEvent,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -92,3 +101,32 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+# --- The service catalog: data people keep here (or with `response catalog import`) ---------------
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    extra = 0
+    fields = ("name", "slug", "tier")
+    show_change_link = True
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "slack_usergroup_handle", "slack_usergroup_id")
+    search_fields = ("name", "slug", "slack_usergroup_handle", "slack_usergroup_id")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("owners",)
+    inlines = [ServiceInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "team", "tier")
+    list_filter = ("team", "tier")
+    search_fields = ("name", "slug", "description", "team__name")
+    list_select_related = ("team",)
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("owners", "team")

@@ -1,5 +1,6 @@
 from response.core.models.action import Action
 from response.core.models.audit import AuditEvent, AuditVerb
+from response.core.models.catalog import AffectedService, Service, Team, Tier
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
 from response.core.models.roles import RoleAssignment
@@ -8,15 +9,19 @@ from response.core.models.timeline import TimelineEvent, TimelineImage
 
 __all__ = [
     "Action",
+    "AffectedService",
     "AuditEvent",
     "AuditVerb",
     "ExternalUser",
     "Incident",
     "Participant",
     "RoleAssignment",
+    "Service",
     "Severity",
     "Status",
     "Subscription",
+    "Team",
+    "Tier",
     "TimelineEvent",
     "TimelineImage",
 ]

@@ -7,6 +7,14 @@ transaction around them and they commit, or fail, together. Alone, a verb is its
 transaction."""
 
 from response.core.verbs._common import UNSET, Actor, Unset
+from response.core.verbs.catalog import (
+    check_services,
+    delete_service,
+    delete_team,
+    save_service,
+    save_team,
+    set_services,
+)
 from response.core.verbs.exports import (
     link_action_to_tracker,
     record_action_export_failure,
@@ -60,12 +68,15 @@ __all__ = [
     "add_action",
     "add_timeline_event",
     "assign_role",
+    "check_services",
     "check_severity",
     "check_status",
     "complete_action",
     "declare_incident",
     "declare_incident_once",
     "decline_triage",
+    "delete_service",
+    "delete_team",
     "edit_timeline_event",
     "get_or_create_external_user",
     "keep_timeline_image",
@@ -82,8 +93,11 @@ __all__ = [
     "reopen_incident",
     "request_action_export",
     "resolve_incident",
+    "save_service",
+    "save_team",
     "set_key_times",
     "set_lead",
+    "set_services",
     "set_severity",
     "set_status",
     "subscribe",
