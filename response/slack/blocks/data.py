@@ -14,6 +14,14 @@ class SeverityChoice:
 
 
 @dataclass(frozen=True)
+class ServiceChoice:
+    """A service of the catalog, as the declare modal and the services modal offer it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
 class RoleShown:
     """A role of an incident as Slack shows it (response.core.roles), and its holder's id."""
 
@@ -46,3 +54,5 @@ class IncidentData:
     # The roles held besides the lead, for the headline and the topic (read only for those).
     roles: tuple[RoleShown, ...] = field(default=())
     call_url: str = ""  # the call link posted in the channel, if any
+    # The names of the services it affects (read only for the headline: `with_services`).
+    services: tuple[str, ...] = field(default=())

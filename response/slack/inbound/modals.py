@@ -37,7 +37,7 @@ from response.slack.inbound.forms import (
 from response.slack.inbound.source import recent_incidents, remember_source
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
-from response.slack.selectors import incident_data, severity_choices
+from response.slack.selectors import incident_data, service_choices, severity_choices
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ FIELD_BLOCKS = {
     "summary": ids.SUMMARY,
     "impact": ids.IMPACT,
     "severity": ids.SEVERITY,
+    "services": ids.SERVICES,
     "update": ids.UPDATE_TEXT,
     "status": ids.STATUS,
     "next_update": ids.NEXT_UPDATE,
@@ -86,6 +87,7 @@ def open_declare_modal(
         report_only_allowed=settings.RESPONSE_REPORT_ONLY_ENABLED,
         metadata=metadata,
         above=render_recent_incidents(recent_incidents(), site_url=settings.SITE_URL),
+        services=service_choices(),
     )
     return open_view(client, trigger_id=trigger_id, view=view)
 
@@ -143,6 +145,8 @@ def submit_declare(ack, body, view):
                 dedup_key=f"slack-view:{view['id']}",
                 by=user,
             )
+            if services := choices_of(values, ids.SERVICES):
+                verbs.set_services(incident, services, by=user)
             remember_source(incident, metadata, by=user)
     except ResponseError as error:
         return ack(**modal_errors(error))
