@@ -6,7 +6,16 @@ Every operation needs a bearer token or the web UI's session; errors share one J
 from response.api.auth import AUTH
 from response.api.docs import OfflineSwagger, ResponseNinjaAPI
 from response.api.errors import install_error_handlers
-from response.api.routers import actions, audit, incidents, insights, people, stats, timeline
+from response.api.routers import (
+    actions,
+    audit,
+    catalog,
+    incidents,
+    insights,
+    people,
+    stats,
+    timeline,
+)
 
 api = ResponseNinjaAPI(
     title="Response API",
@@ -22,5 +31,5 @@ api = ResponseNinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (incidents, actions, timeline, audit, people, stats, insights):
+for module in (incidents, actions, timeline, audit, people, stats, insights, catalog):
     api.add_router("/", module.router)

@@ -202,7 +202,7 @@ def import_catalog(entries: list[Entry], *, dry_run: bool = False) -> ImportRepo
 
 def _save(entry: Entry) -> tuple[str, str]:
     values = entry.values
-    common = {
+    common: dict[str, Any] = {
         "slug": _text(values["slug"]),
         "name": _text(values["name"]),
         "description": _text(values.get("description")),
