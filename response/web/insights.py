@@ -224,9 +224,14 @@ def breakdown_charts(data: Insights) -> list[Chart]:
     for dimension in DIMENSIONS:
         if not dimension.breakdown:
             continue
-        names = {choice.id: choice.label for choice in dimension.choices()}
         rows = [row for row in data.breakdowns if row.dimension == dimension.key]
-        labels = [names.get(row.value_id, "Unset") if row.value_id else "Unset" for row in rows]
+        # Read with the counts by some dimensions (the services): no query for their names.
+        unnamed = any(row.value_id and row.label is None for row in rows)
+        names = {c.id: c.label for c in dimension.choices()} if unnamed else {}
+        labels = [
+            row.label or names.get(row.value_id, "Unset") if row.value_id else "Unset"
+            for row in rows
+        ]
         title = f"Incidents by {dimension.label.lower()}"
         counts = [row.count for row in rows]
         charts.append(

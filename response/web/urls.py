@@ -24,6 +24,7 @@ urlpatterns = [
     path("incidents/<int:pk>/status/", edits.change_status, name="status"),
     path("incidents/<int:pk>/lead/", edits.change_lead, name="lead"),
     path("incidents/<int:pk>/roles/<slug:role>/", edits.change_role, name="role"),
+    path("incidents/<int:pk>/services/", edits.change_services, name="services"),
     path("incidents/<int:pk>/key-times/", edits.edit_key_times, name="key_times"),
     path("incidents/<int:pk>/timeline/add/", edits.add_entry, name="add_entry"),
     path("incidents/<int:pk>/timeline/<int:entry_pk>/", edits.edit_entry, name="edit_entry"),

@@ -8,6 +8,7 @@ import pytest
 
 from response.core import verbs
 from response.core.models import AuditEvent, Service, Team, TimelineEvent
+from tests.core.test_insights_services import ids, make_service_incidents
 from tests.factories import ExternalUserFactory
 
 
@@ -137,3 +138,16 @@ def test_declared_with_services_and_the_list_filtered_by_service(api, catalog):
     assert [i["title"] for i in listed["items"]] == ["Both", "Payments down"]
     assert listed["count"] == 2
     assert api.get("/api/incidents?service=wiki").json()["count"] == 0
+
+
+def test_insights_filter_and_break_down_by_service(api):
+    make_service_incidents()
+    body = api.get("/api/insights?since=2026-03-02&until=2026-03-22&service=ledger").json()
+    assert body["total"] == 2
+    rows = {(b["slug"], b["count"]) for b in body["breakdowns"] if b["dimension"] == "service"}
+    assert rows == {("ledger", 2), ("checkout", 1)}
+    refused = api.get("/api/insights?service=payroll")
+    assert refused.status_code == 400
+    assert refused.json()["field"] == "service"
+
+

@@ -110,6 +110,7 @@ def test_it_is_in_the_openapi_document(api):
         "since",
         "until",
         "severity",
+        "service",
         "report_only",
     }
     assert "InsightsOut" in document["components"]["schemas"]

@@ -170,8 +170,8 @@ def test_the_page_reads_a_fixed_number_of_rows(signed_in, incidents, django_asse
         make_incident(
             MONDAY + timedelta(days=i), lead=ExternalUserFactory(), resolved=timedelta(hours=1)
         )
-    # session, user, the four insights queries
-    with django_assert_num_queries(6):
+    # session, user, the services to filter by, the five insights queries
+    with django_assert_num_queries(8):
         assert signed_in.get(f"/insights/?{PERIOD}").status_code == 200
 
 
@@ -185,6 +185,6 @@ def test_an_empty_period_says_there_is_nothing_to_show(db):
     client.force_login(get_user_model().objects.create_user("new"))
     with time_machine.travel(datetime(2026, 3, 18, 12, tzinfo=UTC), tick=False):
         page = client.get("/insights/").content.decode()
-    assert page.count("Nothing to show for these filters.") == 6
+    assert page.count("Nothing to show for these filters.") == 7  # with incidents by service
     # The default period, in the date inputs: 26 weeks back from this week's Monday.
     assert 'id="id_since" value="2025-09-22"' in page and 'id="id_until" value="2026-03-18"' in page

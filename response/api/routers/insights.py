@@ -13,6 +13,7 @@ from response.api.errors import ERRORS
 from response.api.types import IsoDate
 from response.core.errors import InvalidInput
 from response.core.insights import Insights, Spread, insight_filters, insights
+from response.core.models import Service
 from response.core.selectors import severities
 
 router = Router(tags=["statistics"])
@@ -27,6 +28,9 @@ class InsightsQuery(Schema):
     until: IsoDate | None = Field(None, description="Last day (UTC) of the period; default today.")
     severity: list[str] = Field(
         [], description="Severity slugs to count (repeat the parameter); none: every severity."
+    )
+    service: list[str] = Field(
+        [], description="Service slugs: incidents affecting any of them; none: every incident."
     )
     report_only: Literal["include", "exclude"] = Field(
         "include", description="Whether incidents declared after the fact count."
@@ -66,8 +70,9 @@ class PersonLoadOut(BaseModel):
 
 
 class BreakdownOut(BaseModel):
-    dimension: str
-    value_id: int | None
+    dimension: str = Field(description="'service': incidents per affected service.")
+    value_id: int | None = Field(description="The service's id; null: incidents naming none.")
+    slug: str | None = Field(None, description="The service's slug.")
     count: int
 
 
@@ -90,6 +95,7 @@ def _spread(spread: Spread) -> dict:
 
 def as_json(data: Insights) -> dict:
     slugs = {severity.pk: severity.slug for severity in severities()}
+    service_slugs: dict[int | None, str] = dict(Service.objects.values_list("pk", "slug"))
 
     def slug(severity_id: int | None) -> str:
         return slugs.get(severity_id, UNSET) if severity_id is not None else UNSET
@@ -127,7 +133,12 @@ def as_json(data: Insights) -> dict:
             for p in data.people
         ],
         "breakdowns": [
-            {"dimension": b.dimension, "value_id": b.value_id, "count": b.count}
+            {
+                "dimension": b.dimension,
+                "value_id": b.value_id,
+                "slug": service_slugs.get(b.value_id) if b.dimension == "service" else None,
+                "count": b.count,
+            }
             for b in data.breakdowns
         ],
     }
@@ -141,10 +152,17 @@ def insights_of(request: ApiRequest, query: Query[InsightsQuery]):
     unknown = sorted(set(query.severity) - set(ids))
     if unknown:
         raise InvalidInput(f"No such severity: {', '.join(unknown)}.", field="severity")
+    services = dict(Service.objects.filter(slug__in=query.service).values_list("slug", "pk"))
+    unknown = sorted(set(query.service) - set(services))
+    if unknown:
+        raise InvalidInput(f"No such service: {', '.join(unknown)}.", field="service")
     filters = insight_filters(
         since=query.since,
         until=query.until,
-        chosen={"severity": [ids[slug] for slug in query.severity]},
+        chosen={
+            "severity": [ids[slug] for slug in query.severity],
+            "service": [services[slug] for slug in query.service],
+        },
         include_report_only=query.report_only == "include",
     )
     return as_json(insights(request.auth, filters))

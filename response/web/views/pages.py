@@ -22,6 +22,7 @@ from response.web.forms import (
     IncidentFilterForm,
     KeyTimesForm,
     LeadForm,
+    ServicesForm,
     SeverityForm,
     StatusForm,
     TimelineEntryForm,
@@ -53,6 +54,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             status=data["status"],
             severity=data["severity"].pk if data["severity"] else None,
             lead=data["lead"].pk if data["lead"] else None,
+            service=data["service"].pk if data["service"] else None,
             since=data["since"],
             until=data["until"],
         )
@@ -85,6 +87,7 @@ def channel(place):
 def incident_context(request: HttpRequest, incident, **forms) -> dict:
     """Everything the incident document shows; `forms` replaces a form (bound, with errors)."""
     tz_now = timezone.localtime()
+    catalog = queries.services_for(incident)
     context = {
         "incident": incident,
         "channel": channel(place_of(incident)),
@@ -101,6 +104,11 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "status_form": StatusForm(initial={"status": incident.status}),
         "lead_form": LeadForm(initial={"lead": incident.lead_id}),
         "roles": role_holders(incident),
+        "services": [name for _, name, is_affected in catalog if is_affected],
+        "services_form": ServicesForm(
+            catalog=[(slug, name) for slug, name, _ in catalog],
+            initial={"services": [slug for slug, _, is_affected in catalog if is_affected]},
+        ),
         "times_form": KeyTimesForm(initial=KeyTimesForm.initial_for(incident)),
         "action_form": ActionForm(),
         "entry_form": TimelineEntryForm(),
