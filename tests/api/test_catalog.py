@@ -149,5 +149,3 @@ def test_insights_filter_and_break_down_by_service(api):
     refused = api.get("/api/insights?service=payroll")
     assert refused.status_code == 400
     assert refused.json()["field"] == "service"
-
-
