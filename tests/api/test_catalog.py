@@ -8,7 +8,7 @@ import pytest
 
 from response.core import verbs
 from response.core.models import AuditEvent, Service, Team, TimelineEvent
-from tests.core.test_insights_services import ids, make_service_incidents
+from tests.core.test_insights_services import make_service_incidents
 from tests.factories import ExternalUserFactory
 
 
