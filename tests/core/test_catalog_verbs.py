@@ -96,3 +96,18 @@ def test_saving_by_slug_creates_updates_or_leaves_alone():
     with pytest.raises(InvalidInput):
         verbs.save_team(slug="has spaces", name="X")
     assert Service.objects.get(slug="checkout").name == "Checkout v2"
+
+
+def test_the_admin_lists_searches_filters_and_adds(admin_client):
+    team, _ = verbs.save_team(slug="payments", name="Payments")
+    verbs.save_service(slug="checkout", name="Checkout", team=team, tier=1)
+    assert admin_client.get("/admin/core/team/?q=pay").status_code == 200
+    page = admin_client.get(f"/admin/core/service/?team__id__exact={team.pk}&tier=1")
+    assert page.status_code == 200 and "Checkout" in page.content.decode()
+    assert admin_client.get(f"/admin/core/team/{team.pk}/change/").status_code == 200
+    added = admin_client.post(
+        "/admin/core/service/add/",
+        {"slug": "ledger", "name": "Ledger", "team": team.pk, "tier": "2"},
+    )
+    assert added.status_code == 302, added.content.decode()[:2000]
+    assert Service.objects.get(slug="ledger").team == team
