@@ -18,14 +18,13 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import throwaway_postgres
+from bench.common import django_for_bench
 
 
 def parse_args() -> argparse.Namespace:
@@ -138,26 +137,13 @@ def measure(client, url: str, *, requests: int, warmup: int, headers: dict) -> d
 
 def main() -> None:
     args = parse_args()
-    data_dir = tempfile.mkdtemp(prefix="response-bench-")
-    os.environ["RESPONSE_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
-    drop = None
-    if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "bench")
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    drop = django_for_bench(args.database_url, "bench")
     from django.db import connection
     from django.test import Client
 
     from response.api.tokens import create_api_token
 
     try:
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         made = make_data(args.incidents, args.seed)
         if args.with_index:

@@ -16,10 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -27,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import throwaway_postgres  # noqa: E402
+from bench.common import django_for_bench, replace_section  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- insights:start -->", "<!-- insights:end -->"
@@ -159,36 +157,17 @@ list, measured in the same run, is the steadier figure.
 
 def record(text: str) -> None:
     """Rewrite this benchmark's section of docs/benchmarks.md; the others are left alone."""
-    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    section = f"{START}\n{INTRO}\n{text.rstrip()}\n{END}"
-    old = re.search(re.escape(START) + r".*?" + re.escape(END), current, flags=re.S)
-    if old:
-        current = current[: old.start()] + section + current[old.end() :]
-    else:
-        current = current.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(current)
+    replace_section(DOC, START, END, f"{START}\n{INTRO}\n{text.rstrip()}\n{END}")
 
 
 def main() -> None:
     args = parse_args()
-    os.environ["RESPONSE_DATA_DIR"] = tempfile.mkdtemp(prefix="response-insightsbench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
-    drop = None
-    if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "insights")
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
+    drop = django_for_bench(args.database_url, "insights")
     import time_machine
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
     try:
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         made = make_data(args.incidents, args.seed)
         with connection.cursor() as cursor:

@@ -20,14 +20,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import throwaway_postgres
+from bench.common import django_for_bench
 
 SIZES = (10, 1_000, 10_000)
 DUE = 100
@@ -170,26 +169,13 @@ def due_plan() -> str:
 
 def main() -> None:
     args = parse_args()
-    data_dir = tempfile.mkdtemp(prefix="response-bench-")
-    os.environ["RESPONSE_DATA_DIR"] = data_dir
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
     os.environ["SLACK_BOT_TOKEN"] = ""
-    drop = None
-    if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "bench_notif")
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    drop = django_for_bench(args.database_url, "bench_notif")
     from django.db import connection
 
     from response.notifications.models import ScheduledNotification
 
     try:
-        call_command("migrate", verbosity=0)
         print(
             f"database: {connection.vendor}; median (max) of {args.passes} looks with none "
             f"due, {args.due_passes} passes with some due\n"

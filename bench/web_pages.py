@@ -20,7 +20,6 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import throwaway_postgres  # noqa: E402
+from bench.common import current_section, django_for_bench, replace_section  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- web-ui:start -->", "<!-- web-ui:end -->"
@@ -196,15 +195,12 @@ timeline entries without an edit form each: those forms are fetched when opened.
 
 
 def record(vendor: str, text: str) -> None:
-    """Rewrite this benchmark's section of docs/benchmarks.md, replacing the block for `vendor`
+    """Rewrite this benchmark's section of docs/benchmarks.md, replacing this database's figures
     and keeping the other database's; the other sections belong to other benchmarks."""
-    DOC.parent.mkdir(exist_ok=True)
-    current = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
-    old = re.search(re.escape(START) + r".*?" + re.escape(END), current, flags=re.S)
     blocks = dict(
         re.findall(
             r"(?s)<!-- web-ui:(\w+):start -->\n(.*?)\n<!-- web-ui:\1:end -->",
-            old.group(0) if old else "",
+            current_section(DOC, START, END),
         )
     )
     blocks[vendor] = text.rstrip()
@@ -213,35 +209,18 @@ def record(vendor: str, text: str) -> None:
         for name in ("sqlite", "postgresql")
         if name in blocks
     ]
-    section = f"{START}\n{INTRO}\n" + "\n\n".join(parts) + f"\n{END}"
-    if old:
-        current = current[: old.start()] + section + current[old.end() :]
-    else:
-        current = current.rstrip() + "\n\n" + section + "\n"
-    DOC.write_text(current)
+    replace_section(DOC, START, END, f"{START}\n{INTRO}\n" + "\n\n".join(parts) + f"\n{END}")
 
 
 def main() -> None:
     args = parse_args()
-    os.environ["RESPONSE_DATA_DIR"] = tempfile.mkdtemp(prefix="response-webbench-")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "response.settings")
-    drop = None
-    if args.database_url:
-        os.environ["DATABASE_URL"], drop = throwaway_postgres(args.database_url, "webbench")
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    drop = django_for_bench(args.database_url, "webbench")
     from django.db import connection
     from django.test import Client
 
     from response.web.queries import live_version
 
     try:
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         made = make_data(args.incidents, args.seed)
         # Planner statistics, as a live database has them (PostgreSQL's autovacuum gathers them;

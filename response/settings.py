@@ -314,7 +314,10 @@ RESPONSE_REMINDERS = {
     "write_up": env_bool("RESPONSE_REMIND_WRITE_UP", default=True),
     "overdue_actions": env_bool("RESPONSE_REMIND_OVERDUE_ACTIONS", default=True),
     "take_a_break": env_bool("RESPONSE_REMIND_TAKE_A_BREAK", default=False),  # the example
+    "postmortem_owner": env_bool("RESPONSE_REMIND_POSTMORTEM", default=True),
 }
+# Days between the DMs to a post-mortem's owner while it is not done (from the resolution).
+RESPONSE_POSTMORTEM_REMINDER_DAYS = float(env("RESPONSE_POSTMORTEM_REMINDER_DAYS", "2"))
 # Reminders that can wait go out only in the recipient's working hours (their Slack time zone,
 # Monday to Friday): from the first hour until the second.
 RESPONSE_WORKING_HOURS = (9, 17)

@@ -17,10 +17,13 @@ from response.core.models import (
     AuditEvent,
     ExternalUser,
     Incident,
+    PostMortemSection,
+    PostMortemState,
     Severity,
     Status,
     TimelineEvent,
 )
+from response.core.models.postmortem import SECTION_KEYS, SECTION_MAX_LENGTH
 from response.core.roles import Role
 from response.core.selectors import role_holders
 
@@ -507,3 +510,71 @@ class SummaryOut(BaseModel):
     median_time_to_resolve_seconds: float | None
     by_severity: list[SeverityStatsOut]
     triage: TriageStatsOut
+
+
+# --- Post-mortems ---------------------------------------------------------------------------------
+
+SectionName = Literal[
+    "summary",
+    "impact",
+    "root_cause",
+    "contributing_factors",
+    "went_well",
+    "went_badly",
+    "lessons",
+    "follow_ups",
+]
+PostMortemStateName = Literal["draft", "in_review", "done"]
+assert get_args(SectionName) == SECTION_KEYS
+assert set(get_args(PostMortemStateName)) == set(PostMortemState.values)
+
+
+class PostMortemSectionOut(OutputSchema):
+    key: SectionName
+    heading: str
+    text: str = Field(description="Markdown.")
+    version: int = Field(description="Give it back when editing: a newer one refuses the edit.")
+    prefilled: bool = Field(description="Still Response's pre-fill: nobody has written it yet.")
+    edited_at: datetime | None
+    edited_by: str = Field(description="Who saved it last, as people know them.")
+
+    @classmethod
+    def from_model(cls, obj: PostMortemSection, *, staff: bool) -> dict[str, Any]:
+        return {
+            "key": obj.key,
+            "heading": obj.heading,
+            "text": obj.text,
+            "version": obj.version,
+            "prefilled": obj.is_prefilled,
+            "edited_at": obj.edited_at,
+            "edited_by": obj.edited_by_name,
+        }
+
+
+class PostMortemOut(BaseModel):
+    incident_id: int
+    state: PostMortemStateName
+    owner: UserOut | None
+    created_at: datetime
+    updated_at: datetime
+    done_at: datetime | None
+    sections: list[PostMortemSectionOut] = Field(description="In the order they are read.")
+
+
+class PostMortemSectionIn(InputSchema):
+    text: Text = Field(max_length=SECTION_MAX_LENGTH, description="Markdown.")
+    version: int | None = Field(
+        None, description="The version you edited; refused (409) if the section changed since."
+    )
+
+
+class PostMortemPatch(InputSchema):
+    sections: dict[SectionName, PostMortemSectionIn] = Field(
+        default_factory=dict, description="The sections to change, by key."
+    )
+    owner_id: Id | None = Field(None, description="The owner's user id; null: nobody.")
+    state: PostMortemStateName = Field(
+        None,  # type: ignore[arg-type]  # left out: unchanged; null is not a state
+        description="Changed after the sections, so one request can write the root cause and "
+        "mark it done.",
+    )

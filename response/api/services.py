@@ -95,3 +95,21 @@ def patch_action(action: Action, *, changes: dict[str, Any], by) -> Action:
         if changes.get("done") is not None:
             verbs.complete_action(action, done=changes["done"], by=by)
     return action
+
+
+def patch_postmortem(incident: Incident, *, changes: dict[str, Any], by) -> None:
+    """Start the post-mortem if needed, then the sections, the owner and the state, each
+    through its verb, in one transaction: a refusal (a stale section, a state the incident does
+    not allow yet) leaves nothing changed. The state comes last, so that one request can write
+    the root cause and mark the post-mortem done."""
+    owner = check_user(changes["owner_id"], field="owner_id") if "owner_id" in changes else UNSET
+    with transaction.atomic():
+        postmortem = verbs.start_postmortem(incident, refresh_prefill=False, by=by)
+        for key, section in (changes.get("sections") or {}).items():
+            verbs.edit_postmortem_section(
+                postmortem, key, section["text"], base_version=section.get("version"), by=by
+            )
+        if owner is not UNSET:
+            verbs.set_postmortem_owner(postmortem, owner, by=by)
+        if changes.get("state"):
+            verbs.set_postmortem_state(postmortem, changes["state"], by=by)

@@ -13,6 +13,7 @@ from response.api.routers import (
     incidents,
     insights,
     people,
+    postmortem,
     stats,
     timeline,
 )
@@ -31,5 +32,5 @@ api = ResponseNinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (incidents, actions, timeline, audit, people, stats, insights, catalog):
+for module in (incidents, actions, timeline, audit, people, stats, insights, postmortem, catalog):
     api.add_router("/", module.router)

@@ -9,6 +9,8 @@ from response.core.models import (
     AuditEvent,
     ExternalUser,
     Incident,
+    PostMortem,
+    PostMortemSection,
     Service,
     Severity,
     Team,
@@ -101,6 +103,26 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class PostMortemSectionInline(admin.StackedInline):
+    model = PostMortemSection
+    fields = ("key", "text", "version", "edited_at", "edited_by_name")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(PostMortem)
+class PostMortemAdmin(ReadOnlyAdmin):
+    """Read here; written on the write-up page, through the API or from Slack (the verbs)."""
+
+    list_display = ("incident", "owner", "state", "updated_at", "done_at")
+    list_filter = ("state",)
+    list_select_related = ("incident", "owner")
+    inlines = [PostMortemSectionInline]
 
 
 # --- The service catalog: data people keep here (or with `response catalog import`) ---------------

@@ -52,6 +52,8 @@ class Change(StrEnum):
     TIMELINE_ADDED = "timeline_added"
     TIMELINE_EDITED = "timeline_edited"
     TIMELINE_REMOVED = "timeline_removed"
+    # The post-mortem was started, or its owner or state changed (`extra["what"]`).
+    POSTMORTEM = "postmortem"
 
 
 class Origin(StrEnum):

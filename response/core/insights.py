@@ -29,6 +29,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     QuerySet,
     Sum,
@@ -41,7 +42,15 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from response.core.errors import InvalidInput
-from response.core.models import AffectedService, ExternalUser, Incident, Service, Status
+from response.core.models import (
+    AffectedService,
+    ExternalUser,
+    Incident,
+    RoleAssignment,
+    Service,
+    Status,
+)
+from response.core.models.incident import TRIAGE_STATUSES
 from response.core.selectors import AnyUser, severities, visible_incidents
 
 # What the page shows when no period is asked for: the last 26 weeks, this one included.
@@ -145,12 +154,14 @@ DIMENSIONS: tuple[Dimension, ...] = (
 @dataclass(frozen=True)
 class InsightFilters:
     """Which incidents count: reported in [since, until] (whole days in the current time zone),
-    with one of the chosen values of each dimension (none chosen: any)."""
+    with one of the chosen values of each dimension (none chosen: any). Triage incidents (opened
+    by alerts, not yet taken on, or declined) count only when asked for."""
 
     since: date
     until: date
     chosen: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     include_report_only: bool = True
+    include_triage: bool = False
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:
@@ -173,6 +184,8 @@ def counted_incidents(user: AnyUser | None, filters: InsightFilters) -> QuerySet
             queryset = dimension.selected(queryset, ids)
     if not filters.include_report_only:
         queryset = queryset.filter(is_report_only=False)
+    if not filters.include_triage:
+        queryset = queryset.exclude(status__in=TRIAGE_STATUSES)
     return queryset.order_by()
 
 
@@ -317,6 +330,7 @@ class PersonLoad:
     person_id: int
     name: str
     led: int
+    roles: int  # incidents in which they held a role other than lead (and did not lead)
     hours: float  # from impact started to the end (or now, while open), summed
 
 
@@ -386,33 +400,63 @@ def time_in_status(incidents: QuerySet[Incident]) -> list[StatusSpread]:
     ]
 
 
-def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonLoad]:
-    """Who led the most incidents, and the hours those incidents ran (until now, while open)."""
-    end = Case(
-        When(status=Status.RESOLVED, then=F("resolved_at")),
-        When(status=Status.REPORTED, then=Coalesce("resolved_at", "reported_at")),
+def _incident_end(now: datetime, prefix: str = "") -> Case:
+    """When an incident's time ended: its resolution, or now while it is open (a report-only
+    incident ends when it was reported)."""
+    return Case(
+        When(**{f"{prefix}status": Status.RESOLVED}, then=F(f"{prefix}resolved_at")),
+        When(
+            **{f"{prefix}status": Status.REPORTED},
+            then=Coalesce(f"{prefix}resolved_at", f"{prefix}reported_at"),
+        ),
         default=Value(now),
     )
-    rows = list(
+
+
+def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonLoad]:
+    """Who led incidents or held a role in them, and the hours those incidents ran (until now,
+    while open). An incident counts once per person: a lead who also holds a role counts as its
+    lead, and two roles held in one incident are one incident."""
+    led = (
         incidents.filter(lead__isnull=False)
         .values("lead_id")
-        .annotate(led=Count("id"), time=Sum(duration_between("started_at", end)))
-        .order_by("-led", "lead_id")[:PEOPLE_SHOWN]
+        .annotate(n=Count("id"), time=Sum(duration_between("started_at", _incident_end(now))))
     )
+    # One assignment per (incident, holder) who is not its lead: the first one.
+    firsts = (
+        RoleAssignment.objects.filter(incident__in=incidents)
+        .values("incident_id", "holder_id")
+        .annotate(first=Min("id"))
+        .values("first")
+    )
+    held = (
+        RoleAssignment.objects.filter(id__in=firsts)
+        .exclude(incident__lead_id=F("holder_id"))
+        .values("holder_id")
+        .annotate(
+            n=Count("id"),
+            time=Sum(duration_between("incident__started_at", _incident_end(now, "incident__"))),
+        )
+        .order_by()
+    )
+    loads: dict[int, list[Any]] = defaultdict(lambda: [0, 0, timedelta()])
+    for row in led.order_by():
+        loads[row["lead_id"]][0] = row["n"]
+        loads[row["lead_id"]][2] += row["time"] or timedelta()
+    for held_row in held:
+        loads[held_row["holder_id"]][1] = held_row["n"]
+        loads[held_row["holder_id"]][2] += held_row["time"] or timedelta()
+    shown = sorted(loads.items(), key=lambda item: (-item[1][0] - item[1][1], -item[1][0], item[0]))
+    shown = shown[:PEOPLE_SHOWN]
     names = {
         person.pk: person.name
-        for person in ExternalUser.objects.filter(pk__in=[row["lead_id"] for row in rows]).only(
+        for person in ExternalUser.objects.filter(pk__in=[pk for pk, _ in shown]).only(
             "display_name", "full_name", "external_id"
         )
     }
     return [
-        PersonLoad(
-            row["lead_id"],
-            names.get(row["lead_id"], "?"),
-            row["led"],
-            row["time"].total_seconds() / 3600 if row["time"] else 0.0,
-        )
-        for row in rows
+        PersonLoad(pk, names.get(pk, "?"), led, roles, time.total_seconds() / 3600)
+        for pk, (led, roles, time) in shown
     ]
 
 
@@ -454,6 +498,7 @@ def insight_filters(
     until: date | None,
     chosen: Mapping[str, Iterable[int]] | None = None,
     include_report_only: bool = True,
+    include_triage: bool = False,
 ) -> InsightFilters:
     """The filters, checked: a period in order and at most MAX_WEEKS long (a missing end is the
     default period's), and only known values of known dimensions."""
@@ -478,4 +523,4 @@ def insight_filters(
                 field=key,
             )
         checked[key] = tuple(sorted(set(ids)))
-    return InsightFilters(since, until, checked, include_report_only)
+    return InsightFilters(since, until, checked, include_report_only, include_triage)

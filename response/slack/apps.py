@@ -13,7 +13,7 @@ class SlackConfig(AppConfig):
         from response.core.chat import use_directory
         from response.core.models import ExternalUser, Service, Severity
         from response.engine import health
-        from response.slack import plugins, reactions
+        from response.slack import plugins, postmortem, reactions
         from response.slack.directory import SlackDirectory
         from response.slack.outbound import client, informing
         from response.slack.people import forget_person
@@ -21,6 +21,7 @@ class SlackConfig(AppConfig):
 
         reactions.connect()  # follow the incidents' changes
         informing.connect()  # subscribers and announcement rules, after the above
+        postmortem.connect()  # a post-mortem's new owner is told
         plugins.load()  # the built-in handlers and RESPONSE_PLUGINS
         use_directory(SlackDirectory())  # where incidents live, for the web UI and the API
         if client.SLACK not in health.PROBES:

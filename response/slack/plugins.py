@@ -22,6 +22,7 @@ BUILTIN = [
     "response.slack.inbound.roles",
     "response.slack.inbound.services",
     "response.slack.inbound.people_commands",
+    "response.slack.postmortem",
     "response.slack.outbound.invites",
     "response.slack.outbound.channel_life",
     "response.slack.inbound.times",

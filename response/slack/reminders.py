@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from response.core.events import Change
 from response.core.models import Action, Incident
+from response.core.postmortems import postmortem_of
 from response.notifications.registry import NotNow, Phase, notification_options
 from response.notifications.scheduler import current_run
 from response.notifications.workhours import in_working_hours, next_working_time, zone_of
@@ -25,6 +26,7 @@ from response.slack.blocks.reminders import (
     render_no_lead,
     render_no_severity,
     render_overdue_action,
+    render_postmortem_due,
     render_take_a_break,
     render_update_due,
     render_write_up,
@@ -181,6 +183,42 @@ def overdue_actions(action: Action):
         url=incident_url(incident.pk, site_url=settings.SITE_URL),
     )
     outbox.send_dm(owner.external_id, text=text, blocks=blocks)
+
+
+@notification_options(phase=Phase.RESOLVED, wake_on=(Change.POSTMORTEM,))
+@recurring_notification(interval_mins=60, max_notifications=30)
+def postmortem_owner(incident: Incident):
+    """While a resolved incident's post-mortem is not done: DM its owner (without one, the lead,
+    or the reporter) every RESPONSE_POSTMORTEM_REMINDER_DAYS days from the resolution (2 by
+    default), in their working hours, with its state and a link. Done, it stops (and is asked
+    again only if the post-mortem goes back to draft or review)."""
+    postmortem = postmortem_of(incident)
+    if postmortem is not None and postmortem.is_done:
+        raise NotNow("the post-mortem is done", retry_in_mins=QUIET_MINS)  # woken on a change
+    run = current_run()
+    every = timedelta(days=settings.RESPONSE_POSTMORTEM_REMINDER_DAYS)
+    since = (run.last_sent_at or run.anchor_at) if run else incident.resolved_at
+    now = _now()
+    if since is not None and now < since + every:
+        raise NotNow("reminded recently", at=since + every)
+    owner = postmortem.owner if postmortem is not None else None
+    person = owner or incident.lead or incident.reporter
+    if not settings.SLACK_BOT_TOKEN or person is None or person.is_bot or person.is_deleted:
+        raise NotNow("nobody to remind", retry_in_mins=QUIET_MINS)  # woken by a new owner
+    zone = zone_of(person)
+    if not in_working_hours(now, zone):
+        raise NotNow("outside their working hours", at=next_working_time(now, zone))
+    text, blocks = render_postmortem_due(
+        incident.pk,
+        title=incident.title,
+        url=incident_url(incident.pk, site_url=settings.SITE_URL) + "write-up/",
+        state=postmortem.get_state_display() if postmortem is not None else "",
+        is_owner=owner is not None,
+        resolved_for=human_duration(now - (incident.resolved_at or now)),
+    )
+    outbox.send_dm(
+        person.external_id, text=text, blocks=blocks, lane=outbox.incident_lane(incident.pk)
+    )
 
 
 @recurring_notification(interval_mins=30, max_notifications=10)

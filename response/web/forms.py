@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from response.core.errors import ResponseError
-from response.core.models import Action, ExternalUser, Service, Severity, Status
+from response.core.models import Action, ExternalUser, PostMortemState, Service, Severity, Status
 from response.core.models.incident import TITLE_MAX_LENGTH
 
 
@@ -286,3 +286,24 @@ class KeyTimesForm(forms.Form):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data}
+
+
+class PostMortemSectionForm(forms.Form):
+    """One section's Markdown, with the version it was loaded at (see edit_postmortem_section)."""
+
+    text = MultilineField(
+        required=False, widget=forms.Textarea(attrs={"rows": 14}), help_text="Markdown."
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, heading: str = "Text", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].label = heading
+
+
+class PostMortemOwnerForm(forms.Form):
+    owner = PersonChoiceField(queryset=_people(), required=False, empty_label="Nobody yet")
+
+
+class PostMortemStateForm(forms.Form):
+    state = forms.ChoiceField(choices=PostMortemState.choices, widget=FastSelect)

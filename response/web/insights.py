@@ -35,6 +35,7 @@ STATUS_COLORS = {
     Status.MONITORING: "#2e90fa",
 }
 PEOPLE_COLOR = "#611f69"
+ROLE_COLOR = "#c084c8"
 BREAKDOWN_COLOR = "#1570ef"
 Cell = str | int | float | None
 
@@ -199,22 +200,23 @@ def time_in_status_chart(data: Insights) -> Chart:
 
 def people_chart(data: Insights) -> Chart:
     title = "Load on people"
+    names = [p.name for p in data.people]
+    series = [
+        Series("Incidents led", PEOPLE_COLOR, [p.led for p in data.people]),
+        Series("Held a role", ROLE_COLOR, [p.roles for p in data.people]),
+    ]
     return Chart(
         slug="load-on-people",
         title=title,
         description=(
-            "Who led the most incidents, and the hours those incidents ran (until now for those "
-            "still open)."
+            "Who led incidents or held a role in them (comms, scribe, …), and the hours those "
+            "incidents ran (until now for those still open)."
         ),
-        svg=render_bars(
-            title, [p.name for p in data.people], [p.led for p in data.people], PEOPLE_COLOR
-        )
-        if data.people
-        else None,
-        legend=[LegendItem("Incidents led", PEOPLE_COLOR)],
+        svg=render_stacked_bars(title, names, series) if data.people else None,
+        legend=[LegendItem(s.label, s.color) for s in series],
         table=Table(
-            ["Person", "Incidents led", "Hours in incidents"],
-            [[p.name, p.led, round(p.hours, 1)] for p in data.people],
+            ["Person", "Incidents led", "Incidents with a role", "Hours in incidents"],
+            [[p.name, p.led, p.roles, round(p.hours, 1)] for p in data.people],
         ),
     )
 
@@ -295,6 +297,10 @@ class InsightsForm(forms.Form):
     report_only = forms.ChoiceField(
         required=False,
         choices=[("include", "With report-only"), ("exclude", "Without report-only")],
+    )
+    triage = forms.ChoiceField(
+        required=False,
+        choices=[("exclude", "Without triage"), ("include", "With triage")],
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from response.web.views import edits, insights, login, pages
+from response.web.views import edits, insights, login, pages, postmortem
 
 app_name = "web"
 
@@ -19,6 +19,14 @@ urlpatterns = [
     path("incidents/<int:pk>/timeline/", pages.timeline_fragment, name="timeline"),
     path("incidents/<int:pk>/write-up/", pages.writeup, name="writeup"),
     path("incidents/<int:pk>/write-up.md", pages.writeup_markdown, name="writeup_markdown"),
+    path("incidents/<int:pk>/post-mortem/start/", postmortem.start, name="postmortem_start"),
+    path(
+        "incidents/<int:pk>/post-mortem/sections/<slug:key>/",
+        postmortem.edit_section,
+        name="postmortem_section",
+    ),
+    path("incidents/<int:pk>/post-mortem/owner/", postmortem.change_owner, name="postmortem_owner"),
+    path("incidents/<int:pk>/post-mortem/state/", postmortem.change_state, name="postmortem_state"),
     path("incidents/<int:pk>/details/", edits.edit_details, name="edit_details"),
     path("incidents/<int:pk>/severity/", edits.change_severity, name="severity"),
     path("incidents/<int:pk>/status/", edits.change_status, name="status"),

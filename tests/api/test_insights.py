@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 
+from response.core import verbs
 from tests.core.test_insights import MONDAY, make_incident
 from tests.factories import ExternalUserFactory
 
@@ -63,6 +65,7 @@ def test_the_figures_for_the_period(api, incidents):
             "person_id": body["people"][0]["person_id"],
             "name": "dana",
             "incidents_led": 1,
+            "incidents_with_a_role": 0,
             "hours_in_incidents": round(65 / 60, 2),
         }
     ]
@@ -112,5 +115,15 @@ def test_it_is_in_the_openapi_document(api):
         "severity",
         "service",
         "report_only",
+        "triage",
     }
     assert "InsightsOut" in document["components"]["schemas"]
+
+
+def test_triage_incidents_count_when_asked_for(api, incidents):
+    with time_machine.travel(MONDAY, tick=False):
+        verbs.open_triage_incident(title="Disk full on db-3", dedup_key="alert:1")
+    without = api.get(f"/api/insights?{PERIOD}").json()
+    with_triage = api.get(f"/api/insights?{PERIOD}&triage=include").json()
+    assert (without["include_triage"], with_triage["include_triage"]) == (False, True)
+    assert with_triage["total"] == without["total"] + 1

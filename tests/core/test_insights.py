@@ -168,9 +168,34 @@ def test_load_on_people_counts_incidents_led_and_their_hours():
     make_incident(MONDAY + timedelta(days=3))  # nobody led it
 
     people = insights(staff(), insight_filters(**PERIOD)).people
-    assert [(p.name, p.led, round(p.hours, 2)) for p in people] == [
-        ("dana", 2, 3.0),
-        ("rory", 1, 4.0),
+    assert [(p.name, p.led, p.roles, round(p.hours, 2)) for p in people] == [
+        ("dana", 2, 0, 3.0),
+        ("rory", 1, 0, 4.0),
+    ]
+
+
+def test_load_on_people_counts_the_roles_held_each_incident_once():
+    dana, rory = ExternalUserFactory(display_name="dana"), ExternalUserFactory(display_name="rory")
+    sam = ExternalUserFactory(display_name="sam")
+    first = make_incident(
+        MONDAY, lead=dana, started_before=timedelta(0), resolved=timedelta(hours=2)
+    )
+    verbs.assign_role(first, "comms", rory)
+    verbs.assign_role(first, "scribe", rory)  # two roles in one incident: one incident
+    second = make_incident(
+        MONDAY + timedelta(days=1),
+        lead=sam,
+        started_before=timedelta(0),
+        resolved=timedelta(hours=1),
+    )
+    verbs.assign_role(second, "comms", rory)
+    verbs.assign_role(second, "scribe", sam)  # its lead holds a role too: counted as its lead
+
+    people = insights(staff(), insight_filters(**PERIOD)).people
+    assert [(p.name, p.led, p.roles, round(p.hours, 2)) for p in people] == [
+        ("rory", 0, 2, 3.0),
+        ("dana", 1, 0, 2.0),
+        ("sam", 1, 0, 1.0),
     ]
 
 
@@ -222,7 +247,18 @@ def test_the_number_of_queries_does_not_grow_with_the_incidents(django_assert_nu
     user = get_user_model().objects.create_user("someone")
     filters = insight_filters(**PERIOD)
     insights(user, filters)  # severities are remembered after the first read
-    # per week (counts and times to), time in status, load on people, the people's names, the
-    # incidents by service
-    with django_assert_num_queries(5):
+    # per week (counts and times to), time in status, load on people (leads, roles held), the
+    # people's names, the incidents by service
+    with django_assert_num_queries(6):
         insights(user, filters)
+
+
+def test_triage_incidents_count_only_when_asked_for():
+    make_incident(MONDAY)
+    with time_machine.travel(MONDAY, tick=False):
+        verbs.open_triage_incident(title="Disk full on db-3", dedup_key="alert:1")
+        declined, _ = verbs.open_triage_incident(title="Flapping probe", dedup_key="alert:2")
+        verbs.decline_triage(declined, reason="noise")
+
+    assert insights(staff(), insight_filters(**PERIOD)).total == 1
+    assert insights(staff(), insight_filters(**PERIOD, include_triage=True)).total == 3

@@ -18,6 +18,7 @@ BUILTINS = (
     "write_up",
     "overdue_actions",
     "take_a_break",
+    "postmortem_owner",
 )
 
 

@@ -35,6 +35,7 @@ from response.slack.blocks.reminders import (
     ActionLine,
     render_long_running,
     render_overdue_action,
+    render_postmortem_due,
     render_update_due,
     render_write_up,
 )
@@ -204,6 +205,9 @@ def everything_rendered_for(data: IncidentData) -> dict:
         "write_up": render_write_up(42, title=HOSTILE, url=url, open_actions=[action]),
         "overdue": render_overdue_action(
             42, title=HOSTILE, action_text=HOSTILE, due_date=date(2026, 12, 1), url=url
+        ),
+        "postmortem_due": render_postmortem_due(
+            42, title=HOSTILE, url=url, state=HOSTILE, is_owner=True, resolved_for="2d"
         ),
     }
 

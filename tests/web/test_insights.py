@@ -13,6 +13,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from response.core import verbs
 from response.core.models import Severity
 from tests.core.test_insights import MONDAY, make_incident
 from tests.factories import ExternalUserFactory
@@ -141,6 +142,15 @@ def test_filters_by_severity_and_report_only(signed_in, incidents):
     assert [row[-1] for row in rows[1:]] == ["1", "0", "0"]
 
 
+def test_triage_incidents_are_left_out_unless_asked_for(signed_in, incidents):
+    with time_machine.travel(MONDAY, tick=False):
+        verbs.open_triage_incident(title="Disk full on db-3", dedup_key="alert:1")
+    page = signed_in.get(f"/insights/?{PERIOD}").content.decode()
+    assert 'class="insights-total">3<' in page
+    page = signed_in.get(f"/insights/?{PERIOD}&triage=include").content.decode()
+    assert 'class="insights-total">4<' in page and "triage included" in page
+
+
 @pytest.mark.parametrize(
     "query, message",
     [
@@ -170,8 +180,8 @@ def test_the_page_reads_a_fixed_number_of_rows(signed_in, incidents, django_asse
         make_incident(
             MONDAY + timedelta(days=i), lead=ExternalUserFactory(), resolved=timedelta(hours=1)
         )
-    # session, user, the services to filter by, the five insights queries
-    with django_assert_num_queries(8):
+    # session, user, the services to filter by, the six insights queries
+    with django_assert_num_queries(9):
         assert signed_in.get(f"/insights/?{PERIOD}").status_code == 200
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from response.core import verbs
 from tests.browser import browser_test
 from tests.core.test_insights import make_incident
 from tests.factories import ExternalUserFactory
@@ -23,7 +24,7 @@ pytestmark = browser_test
 
 def make_history() -> None:
     """Twelve weeks of incidents of every severity, most of them resolved, a few led by the same
-    people, one private."""
+    people (some with a comms lead), one private."""
     seed_severities()
     leads = [ExternalUserFactory(display_name=name) for name in ("dana", "rory", "kim", "ade")]
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -31,7 +32,7 @@ def make_history() -> None:
         reported = now - timedelta(days=2 + i * 2, hours=i % 5)
         severity = ("critical", "major", "major", "minor", "minor", "minor")[i % 6]
         resolved = i % 7 != 0
-        make_incident(
+        incident = make_incident(
             reported,
             severity=severity,
             lead=leads[i % 3 if i % 2 else 0],
@@ -43,6 +44,8 @@ def make_history() -> None:
             is_private=i == 5,
             is_report_only=i == 21,  # neither identified nor resolved: it was never live
         )
+        if i % 4 == 1:
+            verbs.assign_role(incident, "comms", leads[3])
 
 
 def test_the_insights_page_in_a_browser(browser, live_server, transactional_db, settings):

@@ -35,6 +35,11 @@ class InsightsQuery(Schema):
     report_only: Literal["include", "exclude"] = Field(
         "include", description="Whether incidents declared after the fact count."
     )
+    triage: Literal["include", "exclude"] = Field(
+        "exclude",
+        description="Whether triage incidents count (opened by alerts: waiting for a decision, "
+        "or declined).",
+    )
 
 
 class WeekCountOut(BaseModel):
@@ -66,7 +71,12 @@ class PersonLoadOut(BaseModel):
     person_id: int
     name: str
     incidents_led: int
-    hours_in_incidents: float
+    incidents_with_a_role: int = Field(
+        description="Incidents in which they held a role other than lead, and did not lead."
+    )
+    hours_in_incidents: float = Field(
+        description="The hours the incidents they led or held a role in ran, each counted once."
+    )
 
 
 class BreakdownOut(BaseModel):
@@ -80,12 +90,15 @@ class InsightsOut(BaseModel):
     since: date
     until: date
     include_report_only: bool
+    include_triage: bool
     total: int = Field(description="Incidents counted (private ones only if you may see them).")
     weeks: list[date]
     per_week: list[WeekCountOut]
     time_to: list[TimeToOut]
     time_in_status: list[TimeInStatusOut]
-    people: list[PersonLoadOut] = Field(description="Who led the most incidents.")
+    people: list[PersonLoadOut] = Field(
+        description="Who led incidents or held a role in them, the busiest first."
+    )
     breakdowns: list[BreakdownOut]
 
 
@@ -104,6 +117,7 @@ def as_json(data: Insights) -> dict:
         "since": data.filters.since,
         "until": data.filters.until,
         "include_report_only": data.filters.include_report_only,
+        "include_triage": data.filters.include_triage,
         "total": data.total,
         "weeks": data.weeks,
         "per_week": [
@@ -128,6 +142,7 @@ def as_json(data: Insights) -> dict:
                 "person_id": p.person_id,
                 "name": p.name,
                 "incidents_led": p.led,
+                "incidents_with_a_role": p.roles,
                 "hours_in_incidents": round(p.hours, 2),
             }
             for p in data.people
@@ -164,5 +179,6 @@ def insights_of(request: ApiRequest, query: Query[InsightsQuery]):
             "service": [services[slug] for slug in query.service],
         },
         include_report_only=query.report_only == "include",
+        include_triage=query.triage == "include",
     )
     return as_json(insights(request.auth, filters))

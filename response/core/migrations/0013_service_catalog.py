@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0011_incident_next_update_at"),
+        ("core", "0014_postmortems"),
     ]
 
     operations = [

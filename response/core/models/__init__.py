@@ -3,6 +3,7 @@ from response.core.models.audit import AuditEvent, AuditVerb
 from response.core.models.catalog import AffectedService, Service, Team, Tier
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
+from response.core.models.postmortem import PostMortem, PostMortemSection, PostMortemState
 from response.core.models.roles import RoleAssignment
 from response.core.models.subscription import Subscription
 from response.core.models.timeline import TimelineEvent, TimelineImage
@@ -15,6 +16,9 @@ __all__ = [
     "ExternalUser",
     "Incident",
     "Participant",
+    "PostMortem",
+    "PostMortemSection",
+    "PostMortemState",
     "RoleAssignment",
     "Service",
     "Severity",

@@ -42,6 +42,11 @@ class AuditVerb(models.TextChoices):
     TIMELINE_ADDED = "timeline.added"
     TIMELINE_EDITED = "timeline.edited"
     TIMELINE_REMOVED = "timeline.removed"
+    POSTMORTEM_STARTED = "postmortem.started"
+    POSTMORTEM_PREFILLED = "postmortem.prefilled"
+    POSTMORTEM_SECTION_EDITED = "postmortem.section_edited"
+    POSTMORTEM_OWNER_CHANGED = "postmortem.owner_changed"
+    POSTMORTEM_STATE_CHANGED = "postmortem.state_changed"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

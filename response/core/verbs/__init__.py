@@ -50,6 +50,13 @@ from response.core.verbs.people import (
     note_participant,
     update_external_user_profile,
 )
+from response.core.verbs.postmortem import (
+    edit_postmortem_section,
+    set_postmortem_owner,
+    set_postmortem_state,
+    start_postmortem,
+    start_postmortem_once,
+)
 from response.core.verbs.roles import assign_role, unassign_role
 from response.core.verbs.subscription import subscribe, toggle_subscription, unsubscribe
 from response.core.verbs.times import set_key_times
@@ -77,6 +84,7 @@ __all__ = [
     "decline_triage",
     "delete_service",
     "delete_team",
+    "edit_postmortem_section",
     "edit_timeline_event",
     "get_or_create_external_user",
     "keep_timeline_image",
@@ -97,9 +105,13 @@ __all__ = [
     "save_team",
     "set_key_times",
     "set_lead",
+    "set_postmortem_owner",
+    "set_postmortem_state",
     "set_services",
     "set_severity",
     "set_status",
+    "start_postmortem",
+    "start_postmortem_once",
     "subscribe",
     "toggle_subscription",
     "unassign_role",

@@ -90,6 +90,22 @@ def render_overdue_action(
     return text, [section(text)]
 
 
+def render_postmortem_due(
+    incident_id: int, *, title: str, url: str, state: str, is_owner: bool, resolved_for: str
+) -> Message:
+    """To the post-mortem's owner (or, without one, the lead) while it is not done."""
+    whose = "you own" if is_owner else "has no owner yet, and you led the incident; it"
+    if state:
+        said = f"The post-mortem {whose} is still *{escape(state.lower())}*"
+    else:
+        said = "Nobody has started the post-mortem yet"
+    text = (
+        f"🗒️ Incident #{incident_id} ({escape(title)}) was resolved {resolved_for} ago. "
+        f"{said}: <{url}|write it up>, then mark it done."
+    )
+    return text, [section(text)]
+
+
 def render_take_a_break() -> Message:
     text = "👋 30 minutes have elapsed. Think about taking a few minutes away from the screen."
     return text, [section(text)]

@@ -108,7 +108,9 @@ class SyncIncident:
             client.call(
                 "chat.update", channel=post.channel_id, ts=post.message_ts, text=text, blocks=blocks
             )
-            return {"updated": post.message_ts, "hidden": False}
+            updated = {"updated": post.message_ts}
+            # Public again after it was hidden: remember that it shows the incident once more.
+            return {**updated, "hidden": False} if post.hidden else updated
         channel_id = incidents_channel_id(report_only=incident.is_report_only)
         answer = post_once(job, channel=channel_id, text=text, blocks=blocks, unfurl_links=False)
         return {"posted": answer["ts"], "headline_channel": channel_id}

@@ -26,6 +26,7 @@ def filters_of(form: InsightsForm) -> InsightFilters | None:
             until=data["until"],
             chosen={d.key: data[d.key] for d in DIMENSIONS if d.key in data},
             include_report_only=data["report_only"] != "exclude",
+            include_triage=data["triage"] == "include",
         )
     except InvalidInput as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from response.core.chat import place_of, places_of
 from response.core.models import Action, Severity, TimelineImage
+from response.core.postmortems import postmortem_of, sections_of
 from response.core.selectors import role_holders, timeline_of
 from response.core.verbs.exports import available_trackers, tracker_label
 from response.web import queries
@@ -22,6 +23,8 @@ from response.web.forms import (
     IncidentFilterForm,
     KeyTimesForm,
     LeadForm,
+    PostMortemOwnerForm,
+    PostMortemStateForm,
     ServicesForm,
     SeverityForm,
     StatusForm,
@@ -174,6 +177,7 @@ def timeline_image(request: HttpRequest, pk: int, entry_pk: int, position: int) 
 def writeup_context(incident) -> dict:
     entries = list(timeline_of(incident))
     return {
+        **postmortem_context(incident),
         "incident": incident,
         "channel": channel(place_of(incident)),
         "key_times": key_times(incident),
@@ -184,6 +188,26 @@ def writeup_context(incident) -> dict:
         "participants": queries.participants_of(incident),
         "time_zone": timezone.get_current_timezone_name(),
         "generated_at": timezone.localtime(),
+    }
+
+
+# The post-mortem's sections shown in place of the incident's own summary and impact, above the
+# key times; the others follow the life strip.
+HEAD_SECTIONS = ("summary", "impact")
+
+
+def postmortem_context(incident) -> dict:
+    """The post-mortem on the write-up (None while nobody has started it) and its forms."""
+    postmortem = postmortem_of(incident)
+    if postmortem is None:
+        return {"postmortem": None}
+    sections = sections_of(postmortem)
+    return {
+        "postmortem": postmortem,
+        "pm_head_sections": [s for s in sections if s.key in HEAD_SECTIONS],
+        "pm_sections": [s for s in sections if s.key not in HEAD_SECTIONS],
+        "pm_owner_form": PostMortemOwnerForm(initial={"owner": postmortem.owner_id}),
+        "pm_state_form": PostMortemStateForm(initial={"state": postmortem.state}),
     }
 
 
