@@ -24,6 +24,7 @@ Everyday commands:
   slack-manifest [--http URL] print the Slack app manifest to create the Slack app
   create-api-token USER       create a REST API token for a user
   import-monzo DATABASE_URL   import incidents from the original Monzo Response's database
+  catalog import FILE         create or update teams and services from YAML, JSON or CSV
   migrate                     create or update the database tables
   createsuperuser             create a user who can sign in to the web UI and admin
 

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from response.api.errors import Forbidden
 from response.core.errors import InvalidInput, NotFound
-from response.core.models import Action, AuditEvent, ExternalUser, Incident, TimelineEvent
+from response.core.models import (
+    Action,
+    AffectedService,
+    AuditEvent,
+    ExternalUser,
+    Incident,
+    TimelineEvent,
+)
 from response.core.models.incident import TRIAGE_STATUSES
 from response.core.search import search_incidents
 from response.core.selectors import timeline_of, visible_incidents, with_field_values
@@ -48,6 +55,7 @@ def filter_incidents(
     reported_before: datetime | None = None,
     q: str | None = None,
     triage: bool = False,
+    service: list[str] | None = None,
 ) -> QuerySet[Incident]:
     """`triage`: include triage incidents (an alert's, waiting or declined), which are not
     incidents yet and stay out of lists and figures unless asked for (or a status of theirs)."""
@@ -75,6 +83,12 @@ def filter_incidents(
         incidents = incidents.filter(reported_at__gte=reported_after)
     if reported_before is not None:
         incidents = incidents.filter(reported_at__lt=reported_before)
+    if service:
+        # A subquery, not a join: an incident affecting two of the services is listed once.
+        affected = AffectedService.objects.filter(
+            incident_id=OuterRef("pk"), service__slug__in=service
+        )
+        incidents = incidents.filter(Exists(affected))
     if q:
         incidents = search_incidents(incidents, q)
     return incidents
@@ -85,7 +99,8 @@ def check_incident(user, incident_id: int, *, detail: bool = False) -> Incident:
     incidents = incidents_for(user)
     if detail:
         incidents = incidents.prefetch_related(
-            Prefetch("actions", queryset=Action.objects.select_related(*ACTION_RELATED))
+            Prefetch("actions", queryset=Action.objects.select_related(*ACTION_RELATED)),
+            "services",
         )
     incident = incidents.filter(pk=incident_id).first()
     if incident is None:
@@ -103,7 +118,8 @@ def incident_detail(incident_id: int) -> Incident:
     return (
         Incident.objects.select_related(*INCIDENT_RELATED)
         .prefetch_related(
-            Prefetch("actions", queryset=Action.objects.select_related(*ACTION_RELATED))
+            Prefetch("actions", queryset=Action.objects.select_related(*ACTION_RELATED)),
+            "services",
         )
         .get(pk=incident_id)
     )

@@ -4,7 +4,7 @@ beyond what the selector prefetched (the list tests pin the query counts)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from django.db import models
 from pydantic import BaseModel, Field, ValidationInfo, model_validator
@@ -317,10 +317,19 @@ class RoleHolderIn(InputSchema):
     user_id: Id = Field(description="The user who takes the role.")
 
 
+class ServiceRefOut(BaseModel):
+    """A service of the catalog an incident affects (the catalog: /api/services)."""
+
+    id: int
+    slug: str
+    name: str
+
+
 class IncidentDetailOut(IncidentOut):
     links: IncidentLinksOut
     actions: list[ActionOut]
     roles: list[RoleHolderOut] = Field(description="Every role, the lead first, with its holder.")
+    services: list[ServiceRefOut] = Field(description="The services it affects, by name.")
 
     @classmethod
     def from_model(cls, obj: Incident, *, staff: bool) -> dict[str, Any]:
@@ -335,6 +344,10 @@ class IncidentDetailOut(IncidentOut):
             },
             "actions": list(obj.actions.all()),
             "roles": [{"role": RoleOut.of(h.role), "holder": h.holder} for h in role_holders(obj)],
+            "services": [
+                {"id": s.pk, "slug": s.slug, "name": s.name}
+                for s in sorted(obj.services.all(), key=lambda s: (s.name, s.slug))
+            ],
         }
 
 
@@ -353,6 +366,9 @@ class IncidentIn(InputSchema):
     )
     is_report_only: bool = Field(False, description="Declared after the fact: already resolved.")
     started_at: UtcDatetime | None = None
+    services: list[Annotated[Text, Field(max_length=128)]] = Field(
+        [], description="The services it affects: slugs, names or ids (/api/services)."
+    )
     dedup_key: Text | None = Field(
         None,
         max_length=150,
@@ -390,6 +406,11 @@ class IncidentPatch(InputSchema):
     status: Literal["investigating", "identified", "monitoring", "resolved"] = Field(
         None,  # type: ignore[arg-type]
         description="Moves the incident on; resolved incidents are reopened with /reopen.",
+    )
+    services: list[Annotated[Text, Field(max_length=128)]] = Field(
+        None,  # type: ignore[arg-type]
+        description="The services it affects (slugs, names or ids), all of them: [] for none. "
+        "Their teams' Slack user groups are invited. An unknown service is refused (400).",
     )
 
 

@@ -35,16 +35,20 @@ def declare_from_api(
         dedup_key = f"api:{user.pk}:{idempotency_key}"
     lead = check_user(fields.pop("lead_id", None), field="lead_id")
     incident_type = fields.pop("type", None)
+    services = verbs.check_services(fields.pop("services", None) or [])
     # Whether it was declared by this call or an earlier one (perhaps a moment ago, in a request
     # racing this one) is the verb's to say: a look before calling it could not tell.
-    incident, created = verbs.declare_incident_once(
-        **fields,
-        incident_type=incident_type,
-        lead=lead,
-        reporter=chat_account_of(user),
-        dedup_key=dedup_key,
-        by=user,
-    )
+    with transaction.atomic():  # the incident and its services, together
+        incident, created = verbs.declare_incident_once(
+            **fields,
+            incident_type=incident_type,
+            lead=lead,
+            reporter=chat_account_of(user),
+            dedup_key=dedup_key,
+            by=user,
+        )
+        if created and services:
+            verbs.set_services(incident, services, by=user)
     if not created and not visible_incidents(user).filter(pk=incident.pk).exists():
         raise InvalidTransition(
             "This dedup key was already used for an incident you cannot see.", field="dedup_key"
@@ -58,6 +62,7 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
     severity = verbs.check_severity(changes["severity"]) if "severity" in changes else UNSET
     lead = check_user(changes["lead_id"], field="lead_id") if "lead_id" in changes else UNSET
     status = verbs.check_status(changes["status"]) if changes.get("status") else None
+    services = verbs.check_services(changes["services"] or []) if "services" in changes else None
     if status == incident.status:
         status = None  # asking for the state it is already in changes nothing
     details = {k: changes[k] for k in INCIDENT_DETAILS if k in changes}
@@ -79,6 +84,8 @@ def patch_incident(incident: Incident, *, changes: dict[str, Any], by) -> Incide
             verbs.set_severity(incident, severity, by=by)
         if lead is not UNSET:
             verbs.set_lead(incident, lead, by=by)
+        if services is not None:
+            verbs.set_services(incident, services, by=by)
         if status is not None:
             # Another request may have moved it there since `incident` was read: then it is done.
             verbs.move_incident(incident, status, by=by, if_needed=True)

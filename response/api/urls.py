@@ -9,6 +9,7 @@ from response.api.errors import install_error_handlers
 from response.api.routers import (
     actions,
     audit,
+    catalog,
     incidents,
     insights,
     people,
@@ -31,5 +32,5 @@ api = ResponseNinjaAPI(
 )
 install_error_handlers(api)
 
-for module in (incidents, actions, timeline, audit, people, stats, insights, postmortem):
+for module in (incidents, actions, timeline, audit, people, stats, insights, postmortem, catalog):
     api.add_router("/", module.router)

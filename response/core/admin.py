@@ -14,7 +14,9 @@ from response.core.models import (
     IncidentType,
     PostMortem,
     PostMortemSection,
+    Service,
     Severity,
+    Team,
     TimelineEvent,
 )
 
@@ -138,7 +140,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 class PostMortemSectionInline(admin.StackedInline):
     model = PostMortemSection
-    extra = 0
     fields = ("key", "text", "version", "edited_at", "edited_by_name")
     readonly_fields = fields
     can_delete = False
@@ -155,3 +156,32 @@ class PostMortemAdmin(ReadOnlyAdmin):
     list_filter = ("state",)
     list_select_related = ("incident", "owner")
     inlines = [PostMortemSectionInline]
+
+
+# --- The service catalog: data people keep here (or with `response catalog import`) ---------------
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    extra = 0
+    fields = ("name", "slug", "tier")
+    show_change_link = True
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "slack_usergroup_handle", "slack_usergroup_id")
+    search_fields = ("name", "slug", "slack_usergroup_handle", "slack_usergroup_id")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("owners",)
+    inlines = [ServiceInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "team", "tier")
+    list_filter = ("team", "tier")
+    search_fields = ("name", "slug", "description", "team__name")
+    list_select_related = ("team",)
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("owners", "team")

@@ -34,6 +34,9 @@ class Change(StrEnum):
     MADE_PRIVATE = "made_private"  # besides UPDATED: a public incident became private
     LEAD = "lead"
     ROLE = "role"  # a role other than the lead: extra = {"role": slug}, object_id = the holder
+    # The services it affects (response.core.models.catalog): extra = {"added": [service ids],
+    # "removed": [service ids]}
+    SERVICES = "services"
     SEVERITY = "severity"
     STATUS = "status"
     RESOLVED = "resolved"

@@ -6,8 +6,9 @@ and the rows read back stay the same whatever the number of incidents. Percentil
 back and interpolated in Python the same way (`percentile`; the tests expect the same figures
 from both databases).
 
-The ways incidents can be told apart (today the severity; incident types and services later) are
-listed once, in DIMENSIONS: each gives a filter and, when `breakdown` is set, a chart of its own.
+The ways incidents can be told apart (the severity, the affected services; incident types later)
+are listed once, in DIMENSIONS: each gives a filter and, when `breakdown` is set, a chart of its
+own.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
+    OuterRef,
     QuerySet,
     Sum,
     Value,
@@ -39,7 +42,14 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from response.core.errors import InvalidInput
-from response.core.models import ExternalUser, Incident, RoleAssignment, Status
+from response.core.models import (
+    AffectedService,
+    ExternalUser,
+    Incident,
+    RoleAssignment,
+    Service,
+    Status,
+)
 from response.core.models.incident import TRIAGE_STATUSES
 from response.core.selectors import AnyUser, incident_types, severities, visible_incidents
 
@@ -61,13 +71,31 @@ class Choice:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A way to tell incidents apart: a foreign key of Incident, its values, and a label."""
+    """A way to tell incidents apart: a foreign key of Incident, its values, and a label.
+
+    A many-to-many (the services) gives its own `select` and `count_by` instead of a field:
+    an incident with two of the chosen values must be counted once, not once per value."""
 
     key: str  # the query parameter, the CSV's name
     label: str
-    field: str  # the foreign key's attribute on Incident (`severity_id`)
+    field: str  # the foreign key's attribute on Incident (`severity_id`); "" with `select`
     choices: Callable[[], list[Choice]]
     breakdown: bool  # a chart "Incidents by <label>" of its own
+    # The incidents with any of these values; and (value id or None, its label when read
+    # with it, incidents), most incidents first.
+    select: Callable[[QuerySet[Incident], tuple[int, ...]], QuerySet[Incident]] | None = None
+    count_by: Callable[[QuerySet[Incident]], list[tuple[int | None, str | None, int]]] | None = None
+
+    def selected(self, incidents: QuerySet[Incident], ids: tuple[int, ...]) -> QuerySet[Incident]:
+        if self.select is not None:
+            return self.select(incidents, ids)
+        return incidents.filter(**{f"{self.field}__in": ids})
+
+    def counts(self, incidents: QuerySet[Incident]) -> list[tuple[int | None, str | None, int]]:
+        if self.count_by is not None:
+            return self.count_by(incidents)
+        rows = incidents.values(self.field).annotate(n=Count("id")).order_by("-n")
+        return [(row[self.field], None, row["n"]) for row in rows]
 
 
 def severity_choices() -> list[Choice]:
@@ -79,9 +107,35 @@ def type_choices() -> list[Choice]:
     return [Choice(kind.pk, kind.name) for kind in incident_types(with_archived=True)]
 
 
-# Services join here when they exist (with `breakdown=True`). Severity has no breakdown chart:
-# the weekly chart is already split by severity. A dimension without values (no incident types
-# configured) draws nothing and costs no query.
+def service_choices() -> list[Choice]:
+    return [Choice(pk, name) for pk, name in Service.objects.values_list("pk", "name")]
+
+
+def affecting_services(incidents: QuerySet[Incident], ids: tuple[int, ...]) -> QuerySet[Incident]:
+    """The incidents affecting any of these services: a subquery, so each is there once."""
+    affected = AffectedService.objects.filter(incident_id=OuterRef("pk"), service_id__in=ids)
+    return incidents.filter(Exists(affected))
+
+
+def incidents_by_service(
+    incidents: QuerySet[Incident],
+) -> list[tuple[int | None, str | None, int]]:
+    """How many incidents affected each service (an incident counts once for each of its
+    services, so these add up to more than the total), and how many named none (None): one
+    query, the incidents joined to their services and the services' names."""
+    rows = (
+        incidents.values(
+            service=F("affected_services__service_id"),
+            name=F("affected_services__service__name"),
+        )
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n", "name")
+    )
+    return [(row["service"], row["name"], row["n"]) for row in rows]
+
+
+# Severity has no breakdown chart: the weekly chart is already split by severity. A dimension
+# without values (no incident types configured) draws nothing and costs no query.
 DIMENSIONS: tuple[Dimension, ...] = (
     Dimension(
         key="severity",
@@ -91,6 +145,15 @@ DIMENSIONS: tuple[Dimension, ...] = (
         breakdown=False,
     ),
     Dimension(key="type", label="Type", field="type_id", choices=type_choices, breakdown=True),
+    Dimension(
+        key="service",
+        label="Service",
+        field="",
+        choices=service_choices,
+        breakdown=True,
+        select=affecting_services,
+        count_by=incidents_by_service,
+    ),
 )
 
 
@@ -124,7 +187,7 @@ def counted_incidents(user: AnyUser | None, filters: InsightFilters) -> QuerySet
     for dimension in DIMENSIONS:
         ids = filters.chosen.get(dimension.key)
         if ids:
-            queryset = queryset.filter(**{f"{dimension.field}__in": ids})
+            queryset = dimension.selected(queryset, ids)
     if not filters.include_report_only:
         queryset = queryset.filter(is_report_only=False)
     if not filters.include_triage:
@@ -282,6 +345,7 @@ class Breakdown:
     dimension: str
     value_id: int | None
     count: int
+    label: str | None = None  # when the dimension reads it with the counts
 
 
 @dataclass(frozen=True)
@@ -405,9 +469,12 @@ def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonL
 def breakdowns(incidents: QuerySet[Incident]) -> list[Breakdown]:
     found: list[Breakdown] = []
     for dimension in DIMENSIONS:
-        if dimension.breakdown and dimension.choices():
-            rows = incidents.values(dimension.field).annotate(n=Count("id")).order_by("-n")
-            found += [Breakdown(dimension.key, row[dimension.field], row["n"]) for row in rows]
+        # A dimension of a foreign key without values (no incident types) costs no query.
+        if dimension.breakdown and (dimension.count_by is not None or dimension.choices()):
+            found += [
+                Breakdown(dimension.key, value, n, label)
+                for value, label, n in dimension.counts(incidents)
+            ]
     return found
 
 
@@ -453,6 +520,8 @@ def insight_filters(
         dimension = dimension_named(key)
         if dimension is None:
             raise InvalidInput(f"Insights cannot be filtered by {key}.", field=key)
+        if not ids:
+            continue  # nothing chosen: nothing to check (and no query for its values)
         known = {choice.id for choice in dimension.choices()}
         unknown = set(ids) - known
         if unknown:

@@ -11,13 +11,13 @@ class SlackConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from response.core.chat import use_directory
-        from response.core.models import ExternalUser, Severity
+        from response.core.models import ExternalUser, Service, Severity
         from response.engine import health
         from response.slack import plugins, postmortem, reactions
         from response.slack.directory import SlackDirectory
         from response.slack.outbound import client, informing
         from response.slack.people import forget_person
-        from response.slack.selectors import forget_severities
+        from response.slack.selectors import forget_services, forget_severities
 
         reactions.connect()  # follow the incidents' changes
         informing.connect()  # subscribers and announcement rules, after the above
@@ -29,4 +29,5 @@ class SlackConfig(AppConfig):
         # What this process remembers of the database, forgotten when it changes.
         for signal in (post_save, post_delete):
             signal.connect(forget_severities, sender=Severity, dispatch_uid="slack-severities")
+            signal.connect(forget_services, sender=Service, dispatch_uid="slack-services")
         post_save.connect(forget_person, sender=ExternalUser, dispatch_uid="slack-people")

@@ -20,15 +20,19 @@ from response.slack.outbound.channel_life import (
     UnarchiveChannel,
     archive_key,
 )
-from response.slack.outbound.invites import invite_severity_groups
+from response.slack.outbound.invites import invite_service_teams, invite_severity_groups
 from response.slack.outbound.places import incident_lane
 from response.slack.selectors import comms_channel_id
 
 
 def on_channel_wanted(incident: Incident) -> None:
     """The incident's channel is being created (queued just before, in the incident's lane):
-    bring in the severity's groups, and post the call link when a template is set."""
+    bring in the severity's and the affected services' groups, and post the call link when a
+    template is set."""
     invite_severity_groups(incident)
+    invite_service_teams(
+        incident.pk, incident.affected_services.values_list("service_id", flat=True)
+    )
     if settings.RESPONSE_CALL_URL_TEMPLATE:
         post_call_link(incident.pk, settings.RESPONSE_CALL_URL_TEMPLATE.format(id=incident.pk))
 
@@ -44,6 +48,10 @@ def follow_change(incident: Incident, event: IncidentChanged) -> None:
     if kind == Change.SEVERITY and settings.RESPONSE_AUTO_INVITE:
         if comms_channel_id(incident.pk) is not None:
             invite_severity_groups(incident)
+    elif kind == Change.SERVICES and incident.is_open():
+        # Also before the channel exists (declared with services): the invitation runs after
+        # the channel's creation, queued first in the same lane, and skips when there is none.
+        invite_service_teams(incident.pk, event.extra.get("added", []))
     elif kind == Change.RESOLVED and settings.RESPONSE_ARCHIVE_AFTER_HOURS > 0:
         if comms_channel_id(incident.pk) is not None:
             archive_later(incident.pk)

@@ -20,6 +20,7 @@ BUILTIN = [
     "response.slack.inbound.subscriptions",
     "response.slack.outbound.informing",
     "response.slack.inbound.roles",
+    "response.slack.inbound.services",
     "response.slack.inbound.people_commands",
     "response.slack.postmortem",
     "response.slack.outbound.invites",

@@ -18,10 +18,15 @@ from response.slack.channel_life import follow_change, on_channel_wanted
 from response.slack.inbound.context import SAID_IN_CHANNEL
 from response.slack.outbound import outbox
 from response.slack.roles import on_lead_changed, on_role_changed
-from response.slack.selectors import comms_channel_id, follow_up_action_buttons, incident_data
+from response.slack.selectors import (
+    comms_channel_id,
+    follow_up_action_buttons,
+    incident_data,
+    services_of,
+)
 
 # Changes a command typed in the channel shows well enough by itself.
-SEEN_WHEN_SAID = {Change.SEVERITY, Change.STATUS}
+SEEN_WHEN_SAID = {Change.SEVERITY, Change.STATUS, Change.SERVICES}
 
 # Changes that show on the headline post and the channel topic.
 SHOWN = {
@@ -32,6 +37,7 @@ SHOWN = {
     Change.STATUS,
     Change.RESOLVED,
     Change.REOPENED,
+    Change.SERVICES,
 }
 
 
@@ -140,6 +146,9 @@ def announce_in_channel(incident: Incident, event: IncidentChanged) -> None:
             if severity
             else f"Severity unset{by_whom(event)}.",
         )
+    elif kind == Change.SERVICES:
+        names = ", ".join(services_of(incident.pk)) or "none"
+        post(incident.pk, text=f"🧩 Affected services: {escape(names)}{by_whom(event)}.")
     elif kind == Change.STATUS:
         post(
             incident.pk,

@@ -6,10 +6,10 @@ import logging
 import time
 
 from response.core.durations import time_from_start
-from response.core.models import Action, Incident, Severity
+from response.core.models import Action, Incident, Service, Severity
 from response.core.roles import LEAD
 from response.core.selectors import role_holders, shown_fields_of
-from response.slack.blocks.data import IncidentData, RoleShown, SeverityChoice
+from response.slack.blocks.data import IncidentData, RoleShown, ServiceChoice, SeverityChoice
 from response.slack.blocks.times import render_duration
 from response.slack.decorators import FOLLOW_UP_ACTION_BUTTONS, HEADLINE_POST_ACTIONS
 from response.slack.models import CommsChannel, HeadlinePost
@@ -36,6 +36,7 @@ def forget_channels() -> None:
     _incident_of_channel.clear()
     _channel_of_incident.clear()
     forget_severities()
+    forget_services()
 
 
 def incident_for_channel(channel_id: str | None, *, for_display: bool = True) -> Incident | None:
@@ -102,12 +103,50 @@ def forget_severities(**kwargs) -> None:
     _severities = None
 
 
+# The service catalog changes in the admin or by an import, rarely; the declare modal and the
+# headline's button offer it.
+SERVICES_FOR_SECONDS = 10.0
+_services: tuple[float, list[ServiceChoice]] | None = None
+
+
+def service_choices() -> list[ServiceChoice]:
+    """The catalog's services, by name, read at most every few seconds (and again after a change
+    in this process)."""
+    global _services
+    if _services is not None and time.monotonic() - _services[0] < SERVICES_FOR_SECONDS:
+        return list(_services[1])
+    choices = [
+        ServiceChoice(slug=slug, name=name)
+        for slug, name in Service.objects.order_by("name", "slug").values_list("slug", "name")
+    ]
+    _services = (time.monotonic(), choices)
+    return list(choices)
+
+
+def forget_services(**kwargs) -> None:
+    global _services
+    _services = None
+
+
+def services_of(incident_id: int) -> tuple[str, ...]:
+    """The names of the services an incident affects, by name."""
+    return tuple(
+        Service.objects.filter(affected_by__incident_id=incident_id)
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
 def incident_data(
-    incident: Incident, *, with_plugin_buttons: bool = True, with_roles: bool = False
+    incident: Incident,
+    *,
+    with_plugin_buttons: bool = True,
+    with_roles: bool = False,
+    with_services: bool = False,
 ) -> IncidentData:
     """What the renderers show. With `select_related("severity", "lead", "reporter",
     "comms_channel")` on the incident, this makes no query (plugin buttons aside; the roles
-    held, `with_roles`, are one)."""
+    held, `with_roles`, are one; the services affected, `with_services`, one more)."""
     try:
         channel = incident.comms_channel
     except CommsChannel.DoesNotExist:
@@ -143,6 +182,7 @@ def incident_data(
         # No query for an incident without a type.
         type_name=incident.type.name if incident.type_id and incident.type else "",
         fields=tuple((f.label, f.value) for f in shown_fields_of(incident)),
+        services=services_of(incident.pk) if with_services else (),
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from response.core.errors import ResponseError
-from response.core.models import Action, ExternalUser, PostMortemState, Severity, Status
+from response.core.models import Action, ExternalUser, PostMortemState, Service, Severity, Status
 from response.core.models.incident import TITLE_MAX_LENGTH
 
 
@@ -103,6 +103,13 @@ class IncidentFilterForm(forms.Form):
     lead = PersonChoiceField(
         queryset=ExternalUser.objects.none(), required=False, empty_label="Any lead"
     )
+    service = forms.ModelChoiceField(
+        widget=FastSelect,
+        queryset=Service.objects.all(),
+        to_field_name="slug",  # ?service=checkout
+        required=False,
+        empty_label="Any service",
+    )
     since = forms.DateField(required=False, label="Reported from", widget=DateInput())
     until = forms.DateField(required=False, label="Reported until", widget=DateInput())
 
@@ -159,6 +166,21 @@ class StatusForm(forms.Form):
 
 class LeadForm(forms.Form):
     lead = PersonChoiceField(queryset=_people(), required=False, empty_label="None")
+
+
+class ServicesForm(forms.Form):
+    """The services an incident affects, ticked among the catalog's (slug, name) pairs (read
+    here when not given)."""
+
+    services = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Affected services"
+    )
+
+    def __init__(self, *args, catalog: list[tuple[str, str]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if catalog is None:
+            catalog = list(Service.objects.values_list("slug", "name"))
+        self.fields["services"].choices = catalog  # type: ignore[attr-defined]
 
 
 class RoleForm(forms.Form):

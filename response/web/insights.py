@@ -226,11 +226,16 @@ def breakdown_charts(data: Insights) -> list[Chart]:
     for dimension in DIMENSIONS:
         if not dimension.breakdown:
             continue
-        names = {choice.id: choice.label for choice in dimension.choices()}
-        if not names:
-            continue  # nothing to tell apart (no incident types configured)
         rows = [row for row in data.breakdowns if row.dimension == dimension.key]
-        labels = [names.get(row.value_id, "Unset") if row.value_id else "Unset" for row in rows]
+        if not any(row.value_id for row in rows):
+            continue  # no incident has a value (none names a service): nothing to break down
+        # Read with the counts by some dimensions (the services): no query for their names.
+        unnamed = any(row.value_id and row.label is None for row in rows)
+        names = {c.id: c.label for c in dimension.choices()} if unnamed else {}
+        labels = [
+            row.label or names.get(row.value_id, "Unset") if row.value_id else "Unset"
+            for row in rows
+        ]
         title = f"Incidents by {dimension.label.lower()}"
         counts = [row.count for row in rows]
         charts.append(
@@ -301,13 +306,16 @@ class InsightsForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for dimension in DIMENSIONS:
+            choices = [(choice.id, choice.label) for choice in dimension.choices()]
+            if not choices:
+                continue  # nothing to choose from (an empty service catalog): no filter
             self.fields[dimension.key] = forms.TypedMultipleChoiceField(
                 required=False,
                 coerce=int,
                 label=dimension.label,
-                choices=[(choice.id, choice.label) for choice in dimension.choices()],
+                choices=choices,
                 widget=forms.CheckboxSelectMultiple,
             )
 
     def dimension_fields(self) -> Sequence[forms.BoundField]:
-        return [self[d.key] for d in DIMENSIONS if self.fields[d.key].choices]  # type: ignore[attr-defined]
+        return [self[dimension.key] for dimension in DIMENSIONS if dimension.key in self.fields]

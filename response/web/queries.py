@@ -11,11 +11,13 @@ from django.utils import timezone
 
 from response.core.models import (
     Action,
+    AffectedService,
     AuditEvent,
     ExternalUser,
     Incident,
     IncidentType,
     Participant,
+    Service,
 )
 from response.core.models.incident import (
     CLOSED_STATUSES,
@@ -35,6 +37,7 @@ class IncidentFilters:
     severity: int | None = None
     type: str = ""  # a type's slug, or "none"
     lead: int | None = None
+    service: int | None = None
     since: date | None = None
     until: date | None = None
 
@@ -70,6 +73,11 @@ def filtered_incidents(user, filters: IncidentFilters) -> QuerySet[Incident]:
         queryset = queryset.filter(type__slug=filters.type)
     if filters.lead:
         queryset = queryset.filter(lead_id=filters.lead)
+    if filters.service:
+        affected = AffectedService.objects.filter(
+            incident_id=OuterRef("pk"), service_id=filters.service
+        )
+        queryset = queryset.filter(Exists(affected))
     tz = timezone.get_current_timezone()
     if filters.since:
         queryset = queryset.filter(reported_at__gte=datetime.combine(filters.since, time(), tz))
@@ -146,6 +154,17 @@ def live_version(incident: Incident) -> int:
     """Changes whenever anything about the incident changes: every verb writes an audit row."""
     latest = AuditEvent.objects.filter(incident=incident).aggregate(latest=Max("id"))["latest"]
     return latest or 0
+
+
+def services_for(incident: Incident) -> list[tuple[str, str, bool]]:
+    """The catalog's services (slug, name, whether the incident affects it), in one query."""
+    affected = AffectedService.objects.filter(incident=incident, service_id=OuterRef("pk"))
+    return [
+        (slug, name, is_affected)
+        for slug, name, is_affected in Service.objects.annotate(
+            is_affected=Exists(affected)
+        ).values_list("slug", "name", "is_affected")
+    ]
 
 
 def actions_of(incident: Incident) -> list[Action]:

@@ -33,6 +33,7 @@ urlpatterns = [
     path("incidents/<int:pk>/status/", edits.change_status, name="status"),
     path("incidents/<int:pk>/lead/", edits.change_lead, name="lead"),
     path("incidents/<int:pk>/roles/<slug:role>/", edits.change_role, name="role"),
+    path("incidents/<int:pk>/services/", edits.change_services, name="services"),
     path("incidents/<int:pk>/key-times/", edits.edit_key_times, name="key_times"),
     path("incidents/<int:pk>/type/", edits.edit_type, name="type"),
     path("incidents/<int:pk>/timeline/add/", edits.add_entry, name="add_entry"),

@@ -470,8 +470,9 @@ def test_detail_query_count_does_not_grow_with_actions(api):
     few = _count_queries(api, f"/api/incidents/{incident.pk}")
     for n in range(10):
         verbs.add_action(incident, f"action {n}", owner=ExternalUserFactory())
-    # token, incident, actions, roles; then where it lives in chat (one query, response.core.chat)
-    expected = 4 + (1 if apps.is_installed("response.slack") else 0)
+    # token, incident, actions, services, roles; then where it lives in chat (one query,
+    # response.core.chat)
+    expected = 5 + (1 if apps.is_installed("response.slack") else 0)
     assert _count_queries(api, f"/api/incidents/{incident.pk}") == few == expected
 
 

@@ -114,6 +114,7 @@ def test_it_is_in_the_openapi_document(api):
         "until",
         "severity",
         "type",
+        "service",
         "report_only",
         "triage",
     }

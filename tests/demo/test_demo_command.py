@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import sys
 import urllib.request
 
@@ -58,6 +59,10 @@ def test_demo_keeps_its_slack_history_and_incidents_until_reset(tmp_path):
         assert demo.stop() == 0, demo.output
     assert (tmp_path / "demo" / "fakeslack-workspace.json").exists()
     assert (tmp_path / "demo" / "response.sqlite3").exists()
+    # A small service catalog to choose from (docs/catalog.md), owned by the sandbox's groups.
+    with sqlite3.connect(tmp_path / "demo" / "response.sqlite3") as database:
+        services = database.execute("SELECT slug FROM core_service ORDER BY slug").fetchall()
+    assert [slug for (slug,) in services] == ["checkout", "database", "ledger", "search"]
 
     again = start_demo(tmp_path)
     try:

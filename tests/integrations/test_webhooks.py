@@ -566,3 +566,15 @@ def test_old_deliveries_are_forgotten_but_not_failed_ones(db, time_machine):
     )
     assert prune_delivered() == 1
     assert set(Delivery.objects.values_list("pk", flat=True)) == {failed.pk, recent.pk}
+
+
+def test_a_change_of_services_is_published_with_them(webhooks, receiver, worker, api):
+    verbs.save_service(slug="checkout", name="Checkout")
+    make_endpoint(receiver, "ops", event_types=["incident.updated"])
+    incident_id = api.post("/api/incidents", {"title": "Checkout is down"}).json()["id"]
+    response = api.patch(f"/api/incidents/{incident_id}", {"services": ["checkout"]})
+    assert response.status_code == 200
+    assert worker.settled()
+    [message] = receiver.messages("ops")
+    assert message.payload["data"]["changed_fields"] == ["services"]
+    assert [s["slug"] for s in message.payload["data"]["incident"]["services"]] == ["checkout"]

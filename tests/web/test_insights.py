@@ -180,8 +180,8 @@ def test_the_page_reads_a_fixed_number_of_rows(signed_in, incidents, django_asse
         make_incident(
             MONDAY + timedelta(days=i), lead=ExternalUserFactory(), resolved=timedelta(hours=1)
         )
-    # session, user, the five insights queries
-    with django_assert_num_queries(7):
+    # session, user, the services to filter by, the six insights queries
+    with django_assert_num_queries(9):
         assert signed_in.get(f"/insights/?{PERIOD}").status_code == 200
 
 

@@ -55,6 +55,9 @@ class IncidentFilters(Schema):
     q: Annotated[Text, Field(max_length=200)] | None = Field(
         None, description="Text in the title, summary or impact."
     )
+    service: list[Annotated[Text, Field(max_length=64)]] | None = Field(
+        None, description="Affecting any of these services (slugs)."
+    )
     triage: bool = Field(
         False,
         description="Include triage incidents (opened by alerts: waiting for a decision, or "

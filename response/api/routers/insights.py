@@ -13,6 +13,7 @@ from response.api.errors import ERRORS
 from response.api.types import IsoDate
 from response.core.errors import InvalidInput
 from response.core.insights import Insights, Spread, insight_filters, insights
+from response.core.models import Service
 from response.core.selectors import incident_types, severities
 
 router = Router(tags=["statistics"])
@@ -30,6 +31,9 @@ class InsightsQuery(Schema):
     )
     type: list[str] = Field(
         [], description="Incident type slugs to count (repeat the parameter); none: every type."
+    )
+    service: list[str] = Field(
+        [], description="Service slugs: incidents affecting any of them; none: every incident."
     )
     report_only: Literal["include", "exclude"] = Field(
         "include", description="Whether incidents declared after the fact count."
@@ -79,9 +83,12 @@ class PersonLoadOut(BaseModel):
 
 
 class BreakdownOut(BaseModel):
-    dimension: str = Field(description="What incidents are told apart by: 'type'.")
-    value_id: int | None
-    value: str = Field(description="The value's slug (a type's), or 'unset'.")
+    dimension: str = Field(
+        description="What incidents are told apart by: 'type', or 'service' (an incident counts "
+        "once for each service it affected)."
+    )
+    value_id: int | None = Field(description="The type's or service's id; null: none named.")
+    value: str = Field(description="The type's or service's slug, or 'unset'.")
     count: int
 
 
@@ -107,7 +114,9 @@ def _spread(spread: Spread) -> dict:
 
 def as_json(data: Insights) -> dict:
     slugs = {severity.pk: severity.slug for severity in severities()}
-    type_slugs = {kind.pk: kind.slug for kind in incident_types(with_archived=True)}
+    value_slugs = {"type": {kind.pk: kind.slug for kind in incident_types(with_archived=True)}}
+    if any(b.dimension == "service" for b in data.breakdowns):
+        value_slugs["service"] = dict(Service.objects.values_list("pk", "slug"))
 
     def slug(severity_id: int | None) -> str:
         return slugs.get(severity_id, UNSET) if severity_id is not None else UNSET
@@ -150,7 +159,9 @@ def as_json(data: Insights) -> dict:
             {
                 "dimension": b.dimension,
                 "value_id": b.value_id,
-                "value": type_slugs.get(b.value_id, UNSET) if b.value_id is not None else UNSET,
+                "value": value_slugs[b.dimension].get(b.value_id, UNSET)
+                if b.value_id is not None
+                else UNSET,
                 "count": b.count,
             }
             for b in data.breakdowns
@@ -170,12 +181,17 @@ def insights_of(request: ApiRequest, query: Query[InsightsQuery]):
     unknown = sorted(set(query.type) - set(type_ids))
     if unknown:
         raise InvalidInput(f"No such type: {', '.join(unknown)}.", field="type")
+    services = dict(Service.objects.filter(slug__in=query.service).values_list("slug", "pk"))
+    unknown = sorted(set(query.service) - set(services))
+    if unknown:
+        raise InvalidInput(f"No such service: {', '.join(unknown)}.", field="service")
     filters = insight_filters(
         since=query.since,
         until=query.until,
         chosen={
             "severity": [ids[slug] for slug in query.severity],
             "type": [type_ids[slug] for slug in query.type],
+            "service": [services[slug] for slug in query.service],
         },
         include_report_only=query.report_only == "include",
         include_triage=query.triage == "include",

@@ -1,5 +1,6 @@
 from response.core.models.action import Action
 from response.core.models.audit import AuditEvent, AuditVerb
+from response.core.models.catalog import AffectedService, Service, Team, Tier
 from response.core.models.incident import Incident, Severity, Status
 from response.core.models.people import ExternalUser, Participant
 from response.core.models.postmortem import PostMortem, PostMortemSection, PostMortemState
@@ -10,6 +11,7 @@ from response.core.models.types import CustomField, CustomFieldValue, IncidentTy
 
 __all__ = [
     "Action",
+    "AffectedService",
     "AuditEvent",
     "AuditVerb",
     "CustomField",
@@ -22,9 +24,12 @@ __all__ = [
     "PostMortemSection",
     "PostMortemState",
     "RoleAssignment",
+    "Service",
     "Severity",
     "Status",
     "Subscription",
+    "Team",
+    "Tier",
     "TimelineEvent",
     "TimelineImage",
 ]

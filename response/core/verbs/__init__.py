@@ -7,6 +7,14 @@ transaction around them and they commit, or fail, together. Alone, a verb is its
 transaction."""
 
 from response.core.verbs._common import UNSET, Actor, Unset
+from response.core.verbs.catalog import (
+    check_services,
+    delete_service,
+    delete_team,
+    save_service,
+    save_team,
+    set_services,
+)
 from response.core.verbs.exports import (
     link_action_to_tracker,
     record_action_export_failure,
@@ -69,12 +77,15 @@ __all__ = [
     "add_timeline_event",
     "assign_role",
     "check_incident_type",
+    "check_services",
     "check_severity",
     "check_status",
     "complete_action",
     "declare_incident",
     "declare_incident_once",
     "decline_triage",
+    "delete_service",
+    "delete_team",
     "edit_postmortem_section",
     "edit_timeline_event",
     "get_or_create_external_user",
@@ -92,10 +103,13 @@ __all__ = [
     "reopen_incident",
     "request_action_export",
     "resolve_incident",
+    "save_service",
+    "save_team",
     "set_key_times",
     "set_lead",
     "set_postmortem_owner",
     "set_postmortem_state",
+    "set_services",
     "set_severity",
     "set_status",
     "set_type_and_fields",

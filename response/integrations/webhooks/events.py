@@ -20,7 +20,8 @@ TEST = "webhook.test"
 
 EVENT_TYPES: dict[str, str] = {
     DECLARED: "An incident was declared",
-    UPDATED: "Its title, summary, impact, start, privacy, lead, severity or status changed",
+    UPDATED: "Its title, summary, impact, start, privacy, lead, severity, status or affected "
+    "services changed",
     STATUS_UPDATE: "The responders posted a status update",
     RESOLVED: "An incident was resolved",
     REOPENED: "A resolved incident was reopened",
@@ -34,6 +35,7 @@ _BY_CHANGE: dict[Change, str] = {
     Change.LEAD: UPDATED,
     Change.SEVERITY: UPDATED,
     Change.STATUS: UPDATED,
+    Change.SERVICES: UPDATED,
     Change.STATUS_UPDATE: STATUS_UPDATE,
     Change.RESOLVED: RESOLVED,
     Change.REOPENED: REOPENED,

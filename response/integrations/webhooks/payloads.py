@@ -77,6 +77,12 @@ def render_incident(incident: Incident, *, now: datetime) -> dict[str, Any]:
             }
             for held in role_holders(incident)
         ],
+        "services": [
+            {"id": pk, "slug": slug, "name": name}
+            for pk, slug, name in incident.services.order_by("name", "slug").values_list(
+                "pk", "slug", "name"
+            )
+        ],
         "url": settings.SITE_URL + reverse("web:incident", args=[incident.pk]),
     }
 

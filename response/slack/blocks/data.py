@@ -15,6 +15,14 @@ class SeverityChoice:
 
 
 @dataclass(frozen=True)
+class ServiceChoice:
+    """A service of the catalog, as the declare modal and the services modal offer it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
 class RoleShown:
     """A role of an incident as Slack shows it (response.core.roles), and its holder's id."""
 
@@ -50,3 +58,5 @@ class IncidentData:
     # Its type's name ("" without one) and the answers to the type's fields: (label, value).
     type_name: str = ""
     fields: tuple[tuple[str, Any], ...] = field(default=())
+    # The names of the services it affects (read only for the headline: `with_services`).
+    services: tuple[str, ...] = field(default=())

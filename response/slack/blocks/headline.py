@@ -85,6 +85,8 @@ def render_headline(data: IncidentData, *, site_url: str) -> list[dict]:
     if data.roles:
         held = "\n".join(f"{escape(r.name)}: {mention(r.holder_id)}" for r in data.roles)
         fields.append(truncate(f"*Roles*\n{held}", 2000))
+    if data.services:
+        fields.append(truncate(f"*Services*\n{escape(', '.join(data.services))}", 2000))
     if data.comms_channel_id:
         fields.append(f"*Channel*\n<#{data.comms_channel_id}>")
     if data.duration_text:

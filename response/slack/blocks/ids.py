@@ -17,6 +17,7 @@ SUBSCRIBE = "subscribe-button"  # on the headline post: toggles
 UNSUBSCRIBE = "unsubscribe-button"  # in a subscriber's DM
 DECLARE_FROM_MESSAGE = "declare-from-message-button"  # offered after the declare reaction
 ASSIGN_ROLES = "assign-roles-button"
+SET_SERVICES = "set-services-button"  # on the headline post, when the catalog has services
 
 # Modals.
 DECLARE_MODAL = "declare-incident-modal"
@@ -24,6 +25,7 @@ EDIT_MODAL = "edit-incident-modal"
 FIELD_MODAL = "edit-field-modal"
 UPDATE_MODAL = "post-update-modal"
 ROLES_MODAL = "assign-roles-modal"
+SERVICES_MODAL = "affected-services-modal"
 
 # Shortcuts.
 DECLARE_SHORTCUT = "declare-incident"
@@ -37,6 +39,7 @@ IMPACT = "impact"
 SEVERITY = "severity"
 LEAD = "lead"
 OPTIONS = "options"
+SERVICES = "services"  # the affected services, in the declare and services modals
 STATUS = "status"
 UPDATE_TEXT = "update_text"
 NEXT_UPDATE = "next_update"

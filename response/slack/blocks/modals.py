@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     Option,
     PlainTextInputElement,
     SectionBlock,
+    StaticMultiSelectElement,
     StaticSelectElement,
     UserSelectElement,
 )
@@ -19,7 +20,7 @@ from slack_sdk.models.views import View
 
 from response.core.fields import FieldSpec
 from response.slack.blocks import ids
-from response.slack.blocks.data import IncidentData, SeverityChoice
+from response.slack.blocks.data import IncidentData, ServiceChoice, SeverityChoice
 from response.slack.blocks.text import escape, truncate
 from response.slack.blocks.types import TypeChoice, type_blocks
 
@@ -90,6 +91,30 @@ def _lead_input(current: str | None) -> InputBlock:
     )
 
 
+# A static select offers at most 100 options (Slack's limit).
+SERVICE_OPTIONS_LIMIT = 100
+
+
+def services_input(services: list[ServiceChoice], current: tuple[str, ...] = ()) -> InputBlock:
+    """The catalog's services to tick (`current`: the slugs ticked already)."""
+    options = [
+        Option(value=s.slug, text=truncate(s.name, 75)) for s in services[:SERVICE_OPTIONS_LIMIT]
+    ]
+    initial = [o for o in options if o.value in current]
+    return InputBlock(
+        block_id=ids.SERVICES,
+        label="Affected services",
+        optional=True,
+        hint="Their owning teams are invited to the incident's channel.",
+        element=StaticMultiSelectElement(
+            action_id=ids.SERVICES,
+            placeholder="Which services are affected?",
+            options=options,
+            initial_options=initial or None,
+        ),
+    )
+
+
 def _options_input(*, private: bool, report_only_allowed: bool) -> InputBlock:
     options = [
         Option(
@@ -129,10 +154,12 @@ def render_declare_modal(
     types: list[TypeChoice] | None = None,
     chosen_type: TypeChoice | None = None,
     type_fields: list[FieldSpec] | None = None,
+    services: list[ServiceChoice] | None = None,
 ) -> dict:
     """`above`: blocks shown before the form (the incidents declared in the last hour).
-    `types`: the incident types to choose from, with the chosen one's fields after it."""
-    view = json.loads(_declare_modal(tuple(severities), report_only_allowed))
+    `types`: the incident types to choose from, with the chosen one's fields after it.
+    `services`: the catalog's, to choose the affected ones from (none: no such field)."""
+    view = json.loads(_declare_modal(tuple(severities), report_only_allowed, tuple(services or ())))
     view["private_metadata"] = json.dumps(
         {**metadata, "type": chosen_type.slug if chosen_type else None} if types else metadata
     )
@@ -180,7 +207,11 @@ def with_entered_values(view: dict, values: dict[str, Any]) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _declare_modal(severities: tuple[SeverityChoice, ...], report_only_allowed: bool) -> str:
+def _declare_modal(
+    severities: tuple[SeverityChoice, ...],
+    report_only_allowed: bool,
+    services: tuple[ServiceChoice, ...] = (),
+) -> str:
     """The declare modal without its title and metadata: the same for every `/incident`, so
     built (and checked by slack_sdk) once per set of severities, not once per request."""
     return json.dumps(
@@ -213,6 +244,7 @@ def _declare_modal(severities: tuple[SeverityChoice, ...], report_only_allowed: 
                     placeholder="Who or what is affected, and how?",
                 ),
                 *([_severity_input(list(severities), None)] if severities else []),
+                *([services_input(list(services))] if services else []),
                 _lead_input(None),
                 _options_input(private=False, report_only_allowed=report_only_allowed),
             ],

@@ -39,7 +39,7 @@ from response.slack.inbound.source import recent_incidents, remember_source
 from response.slack.inbound.types import submitted_type, type_choices
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
-from response.slack.selectors import incident_data, severity_choices
+from response.slack.selectors import incident_data, service_choices, severity_choices
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ FIELD_BLOCKS = {
     "summary": ids.SUMMARY,
     "impact": ids.IMPACT,
     "severity": ids.SEVERITY,
+    "services": ids.SERVICES,
     "update": ids.UPDATE_TEXT,
     "status": ids.STATUS,
     "next_update": ids.NEXT_UPDATE,
@@ -89,6 +90,7 @@ def open_declare_modal(
         metadata=metadata,
         above=render_recent_incidents(recent_incidents(), site_url=settings.SITE_URL),
         types=type_choices(),
+        services=service_choices(),
     )
     return open_view(client, trigger_id=trigger_id, view=view)
 
@@ -152,6 +154,8 @@ def submit_declare(ack, body, view):
                 fields=fields,
                 by=user,
             )
+            if services := choices_of(values, ids.SERVICES):
+                verbs.set_services(incident, services, by=user)
             remember_source(incident, metadata, by=user)
     except ResponseError as error:
         if block := error_block(error.field, incident_type):

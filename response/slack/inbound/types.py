@@ -15,7 +15,7 @@ from response.slack.blocks.modals import render_declare_modal, with_entered_valu
 from response.slack.blocks.types import TypeChoice, field_values_from
 from response.slack.inbound.forms import choice_of, metadata_text, view_metadata, view_values
 from response.slack.outbound import outbox
-from response.slack.selectors import severity_choices
+from response.slack.selectors import service_choices, severity_choices
 
 
 def type_choices() -> list[TypeChoice]:
@@ -56,6 +56,7 @@ def change_declare_type(ack, body, action) -> None:
         types=type_choices(),
         chosen_type=chosen,
         type_fields=fields,
+        services=service_choices(),
     )
     with transaction.atomic():
         outbox.call(

@@ -1,15 +1,17 @@
 """Getting the right people in: the members of Slack user groups (by severity, from
-RESPONSE_AUTO_INVITE, or named in `@Response invite`) and people named, invited to the incident's
-channel. The members are invited, never the group mention: nobody outside the channel is pinged.
+RESPONSE_AUTO_INVITE; the teams owning the affected services; or named in `@Response invite`)
+and people named, invited to the incident's channel. The members are invited, never the group
+mention: nobody outside the channel is pinged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from response.core.models import Incident
+from response.core.models import Incident, Service
 from response.engine.kinds import JobContext, job_kind
 from response.engine.queue import enqueue
 from response.slack.blocks.text import escape, mention
@@ -44,6 +46,32 @@ def invite_severity_groups(incident: Incident) -> None:
             once=True,
         ),
         lane=incident_lane(incident.pk),
+    )
+
+
+def invite_service_teams(incident_id: int, service_ids: Iterable[int]) -> None:
+    """Queue the invitation of the user groups of the teams owning these services, each group
+    once per channel (no job when none of them has a group)."""
+    ids = list(service_ids)
+    if not ids:
+        return
+    services = [
+        s
+        for s in Service.objects.filter(pk__in=ids).select_related("team").order_by("name")
+        if s.team is not None and s.team.usergroup
+    ]
+    if not services:
+        return
+    names = ", ".join(s.name for s in services)
+    noun = "services" if len(services) > 1 else "service"
+    enqueue(
+        InviteGroups(
+            incident_id=incident_id,
+            groups=sorted({s.team.usergroup for s in services if s.team is not None}),
+            reason=f"for the affected {noun} {escape(names)}",
+            once=True,
+        ),
+        lane=incident_lane(incident_id),
     )
 
 
@@ -85,6 +113,8 @@ class InviteGroups:
         if not wanted and not self.user_ids:
             return {"skipped": "invited before"}
         found, unknown = resolve_groups(wanted) if wanted else ({}, [])
+        if self.once:  # a group named by its id (S…) is remembered by its handle
+            found = {h: i for h, i in found.items() if h not in channel.invited_groups}
         members_by_group = {handle: group_members(group_id) for handle, group_id in found.items()}
         bot = bot_user_id()
         people = {u for users in members_by_group.values() for u in users} | set(self.user_ids)

@@ -78,7 +78,7 @@ class SyncIncident:
 
     def perform(self, job: JobContext) -> dict:
         incident = load_incident(self.incident_id)
-        data = incident_data(incident, with_roles=True)
+        data = incident_data(incident, with_roles=True, with_services=True)
         done: dict = {}
         post = getattr(incident, "headline_post", None)
         if not incident.is_private:

@@ -32,6 +32,7 @@ from response.web.forms import (
     KeyTimesForm,
     LeadForm,
     RoleForm,
+    ServicesForm,
     SeverityForm,
     StatusForm,
     TimelineEntryForm,
@@ -181,6 +182,22 @@ def change_lead(request: SignedInRequest, pk: int) -> HttpResponse:
         "lead_form",
         lambda incident, form: verbs.set_lead(incident, form.cleaned_data["lead"], by=request.user),
         "Lead changed.",
+    )
+
+
+@page
+@require_POST
+def change_services(request: SignedInRequest, pk: int) -> HttpResponse:
+    return _incident_form_view(
+        request,
+        pk,
+        ServicesForm,
+        "services_form",
+        lambda incident, form: verbs.set_services(
+            incident, form.cleaned_data["services"], by=request.user
+        ),
+        "Affected services saved.",
+        "services",
     )
 
 

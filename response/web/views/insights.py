@@ -24,7 +24,7 @@ def filters_of(form: InsightsForm) -> InsightFilters | None:
         return insight_filters(
             since=data["since"],
             until=data["until"],
-            chosen={dimension.key: data[dimension.key] for dimension in DIMENSIONS},
+            chosen={d.key: data[d.key] for d in DIMENSIONS if d.key in data},
             include_report_only=data["report_only"] != "exclude",
             include_triage=data["triage"] == "include",
         )

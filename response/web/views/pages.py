@@ -25,6 +25,7 @@ from response.web.forms import (
     LeadForm,
     PostMortemOwnerForm,
     PostMortemStateForm,
+    ServicesForm,
     SeverityForm,
     StatusForm,
     TimelineEntryForm,
@@ -60,6 +61,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             severity=data["severity"].pk if data["severity"] else None,
             type=data.get("type") or "",
             lead=data["lead"].pk if data["lead"] else None,
+            service=data["service"].pk if data["service"] else None,
             since=data["since"],
             until=data["until"],
         )
@@ -92,6 +94,7 @@ def channel(place):
 def incident_context(request: HttpRequest, incident, **forms) -> dict:
     """Everything the incident document shows; `forms` replaces a form (bound, with errors)."""
     tz_now = timezone.localtime()
+    catalog = queries.services_for(incident)
     context = {
         "incident": incident,
         "channel": channel(place_of(incident)),
@@ -108,6 +111,11 @@ def incident_context(request: HttpRequest, incident, **forms) -> dict:
         "status_form": StatusForm(initial={"status": incident.status}),
         "lead_form": LeadForm(initial={"lead": incident.lead_id}),
         "roles": role_holders(incident),
+        "services": [name for _, name, is_affected in catalog if is_affected],
+        "services_form": ServicesForm(
+            catalog=[(slug, name) for slug, name, _ in catalog],
+            initial={"services": [slug for slug, _, is_affected in catalog if is_affected]},
+        ),
         "times_form": KeyTimesForm(initial=KeyTimesForm.initial_for(incident)),
         "action_form": ActionForm(),
         "entry_form": TimelineEntryForm(),

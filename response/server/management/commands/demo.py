@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from response.core.models import Service, Team
+from response.importers.catalog import Entry, import_catalog
 from response.integrations.pagerduty import demo as pagerduty_demo
 from response.server import demo
 from response.server.processes import StopSignals, WebServer, Worker
@@ -25,6 +27,21 @@ HINT = (
     "`/incident Checkout is failing` in #general and press Enter."
 )
 SAVE_EVERY = 5.0  # seconds between saves of the Slack workspace
+
+# The service catalog of the demo (docs/catalog.md), owned by the sandbox's two user groups: so
+# that "Affected services" in the declare form brings people in.
+DEMO_CATALOG = [
+    Entry("team", "demo", {"slug": "payments", "name": "Payments", "slack_usergroup": "oncall"}),
+    Entry("team", "demo", {"slug": "platform", "name": "Platform", "slack_usergroup": "sre"}),
+    Entry(
+        "service", "demo", {"slug": "checkout", "name": "Checkout", "team": "payments", "tier": 1}
+    ),
+    Entry("service", "demo", {"slug": "ledger", "name": "Ledger", "team": "payments", "tier": 2}),
+    Entry(
+        "service", "demo", {"slug": "database", "name": "Database", "team": "platform", "tier": 1}
+    ),
+    Entry("service", "demo", {"slug": "search", "name": "Search", "team": "platform", "tier": 3}),
+]
 
 
 class Command(BaseCommand):
@@ -61,6 +78,8 @@ class Command(BaseCommand):
         if stop.requested.is_set():
             return
         self._demo_login()
+        if not Team.objects.exists() and not Service.objects.exists():
+            import_catalog(DEMO_CATALOG)  # only into an empty catalog: never over the user's
         data_dir = Path(settings.DATA_DIR)
         credentials = demo.demo_credentials(data_dir)
         workspace = Workspace.default()
