@@ -471,10 +471,9 @@ def breakdowns(incidents: QuerySet[Incident]) -> list[Breakdown]:
     for dimension in DIMENSIONS:
         # A dimension of a foreign key without values (no incident types) costs no query.
         if dimension.breakdown and (dimension.count_by is not None or dimension.choices()):
-            found += [
-                Breakdown(dimension.key, value, n, label)
-                for value, label, n in dimension.counts(incidents)
-            ]
+            counts = dimension.counts(incidents)
+            if any(value is not None for value, _, _ in counts):  # else every incident is Unset
+                found += [Breakdown(dimension.key, value, n, label) for value, label, n in counts]
     return found
 
 

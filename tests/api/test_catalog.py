@@ -144,7 +144,7 @@ def test_insights_filter_and_break_down_by_service(api):
     make_service_incidents()
     body = api.get("/api/insights?since=2026-03-02&until=2026-03-22&service=ledger").json()
     assert body["total"] == 2
-    rows = {(b["slug"], b["count"]) for b in body["breakdowns"] if b["dimension"] == "service"}
+    rows = {(b["value"], b["count"]) for b in body["breakdowns"] if b["dimension"] == "service"}
     assert rows == {("ledger", 2), ("checkout", 1)}
     refused = api.get("/api/insights?service=payroll")
     assert refused.status_code == 400
