@@ -6,9 +6,8 @@ and the rows read back stay the same whatever the number of incidents. Percentil
 back and interpolated in Python the same way (`percentile`; the tests expect the same figures
 from both databases).
 
-The ways incidents can be told apart (the severity, the affected services; incident types later)
-are listed once, in DIMENSIONS: each gives a filter and, when `breakdown` is set, a chart of its
-own.
+The ways incidents can be told apart (the severity, the incident type, the affected services) are
+listed once, in DIMENSIONS: each gives a filter and, when `breakdown` is set, a chart of its own.
 """
 
 from __future__ import annotations
