@@ -2,6 +2,23 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from tests.browser import SCREENSHOTS, launch_chromium
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium, for the browser tests of this folder."""
+    # Playwright's sync API runs an event loop in this thread; the test thread's own ORM calls
+    # are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
 
 @pytest.fixture
 def user(db):

@@ -8,29 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from response.core import verbs
 from response.core.models import Incident, Severity
-from tests.browser import SCREENSHOTS, browser_test, launch_chromium
+from tests.browser import SCREENSHOTS, browser_test
 from tests.factories import ExternalUserFactory
 
 pytestmark = browser_test
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test thread's own ORM calls
-    # are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def shot(page, name: str, *, full_page: bool = True) -> None:

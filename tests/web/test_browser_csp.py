@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from response.core import verbs
-from tests.browser import browser_test, launch_chromium
+from tests.browser import browser_test
 from tests.web.test_browser import make_incidents
 
 pytestmark = browser_test
@@ -21,17 +20,6 @@ document.addEventListener("securitypolicyviolation", (e) => {
   window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`);
 });
 """
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_every_page_keeps_the_content_security_policy(browser, live_server, settings):

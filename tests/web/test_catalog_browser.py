@@ -4,28 +4,15 @@ artifacts/screenshots/services-*.png."""
 
 from __future__ import annotations
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from response.core import verbs
 from response.core.models import Incident
-from tests.browser import SCREENSHOTS, browser_test, launch_chromium
+from tests.browser import SCREENSHOTS, browser_test
 from tests.web.test_browser import assert_no_sideways_scrolling
 from tests.web.test_times_browser import sign_in
 
 pytestmark = browser_test
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_choosing_the_affected_services(browser, live_server, transactional_db):

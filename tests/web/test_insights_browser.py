@@ -16,7 +16,6 @@ from tests.browser import browser_test
 from tests.core.test_insights import make_incident
 from tests.factories import ExternalUserFactory
 from tests.web.test_browser import assert_no_sideways_scrolling, seed_severities, shot
-from tests.web.test_browser import browser as browser
 from tests.web.test_browser_csp import REPORT_VIOLATIONS
 
 pytestmark = browser_test

@@ -5,29 +5,16 @@ artifacts/screenshots/postmortem-*."""
 
 from __future__ import annotations
 
-import pytest
 from django.contrib.auth import get_user_model
 
 from response.core import verbs
 from response.core.models import PostMortem
-from tests.browser import SCREENSHOTS, browser_test, launch_chromium
+from tests.browser import SCREENSHOTS, browser_test
 from tests.factories import ExternalUserFactory
 from tests.web.test_browser import assert_no_sideways_scrolling
 from tests.web.test_times_browser import an_incident_with_a_life, sign_in
 
 pytestmark = browser_test
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def test_write_edit_and_print_the_postmortem(browser, live_server, transactional_db):

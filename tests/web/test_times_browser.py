@@ -5,29 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from response.core import verbs
 from response.core.models import Incident, TimelineEvent
-from tests.browser import SCREENSHOTS, browser_test, launch_chromium
+from tests.browser import SCREENSHOTS, browser_test
 from tests.factories import ExternalUserFactory
 from tests.web.test_browser import assert_no_sideways_scrolling
 
 pytestmark = browser_test
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 def dated(entry: TimelineEvent | None, at) -> None:

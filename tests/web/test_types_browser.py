@@ -11,10 +11,9 @@ from tests.browser import SCREENSHOTS, browser_test
 from tests.factories import declare
 from tests.incident_types import customer_type, security_type
 from tests.web.test_browser import assert_no_sideways_scrolling
-from tests.web.test_times_browser import browser, sign_in
+from tests.web.test_times_browser import sign_in
 
 pytestmark = browser_test
-__all__ = ["browser"]  # the fixture
 
 
 @pytest.mark.parametrize(("name", "width", "height"), [("desktop", 1280, 900), ("phone", 390, 844)])
