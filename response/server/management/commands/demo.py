@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from response.core.models import Service, Team
+from response.core.models import CustomField, IncidentType, Service, Team
 from response.importers.catalog import Entry, import_catalog
 from response.integrations.pagerduty import demo as pagerduty_demo
 from response.server import demo
@@ -42,6 +42,53 @@ DEMO_CATALOG = [
     ),
     Entry("service", "demo", {"slug": "search", "name": "Search", "team": "platform", "tier": 3}),
 ]
+
+
+def seed_demo_types() -> None:
+    """Incident types to choose from when declaring (docs/slack.md, Incident types): their fields
+    are asked in the declare form once one is chosen; none of them is required."""
+    customer = IncidentType.objects.create(
+        name="Customer-facing",
+        slug="customer",
+        description="Customers see errors or cannot pay.",
+        order=1,
+    )
+    CustomField.objects.create(
+        incident_type=customer,
+        label="Customer tier",
+        key="tier",
+        kind="single_select",
+        options=["Standard", "Gold"],
+        default="Standard",
+        order=1,
+    )
+    CustomField.objects.create(
+        incident_type=customer,
+        label="Customers affected",
+        key="customers",
+        kind="number",
+        help_text="A rough count is fine.",
+        order=2,
+    )
+    security = IncidentType.objects.create(
+        name="Security",
+        slug="security",
+        description="Data or access at risk: private unless you say otherwise.",
+        private_by_default=True,
+        order=2,
+    )
+    CustomField.objects.create(
+        incident_type=security,
+        label="Data exposed",
+        key="data_exposed",
+        kind="single_select",
+        options=["Unknown", "No", "Yes"],
+        default="Unknown",
+        order=1,
+    )
+    IncidentType.objects.create(
+        name="Internal", slug="internal", description="Only our own tools are hurt.", order=3
+    )
 
 
 class Command(BaseCommand):
@@ -80,6 +127,8 @@ class Command(BaseCommand):
         self._demo_login()
         if not Team.objects.exists() and not Service.objects.exists():
             import_catalog(DEMO_CATALOG)  # only into an empty catalog: never over the user's
+        if not IncidentType.objects.exists():
+            seed_demo_types()
         data_dir = Path(settings.DATA_DIR)
         credentials = demo.demo_credentials(data_dir)
         workspace = Workspace.default()
