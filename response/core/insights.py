@@ -28,7 +28,6 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    Min,
     OuterRef,
     QuerySet,
     Sum,
@@ -127,7 +126,8 @@ def incidents_by_service(
             service=F("affected_services__service_id"),
             name=F("affected_services__service__name"),
         )
-        .annotate(n=Count("id", distinct=True))
+        # An incident affects a service once (a unique pair), so no DISTINCT (and its sort).
+        .annotate(n=Count("id"))
         .order_by("-n", "name")
     )
     return [(row["service"], row["name"], row["n"]) for row in rows]
@@ -427,16 +427,16 @@ def load_on_people(incidents: QuerySet[Incident], now: datetime) -> list[PersonL
         .values("lead_id")
         .annotate(n=Count("id"), time=Sum(duration_between("started_at", _incident_end(now))))
     )
-    # One assignment per (incident, holder) who is not its lead: the first one.
-    firsts = (
-        RoleAssignment.objects.filter(incident__in=incidents)
-        .values("incident_id", "holder_id")
-        .annotate(first=Min("id"))
-        .values("first")
+    # One assignment per (incident, holder) who is not its lead: none of the same person in the
+    # same incident before it (an anti-join on the assignments' incident index; grouping them
+    # first read the counted incidents twice).
+    earlier = RoleAssignment.objects.filter(
+        incident_id=OuterRef("incident_id"), holder_id=OuterRef("holder_id"), id__lt=OuterRef("id")
     )
     held = (
-        RoleAssignment.objects.filter(id__in=firsts)
+        RoleAssignment.objects.filter(incident__in=incidents)
         .exclude(incident__lead_id=F("holder_id"))
+        .exclude(Exists(earlier))
         .values("holder_id")
         .annotate(
             n=Count("id"),
