@@ -9,7 +9,8 @@ the figures are server time. Baselines: /health (one SELECT 1) and the incident 
 people open most). Pages are read as a signed-in non-staff user (the private-incident rule
 applies), and once as staff. The incidents span three years, with every key time set as the
 verbs would set them; most have an incident type, affected services and a comms lead; they are
-made with bulk_create (the verbs would take many minutes).
+made with bulk_create (the verbs would take many minutes), in the order they were reported, as a
+live database stores them.
 """
 
 from __future__ import annotations
@@ -125,6 +126,8 @@ def make_data(n: int, seed: int) -> dict:
                 updated_at=reported,
             )
         )
+    # Stored in the order they were reported, as a live database has them (ids grow with time).
+    incidents.sort(key=lambda incident: incident.reported_at)
     Incident.objects.bulk_create(incidents, batch_size=5000)
     affected, roles = [], []
     for incident in incidents:
