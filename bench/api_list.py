@@ -24,16 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import django_for_bench
+from bench.common import django_for_bench, seeded_parser
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--incidents", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per scenario")
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
-    parser.add_argument("--seed", type=int, default=7)
+    parser = seeded_parser(__doc__, requests=200, warmup=10, seed=7)
     parser.add_argument(
         "--with-index",
         action="store_true",

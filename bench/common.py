@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 from collections.abc import Callable
@@ -71,3 +72,27 @@ def current_section(doc: Path, start: str, end: str) -> str:
     current = doc.read_text() if doc.exists() else ""
     old = re.search(re.escape(start) + r".*?" + re.escape(end), current, flags=re.S)
     return old.group(0) if old else ""
+
+
+def seeded_parser(doc: str, *, requests: int, warmup: int, seed: int) -> argparse.ArgumentParser:
+    """The options of a benchmark that seeds incidents and times requests: how many incidents,
+    requests and warm-up requests, which database, which random seed."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=requests, help="timed requests per page")
+    parser.add_argument("--warmup", type=int, default=warmup)
+    parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
+    parser.add_argument("--seed", type=int, default=seed)
+    return parser
+
+
+def make_people(count: int = 300) -> list:
+    """Chat users to lead, report and hold roles in the seeded incidents."""
+    from response.core.models import ExternalUser
+
+    return ExternalUser.objects.bulk_create(
+        [
+            ExternalUser(workspace_id="T1", external_id=f"U{i:08d}", display_name=f"person{i}")
+            for i in range(count)
+        ]
+    )

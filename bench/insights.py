@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import django_for_bench, replace_section  # noqa: E402
+from bench.common import django_for_bench, make_people, replace_section, seeded_parser  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- insights:start -->", "<!-- insights:end -->"
@@ -35,12 +35,7 @@ TODAY = date(2026, 6, 1)
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--incidents", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
-    parser.add_argument("--seed", type=int, default=16)
+    parser = seeded_parser(__doc__, requests=50, warmup=3, seed=16)
     parser.add_argument("--record", action="store_true", help=f"write the figures to {DOC}")
     return parser.parse_args()
 
@@ -50,7 +45,6 @@ def make_data(n: int, seed: int) -> dict:
 
     from response.core.models import (
         AffectedService,
-        ExternalUser,
         Incident,
         IncidentType,
         RoleAssignment,
@@ -60,12 +54,7 @@ def make_data(n: int, seed: int) -> dict:
     )
 
     rng = random.Random(seed)
-    people = ExternalUser.objects.bulk_create(
-        [
-            ExternalUser(workspace_id="T1", external_id=f"U{i:08d}", display_name=f"person{i}")
-            for i in range(300)
-        ]
-    )
+    people = make_people()
     severities = [*Severity.objects.all(), None]
     types = [
         IncidentType.objects.create(name=name, slug=name.lower().replace(" ", "-"), order=i)

@@ -27,7 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import current_section, django_for_bench, replace_section  # noqa: E402
+from bench.common import (  # noqa: E402
+    current_section,
+    django_for_bench,
+    make_people,
+    replace_section,
+    seeded_parser,
+)
 
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- web-ui:start -->", "<!-- web-ui:end -->"
@@ -47,12 +53,7 @@ WORDS = [
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--incidents", type=int, default=100_000)
-    parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
-    parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--database-url", default="", help="PostgreSQL server to use")
-    parser.add_argument("--seed", type=int, default=7)
+    parser = seeded_parser(__doc__, requests=100, warmup=5, seed=7)
     parser.add_argument("--record", action="store_true", help=f"write the figures to {DOC}")
     return parser.parse_args()
 
@@ -62,7 +63,6 @@ def make_data(n: int, seed: int) -> dict:
 
     from response.core.models import (
         Action,
-        ExternalUser,
         Incident,
         Participant,
         Severity,
@@ -71,12 +71,7 @@ def make_data(n: int, seed: int) -> dict:
     )
 
     rng = random.Random(seed)
-    people = ExternalUser.objects.bulk_create(
-        [
-            ExternalUser(workspace_id="T1", external_id=f"U{i:08d}", display_name=f"person{i}")
-            for i in range(300)
-        ]
-    )
+    people = make_people()
     severities = [*Severity.objects.all(), None]
     end = datetime(2026, 6, 1, tzinfo=UTC)
     span = timedelta(days=3 * 365).total_seconds()
