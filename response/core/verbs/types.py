@@ -91,10 +91,17 @@ def write_field_values(
     CustomFieldValue.objects.filter(incident=incident).exclude(
         field__in=[by_key[key] for key in values]
     ).delete()
-    for key, value in values.items():
-        CustomFieldValue.objects.update_or_create(
-            incident=incident, field=by_key[key], defaults={"value": value}
-        )
+    # One statement for every answer (two per answer with update_or_create), on the declare
+    # form's path where Slack waits.
+    CustomFieldValue.objects.bulk_create(
+        [
+            CustomFieldValue(incident=incident, field=by_key[key], value=value)
+            for key, value in values.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["incident", "field"],
+        update_fields=["value"],
+    )
 
 
 def _said(fields: list[CustomField], before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
