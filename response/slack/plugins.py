@@ -26,6 +26,7 @@ BUILTIN = [
     "response.slack.outbound.invites",
     "response.slack.outbound.channel_life",
     "response.slack.inbound.times",
+    "response.slack.inbound.types",
     "response.slack.reminders",
 ]
 

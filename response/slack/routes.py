@@ -54,7 +54,9 @@ def register_listeners(app: App) -> None:
     app.view(ids.UPDATE_MODAL)(modals.submit_update)
     for callback_id, handler in MODAL_HANDLERS.items():
         app.view(callback_id)(modals.plugin_submission(callback_id, handler))
-    app.action(ids.TYPE)(types.change_declare_type)  # a type chosen in the declare modal
+    # A type chosen in the edit modal, else in the declare modal.
+    app.action(ids.TYPE, matchers=[types.in_edit_modal])(types.change_edit_type)
+    app.action(ids.TYPE)(types.change_declare_type)
     app.shortcut(ids.DECLARE_SHORTCUT)(shortcuts.declare)
     app.shortcut(ids.ADD_TO_TIMELINE_SHORTCUT)(shortcuts.add_to_timeline)
     app.shortcut(ids.DECLARE_FROM_MESSAGE_SHORTCUT)(declare_from.declare_from_message)

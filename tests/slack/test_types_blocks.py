@@ -1,16 +1,28 @@
 """The pure pieces of incident types in Slack: the modal's type select and fields, the headline's
 answers, and what a submission says."""
 
+import json
 from dataclasses import replace
 
 from slack_sdk.models.views import View
 
 from response.core.fields import FieldKind, FieldSpec
 from response.slack.blocks.headline import render_headline
-from response.slack.blocks.modals import render_declare_modal, with_entered_values
-from response.slack.blocks.types import TypeChoice, error_block, field_values_from
+from response.slack.blocks.modals import (
+    render_declare_modal,
+    render_edit_modal,
+    with_entered_values,
+)
+from response.slack.blocks.types import (
+    TypeChoice,
+    error_block,
+    field_values_from,
+    render_type_needs_answers,
+    render_type_shown,
+)
 from response.slack.inbound.forms import view_values
-from tests.slack.test_blocks import OPEN, matches_snapshot
+from tests.slack.helpers import HOSTILE, unescaped_user_text
+from tests.slack.test_blocks import OPEN, SEVERITIES, matches_snapshot
 
 SECURITY = TypeChoice("security", "Security", "Leaks, intrusions", private_by_default=True)
 CUSTOMER = TypeChoice("customer", "Customer-facing", "", private_by_default=False)
@@ -110,3 +122,84 @@ def test_the_headline_shows_the_type_and_the_answers_escaped():
     assert "*Type*\\nSecurity &lt;!here&gt;" in text
     assert "*Data exposed:* Customer · *Regions:* EU, US · *Note:* a &amp; b" in text
     matches_snapshot("headline_with_type", blocks)
+
+
+def edit_modal(chosen=SECURITY, fields=FIELDS, answers=None):
+    return render_edit_modal(
+        OPEN,
+        severities=SEVERITIES,
+        types=[SECURITY, CUSTOMER],
+        chosen_type=chosen,
+        type_fields=list(fields),
+        answers=answers,
+    )
+
+
+def test_the_edit_modal_shows_the_incidents_answers_to_its_type():
+    view = edit_modal(answers={"exposed": "Customer", "regions": ["US"], "records": 12})
+    View(**view).validate_json()
+    blocks = blocks_of(view)
+    order = [b.get("block_id") for b in view["blocks"]]
+    assert order[4:7] == ["lead", "incident_type", "field:security:exposed"]  # after the rest
+    assert blocks["incident_type"]["dispatch_action"] is True
+    assert blocks["incident_type"]["element"]["initial_option"]["value"] == "security"
+    assert blocks["field:security:exposed"]["element"]["initial_option"]["value"] == "Customer"
+    assert [o["value"] for o in blocks["field:security:regions"]["element"]["initial_options"]] == [
+        "US"
+    ]
+    assert blocks["field:security:records"]["element"]["initial_value"] == "12"
+    # Answers not given are empty, not the defaults: the incident has none.
+    assert "initial_value" not in blocks["field:security:note"]["element"]
+    assert "initial_value" not in blocks["field:security:ticket"]["element"]
+    assert json.loads(view["private_metadata"]) == {"incident_id": 42, "type": "security"}
+    matches_snapshot("edit_modal_with_type", view)
+
+
+def test_the_edit_modal_shows_another_types_defaults_and_none_without_types():
+    blocks = blocks_of(edit_modal(CUSTOMER, FIELDS[:1]))
+    assert blocks["incident_type"]["element"]["initial_option"]["value"] == "customer"
+    assert "initial_option" not in blocks["field:customer:exposed"]["element"]  # no default
+    defaults = blocks_of(edit_modal(SECURITY, FIELDS[1:2]))
+    assert defaults["field:security:regions"]["element"]["initial_options"][0]["value"] == "EU"
+    untyped = blocks_of(edit_modal(None, ()))
+    assert "initial_option" not in untyped["incident_type"]["element"]
+    assert not [b for b in untyped if b and b.startswith("field:")]
+    plain = render_edit_modal(OPEN, severities=SEVERITIES)
+    assert "incident_type" not in blocks_of(plain)
+    assert plain["private_metadata"] == '{"incident_id": 42}'
+
+
+def test_the_answer_to_type_shows_it_its_answers_and_the_others():
+    text = render_type_shown(
+        SECURITY,
+        (("Data exposed", "Customer"), ("Regions", ["EU", "US"])),
+        [
+            SECURITY,
+            CUSTOMER,
+        ],
+    )
+    assert text == (
+        "This incident's type is *Security*.\n"
+        "*Data exposed:* Customer · *Regions:* EU, US\n"
+        "Say `type <name>` to change it (`customer`); the ✏️ Edit button changes its answers."
+    )
+    assert render_type_shown(None, (), [SECURITY, CUSTOMER]) == (
+        "This incident has no type. Say `type <name>` to give it one: `security`, `customer`."
+    )
+    assert "no types are configured" in render_type_shown(None, (), [])
+    hostile = TypeChoice("x", HOSTILE, "", private_by_default=False)
+    assert (
+        unescaped_user_text({"text": render_type_shown(hostile, ((HOSTILE, HOSTILE),), [])}) == []
+    )
+
+
+def test_the_refusal_of_a_type_that_needs_answers_offers_the_edit_button():
+    text, blocks = render_type_needs_answers(42, "Security", "Data exposed is required.")
+    assert text == (
+        "⚠️ *Security* needs answers I can't take here: Data exposed is required. "
+        "Choose it in ✏️ Edit, where its fields are asked."
+    )
+    [button] = blocks[1]["elements"]
+    assert (button["action_id"], button["value"]) == ("edit-incident-button", "42")
+    hostile = render_type_needs_answers(42, HOSTILE, HOSTILE)
+    assert unescaped_user_text({"text": hostile[0], "blocks": hostile[1]}) == []

@@ -22,7 +22,7 @@ from response.core.fields import FieldSpec
 from response.slack.blocks import ids
 from response.slack.blocks.data import IncidentData, ServiceChoice, SeverityChoice
 from response.slack.blocks.text import escape, truncate
-from response.slack.blocks.types import TypeChoice, type_blocks
+from response.slack.blocks.types import TypeChoice, type_blocks, type_metadata
 
 TITLE_MAX = 255
 TEXT_MAX = 3000  # plain_text_input's own limit
@@ -160,9 +160,7 @@ def render_declare_modal(
     `types`: the incident types to choose from, with the chosen one's fields after it.
     `services`: the catalog's, to choose the affected ones from (none: no such field)."""
     view = json.loads(_declare_modal(tuple(severities), report_only_allowed, tuple(services or ())))
-    view["private_metadata"] = json.dumps(
-        {**metadata, "type": chosen_type.slug if chosen_type else None} if types else metadata
-    )
+    view["private_metadata"] = json.dumps({**metadata, **type_metadata(types, chosen_type)})
     if types:
         after_title = 1
         view["blocks"][after_title:after_title] = type_blocks(types, chosen_type, type_fields or [])
@@ -252,14 +250,24 @@ def _declare_modal(
     )
 
 
-def render_edit_modal(data: IncidentData, *, severities: list[SeverityChoice]) -> dict:
-    return View(
+def render_edit_modal(
+    data: IncidentData,
+    *,
+    severities: list[SeverityChoice],
+    types: list[TypeChoice] | None = None,
+    chosen_type: TypeChoice | None = None,
+    type_fields: list[FieldSpec] | None = None,
+    answers: dict[str, Any] | None = None,
+) -> dict:
+    """`types`: the incident types to choose from, after the rest of the form, with the chosen
+    one's fields showing `answers` (the incident's, to its own type) or else their defaults."""
+    view = View(
         type="modal",
         callback_id=ids.EDIT_MODAL,
         title=truncate(f"Edit incident #{data.id}", 24),
         submit="Save",
         close="Cancel",
-        private_metadata=json.dumps({"incident_id": data.id}),
+        private_metadata=json.dumps({"incident_id": data.id, **type_metadata(types, chosen_type)}),
         blocks=[
             _text_input(ids.TITLE, "Title", initial=data.title, max_length=TITLE_MAX),
             _text_input(
@@ -274,6 +282,9 @@ def render_edit_modal(data: IncidentData, *, severities: list[SeverityChoice]) -
             _lead_input(data.lead_id),
         ],
     ).to_dict()
+    if types:
+        view["blocks"] += type_blocks(types, chosen_type, type_fields or [], answers)
+    return view
 
 
 def render_field_modal(*, incident_id: int, field: str, value: str) -> dict:

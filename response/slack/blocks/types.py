@@ -1,18 +1,23 @@
-"""Incident types in Slack: the declare modal's type select and the chosen type's fields, and
-what the headline says of them. Pure renderers."""
+"""Incident types in Slack: the type select and the chosen type's fields of the declare and
+edit modals, what the headline says of them, and the answers to `@Response type`. Pure
+renderers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
     ContextBlock,
     InputBlock,
     MarkdownTextObject,
     NumberInputElement,
     Option,
     PlainTextInputElement,
+    SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
     UrlInputElement,
@@ -37,8 +42,14 @@ def field_block_id(type_slug: str, key: str) -> str:
     return f"{ids.FIELD_BLOCK_PREFIX}{type_slug}:{key}"
 
 
+def type_metadata(types: list[TypeChoice] | None, chosen: TypeChoice | None) -> dict[str, Any]:
+    """What a modal with a type select keeps in its private metadata: the type whose fields it
+    shows, so that a submission made before it caught up with the select is refused."""
+    return {"type": chosen.slug if chosen else None} if types else {}
+
+
 def field_values_from(values: dict[str, Any], type_slug: str) -> dict[str, Any]:
-    """{field key: what was entered} from a submitted declare modal, for the chosen type."""
+    """{field key: what was entered} from a submitted modal, for the chosen type."""
     prefix = field_block_id(type_slug, "")
     return {
         block[len(prefix) :]: value for block, value in values.items() if block.startswith(prefix)
@@ -46,7 +57,8 @@ def field_values_from(values: dict[str, Any], type_slug: str) -> dict[str, Any]:
 
 
 def error_block(field: str | None, type_slug: str | None) -> str | None:
-    """The block of the declare modal that shows a refusal about `field`, if the modal has one."""
+    """The block of a modal with a type select that shows a refusal about `field`, if the modal
+    has one."""
     if field == "type":
         return ids.TYPE
     if type_slug and field and field.startswith(error_field("")):
@@ -82,10 +94,10 @@ def type_input(types: list[TypeChoice], chosen: str | None) -> InputBlock:
     )
 
 
-def field_input(type_slug: str, spec: FieldSpec) -> InputBlock:
-    """One custom field as a modal input, showing its default."""
+def field_input(type_slug: str, spec: FieldSpec, default: Any) -> InputBlock:
+    """One custom field as a modal input, showing `default` (the field's own when declaring,
+    the incident's answer when editing)."""
     block_id = field_block_id(type_slug, spec.key)
-    default = spec.default
     element: Any
     if spec.kind == FieldKind.SINGLE_SELECT:
         options = [_option(o) for o in spec.options]
@@ -128,14 +140,23 @@ def field_input(type_slug: str, spec: FieldSpec) -> InputBlock:
 
 
 def type_blocks(
-    types: list[TypeChoice], chosen: TypeChoice | None, fields: list[FieldSpec]
+    types: list[TypeChoice],
+    chosen: TypeChoice | None,
+    fields: list[FieldSpec],
+    answers: Mapping[str, Any] | None = None,
 ) -> list[dict]:
-    """The type select, then the chosen type's fields."""
+    """The type select, then the chosen type's fields: showing their defaults, or `answers`
+    (an incident's, to its own type) when given."""
     if not types:
         return []
     blocks = [type_input(types, chosen.slug if chosen else None)]
     if chosen:
-        blocks += [field_input(chosen.slug, spec) for spec in fields]
+        blocks += [
+            field_input(
+                chosen.slug, spec, spec.default if answers is None else answers.get(spec.key)
+            )
+            for spec in fields
+        ]
     return [block.to_dict() for block in blocks]
 
 
@@ -146,3 +167,37 @@ def fields_context(fields: tuple[tuple[str, Any], ...]) -> list[ContextBlock]:
         return []
     text = truncate(" · ".join(shown), SECTION_TEXT_LIMIT)
     return [ContextBlock(elements=[MarkdownTextObject(text=text)])]
+
+
+def render_type_shown(
+    current: TypeChoice | None, fields: tuple[tuple[str, Any], ...], offered: list[TypeChoice]
+) -> str:
+    """The answer to `@Response type`: the incident's type and its answers, and how to change
+    it."""
+    others = ", ".join(f"`{t.slug}`" for t in offered if current is None or t.slug != current.slug)
+    if current is None:
+        if not offered:
+            return "This incident has no type, and no types are configured (the admin makes them)."
+        return f"This incident has no type. Say `type <name>` to give it one: {others}."
+    lines = [f"This incident's type is *{escape(current.name)}*."]
+    if fields:
+        shown = [f"*{escape(label)}:* {escape(shown_value(value))}" for label, value in fields]
+        lines.append(truncate(" · ".join(shown), SECTION_TEXT_LIMIT))
+    change = f"Say `type <name>` to change it ({others}); " if others else ""
+    lines.append(f"{change}the ✏️ Edit button changes its answers.")
+    return "\n".join(lines)
+
+
+def render_type_needs_answers(incident_id: int, type_name: str, why: str) -> tuple[str, list[dict]]:
+    """The refusal of `@Response type <name>` when that type asks answers it has no default for,
+    with the button that opens the edit modal, where they can be given."""
+    text = (
+        f"⚠️ *{escape(type_name)}* needs answers I can't take here: {escape(why)} "
+        "Choose it in ✏️ Edit, where its fields are asked."
+    )
+    button = ButtonElement(text="✏️ Edit", action_id=ids.EDIT_INCIDENT, value=str(incident_id))
+    blocks = [
+        SectionBlock(text=MarkdownTextObject(text=truncate(text, SECTION_TEXT_LIMIT))),
+        ActionsBlock(elements=[button]),
+    ]
+    return text, [block.to_dict() for block in blocks]

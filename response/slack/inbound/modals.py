@@ -19,7 +19,6 @@ from response.slack.blocks.modals import (
     NEXT_UPDATE_CADENCE,
     NEXT_UPDATE_CHOICES,
     render_declare_modal,
-    render_edit_modal,
     render_field_modal,
     render_update_modal,
 )
@@ -36,10 +35,10 @@ from response.slack.inbound.forms import (
     view_values,
 )
 from response.slack.inbound.source import recent_incidents, remember_source
-from response.slack.inbound.types import submitted_type, type_choices
+from response.slack.inbound.types import edit_modal, submitted_type, type_choices
 from response.slack.outbound.outbox import confirm_declaration
 from response.slack.people import slack_user, slack_user_or_none
-from response.slack.selectors import incident_data, service_choices, severity_choices
+from response.slack.selectors import service_choices, severity_choices
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +95,7 @@ def open_declare_modal(
 
 
 def open_edit_modal(client, *, trigger_id: str | None, incident: Incident):
-    view = render_edit_modal(
-        incident_data(incident, with_plugin_buttons=False), severities=severity_choices()
-    )
-    return open_view(client, trigger_id=trigger_id, view=view)
+    return open_view(client, trigger_id=trigger_id, view=edit_modal(incident))
 
 
 def open_field_modal(client, *, trigger_id: str | None, incident: Incident, field: str):
@@ -118,8 +114,10 @@ def open_update_modal(client, *, trigger_id: str | None, incident: Incident):
     return open_view(client, trigger_id=trigger_id, view=view)
 
 
-def modal_errors(error: ResponseError) -> dict:
-    block = FIELD_BLOCKS.get(error.field or "", ids.TITLE)
+def modal_errors(error: ResponseError, *, type_slug: str | None = None) -> dict:
+    """The refusal shown by the block it is about (a field of the type `type_slug`, in a modal
+    that shows that type's fields), else by the title."""
+    block = error_block(error.field, type_slug) or FIELD_BLOCKS.get(error.field or "", ids.TITLE)
     return {"response_action": "errors", "errors": {block: error.message}}
 
 
@@ -158,9 +156,7 @@ def submit_declare(ack, body, view):
                 verbs.set_services(incident, services, by=user)
             remember_source(incident, metadata, by=user)
     except ResponseError as error:
-        if block := error_block(error.field, incident_type):
-            return ack(response_action="errors", errors={block: error.message})
-        return ack(**modal_errors(error))
+        return ack(**modal_errors(error, type_slug=incident_type))
     ack()
     confirm_declaration(
         incident.pk,
@@ -175,6 +171,9 @@ def submit_edit(ack, body, view):
         return ack(response_action="errors", errors={ids.TITLE: "This incident no longer exists."})
     values = view_values(view)
     user = slack_user(body["user"]["id"])
+    incident_type, fields, not_ready = submitted_type(view)
+    if not_ready:
+        return ack(response_action="errors", errors={ids.TYPE: not_ready})
     try:
         with transaction.atomic():  # all of the form, or none of it
             verbs.update_incident(
@@ -186,8 +185,12 @@ def submit_edit(ack, body, view):
             )
             verbs.set_severity(incident, choice_of(values, ids.SEVERITY), by=user)
             verbs.set_lead(incident, slack_user_or_none(person_of(values, ids.LEAD)), by=user)
+            if incident_type is not None:  # the verb writes nothing when nothing changed
+                verbs.set_type_and_fields(
+                    incident, incident_type=incident_type, fields=fields, by=user
+                )
     except ResponseError as error:
-        return ack(**modal_errors(error))
+        return ack(**modal_errors(error, type_slug=incident_type))
     ack()
 
 
