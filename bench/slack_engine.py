@@ -147,8 +147,11 @@ class Response:
     """`response run` on a fresh data directory (and database); with `split`, production's
     shape instead: `response web` and `response worker`, the worker woken through the queue."""
 
-    def __init__(self, data_dir: str, database_url: str, *, split: str = "") -> None:
+    def __init__(
+        self, data_dir: str, database_url: str, *, split: str = "", workers: int = 1
+    ) -> None:
         self.split = split  # the queue between them: a RESPONSE_QUEUE_URL
+        self.workers = workers  # `response worker` processes, with `split`
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE"))}
@@ -174,7 +177,7 @@ class Response:
         self.env.pop("SLACK_APP_TOKEN", None)  # HTTP deliveries, not Socket Mode
         subprocess.run([RESPONSE, "migrate", "-v", "0"], env=self.env, check=True, cwd=ROOT)
         commands = (
-            [["web", "--port", str(self.port)], ["worker"]]
+            [["web", "--port", str(self.port)], *[["worker"]] * self.workers]
             if self.split
             else [["run", "--port", str(self.port), "--no-migrate"]]
         )
@@ -501,6 +504,9 @@ def main() -> None:
         metavar="QUEUE_URL",
         help="run `response web` and `response worker` (production's shape) with this queue",
     )
+    parser.add_argument(
+        "--workers", type=int, default=1, help="with --split: how many `response worker` processes"
+    )
     args = parser.parse_args()
     if args.quick:
         args.commands, args.messages, args.slash = 200, 200, 50
@@ -510,7 +516,7 @@ def main() -> None:
     if args.database_url:
         database_url, drop = throwaway_postgres(args.database_url, "engine")
     with tempfile.TemporaryDirectory(prefix="response-bench-") as data_dir:
-        response = Response(data_dir, database_url, split=args.split)
+        response = Response(data_dir, database_url, split=args.split, workers=args.workers)
         slack = Slack(f"{response.url}/slack/events", keep_calls=200_000)
         try:
             response.start(slack)
@@ -537,7 +543,7 @@ def run(args, only: set[str], slack: Slack, database_url: str, meter: CpuMeter) 
     database = "PostgreSQL" if database_url else "SQLite"
     load = os.getloadavg()[0]
     shape = (
-        f"`response web` + `response worker`, queue {args.split}"
+        f"`response web` + {args.workers} × `response worker`, queue {args.split}"
         if args.split
         else "`response run`"
     )

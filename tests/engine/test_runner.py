@@ -243,13 +243,14 @@ def test_parts_of_a_job_that_were_done_stay_done(kinds):
 
 
 def test_a_batch_of_transactional_jobs_commits_once(kinds, django_assert_num_queries):
-    for n in range(20):
+    jobs = runner.BATCH - 1  # fewer than a batch holds: the lane is seen to be drained
+    for n in range(jobs):
         add(kinds, "local", n)
     # A try at claiming the head as a remote job, the head; the transaction (a savepoint, in a
     # test), the batch (locked), a savepoint per job (create and release), one UPDATE for every
     # job done, the commit. The lane had nothing else: nobody looks at it again.
-    with django_assert_num_queries(2 + 1 + 1 + 20 * 2 + 1 + 1):
-        assert runner.run_slice("lane-a", seconds=30) == runner.SliceResult(20)
+    with django_assert_num_queries(2 + 1 + 1 + jobs * 2 + 1 + 1):
+        assert runner.run_slice("lane-a", seconds=30) == runner.SliceResult(jobs)
 
 
 def test_a_job_failing_in_a_batch_undoes_only_its_own_writes(kinds):
