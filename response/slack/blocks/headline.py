@@ -44,8 +44,15 @@ def incident_url(incident_id: int, *, site_url: str) -> str:
 def severity_text(data: IncidentData) -> str:
     """The severity, escaped (its name is typed by someone in the admin), for mrkdwn and text."""
     if data.severity is None:
+        return severity_label(None, None)
+    return severity_label(data.severity.emoji, data.severity.name)
+
+
+def severity_label(emoji: str | None, name: str | None) -> str:
+    """A severity's emoji and name (None: unset), escaped."""
+    if name is None:
         return f"{UNSET_SEVERITY_EMOJI} Unset"
-    return escape(f"{data.severity.emoji} {data.severity.name}".strip())
+    return escape(f"{emoji or ''} {name}".strip())
 
 
 def headline_text(data: IncidentData) -> str:

@@ -10,14 +10,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from response.core import verbs
-from response.core.models import Incident, TimelineEvent
+from response.core.models import Incident, Status, TimelineEvent
 from response.slack.blocks.declare import RecentIncident, SourceMessage
-from response.slack.blocks.headline import severity_text
+from response.slack.blocks.headline import severity_label
 from response.slack.directory import message_url
 from response.slack.inbound.context import from_slack
 from response.slack.inbound.timeline import source_of, ts_to_datetime
 from response.slack.people import slack_user_or_none
-from response.slack.selectors import incident_data
 
 RECENT_WINDOW = timedelta(hours=1)
 RECENT_SHOWN = 5
@@ -112,27 +111,33 @@ def source_message(channel_id: str, message: dict) -> SourceMessage:
 
 def recent_incidents() -> list[RecentIncident]:
     """Incidents declared in the last hour that anyone may see: one query (the incident_recent
-    index), with what the modal shows of them."""
+    index) of only what the modal shows of them. It runs before every declare modal opens,
+    while Slack waits: reading whole incidents and their relations cost 2 ms of compiling SQL."""
     since = timezone.now() - RECENT_WINDOW
     rows = (
         Incident.objects.filter(reported_at__gte=since, is_private=False)
-        .select_related("severity", "comms_channel", "lead", "reporter")
-        .order_by("-reported_at", "-id")[:RECENT_SHOWN]
+        .order_by("-reported_at", "-id")
+        .values_list(
+            "id",
+            "title",
+            "status",
+            "reported_at",
+            "severity__emoji",
+            "severity__name",
+            "comms_channel__channel_id",
+        )[:RECENT_SHOWN]
     )
-    recent = []
-    for incident in rows:
-        data = incident_data(incident, with_plugin_buttons=False)
-        recent.append(
-            RecentIncident(
-                id=data.id,
-                title=data.title,
-                severity=severity_text(data),
-                status_label=data.status_label,
-                comms_channel_id=data.comms_channel_id,
-                reported_ts=data.reported_ts,
-            )
+    return [
+        RecentIncident(
+            id=pk,
+            title=title,
+            severity=severity_label(emoji, name),
+            status_label=Status(status).label,
+            comms_channel_id=channel_id,
+            reported_ts=int(reported_at.timestamp()),
         )
-    return recent
+        for pk, title, status, reported_at, emoji, name, channel_id in rows
+    ]
 
 
 def source_metadata(source: SourceMessage) -> dict:

@@ -3,7 +3,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from response.server.connections import slack_mode, startup_line
-from response.server.processes import StopSignals, WebServer, Worker
+from response.server.processes import (
+    StopSignals,
+    WebServer,
+    Worker,
+    freeze_start_up_objects,
+)
 from response.slack.startup import check_bot_token, connect_socket_mode
 
 
@@ -32,6 +37,7 @@ class Command(BaseCommand):
     def _serve(self, host: str, port: int, stop: StopSignals) -> None:
         server = WebServer(host=host, port=port)
         worker = Worker()
+        freeze_start_up_objects()
         worker.start()
         server.serve_in_thread()
         socket_mode = None

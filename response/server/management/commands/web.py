@@ -1,7 +1,12 @@
 from django.core.management.base import BaseCommand
 
 from response.server.connections import startup_line
-from response.server.processes import StopSignals, WebServer, require_migrated
+from response.server.processes import (
+    StopSignals,
+    WebServer,
+    freeze_start_up_objects,
+    require_migrated,
+)
 
 
 class Command(BaseCommand):
@@ -22,9 +27,9 @@ class Command(BaseCommand):
 
     def _serve(self, host: str, port: int, threads: int, stop: StopSignals) -> None:
         server = WebServer(host=host, port=port, threads=threads)
+        freeze_start_up_objects()
         server.serve_in_thread()
         self.stdout.write(f"Response is serving on {server.url}/  (Ctrl-C to stop)")
-        self.stdout.write(startup_line(mode="HTTP events at /slack/events"))
         self.stdout.write(startup_line(mode="HTTP events at /slack/events"))
         try:
             stop.wait()

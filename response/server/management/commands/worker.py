@@ -3,7 +3,12 @@ from django.core.management.base import BaseCommand
 
 from response.observability.exporter import MetricsServer
 from response.server.connections import startup_line
-from response.server.processes import StopSignals, Worker, require_migrated
+from response.server.processes import (
+    StopSignals,
+    Worker,
+    freeze_start_up_objects,
+    require_migrated,
+)
 from response.slack.startup import check_bot_token
 
 
@@ -38,6 +43,7 @@ class Command(BaseCommand):
         identity: dict | None,
     ) -> None:
         worker = Worker(workers)
+        freeze_start_up_objects()
         worker.start()
         self.stdout.write(
             f"Response worker started with {worker.engine.threads} threads (Ctrl-C to stop)."
