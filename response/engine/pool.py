@@ -40,7 +40,10 @@ class Engine:
         self.threads = threads
         self.sweep_seconds = sweep_seconds
         self.running = False
-        self._cond = threading.Condition()
+        self._cond = threading.Condition()  # worker threads wait on it for lanes to run
+        # The sweeper waits on this instead: a wake-up notifies one waiter of `_cond`, and one
+        # that reached the sweeper was lost until the next sweep (seconds later).
+        self._stopping = threading.Event()
         self._queues: dict[Priority, deque[tuple[str, float]]] = {p: deque() for p in Priority}
         self._queued: dict[str, Priority] = {}
         self._running: set[str] = set()
@@ -54,6 +57,7 @@ class Engine:
 
     def start(self) -> Engine:
         self.running = True
+        self._stopping.clear()
         for number in range(self.threads):
             thread = threading.Thread(
                 target=self._work, name=f"response-engine-{number}", daemon=True
@@ -74,6 +78,7 @@ class Engine:
         with self._cond:
             self.running = False
             self._cond.notify_all()
+        self._stopping.set()
         deadline = time.monotonic() + timeout
         for thread in self._workers:
             thread.join(max(deadline - time.monotonic(), 0.1))
@@ -128,11 +133,7 @@ class Engine:
     # --- The threads -------------------------------------------------------------------------
 
     def _sweep_loop(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: not self.running, timeout=self.sweep_seconds)
-                if not self.running:
-                    break
+        while not self._stopping.wait(self.sweep_seconds):
             self.sweep()
         connection.close()
 
