@@ -35,7 +35,7 @@ def freeze_start_up_objects() -> None:
     """Keep what start-up made (Django, Bolt, slack_sdk: most of a process's objects, alive
     until it stops) out of the garbage collector's full passes. Each full pass walked all of
     them while every thread waited, and those pauses were the slowest answers Slack got: the
-    99th percentile of `/incident` went from about 130 ms to 65 ms (docs/benchmarks.md). Call
+    99th percentile of `/incident` went from about 130 ms to 60 ms (docs/benchmarks.md). Call
     it once the process has imported what it serves, before it starts serving."""
     gc.collect()
     gc.freeze()

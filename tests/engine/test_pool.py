@@ -36,10 +36,9 @@ def test_a_single_wake_up_is_never_taken_by_the_sweeper():
         engine = Engine(threads=1, sweep_seconds=60).start()  # no sweep during the test
         try:
             for n in ran:  # which thread waited longest varies: try it many times
-                started = time.monotonic()
                 enqueue(Mark(n=n), lane=f"lane-{n}")
-                assert ran[n].wait(5), f"lane {n}'s wake-up was lost"
-                assert time.monotonic() - started < 1, f"lane {n} waited"
+                # Lost, it would wait for the sweep, a minute away.
+                assert ran[n].wait(10), f"lane {n}'s wake-up was lost"
                 time.sleep(0.01)
         finally:
             engine.stop()
