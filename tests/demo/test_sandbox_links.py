@@ -88,3 +88,43 @@ def test_links_pins_and_the_newest_message_in_the_page(monkeypatch):
             page.screenshot(path=str(SCREENSHOTS / "sandbox-pin-notice.png"))
             browser.close()
             assert errors == []
+
+
+@browser_test[0]
+@browser_test[1]
+def test_a_menu_open_on_a_message_stays_while_others_arrive(monkeypatch):
+    """Seen: the demo's "More actions" menu vanished under the pointer when the bot's answer to a
+    pin arrived (the message list was drawn again, menu and all). The list now waits for the
+    menu to close, then shows what arrived."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import expect, sync_playwright
+
+    slack = FakeSlack()
+    sandbox.configure(slack)
+    with slack:
+        general = slack.channel_id("general")
+        ts = slack.actor("bob").post_message(general, "Deploys are paused")
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1200, "height": 700})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{slack.url}/#{general}")
+            posted = page.locator(f"#messages [data-ts='{ts}']")
+            posted.hover()
+            posted.get_by_role("button", name="More actions").click()
+            menu = posted.locator(".menu")
+            expect(menu).to_be_visible()
+
+            slack.actor("carol").post_message(general, "Arrived while the menu was open")
+            page.wait_for_function(
+                "() => app.state.channels.some((c) => c.messages.some("
+                "(m) => m.text === 'Arrived while the menu was open'))"
+            )
+            menu.get_by_role("button", name="Pin to channel").click(timeout=5000)
+            expect(page.locator("[data-testid=pin-notice]")).to_be_visible()
+            expect(
+                page.locator("[data-testid=message]", has_text="Arrived while the menu was open")
+            ).to_be_visible()
+            browser.close()
+            assert errors == []

@@ -336,8 +336,11 @@ function renderChannel() {
   });
   const ephemeral = app.state.ephemeral.filter((e) => e.channel === channel.id && !e.thread_ts);
   const shown = topLevel(channel);
-  const drew = once("messages", JSON.stringify([channel.id, shown, ephemeral, channel.pinned,
-    channel.messages.length, me()]), () => {
+  // A menu open on a message (more actions, reactions, an overflow) belongs to the node drawn
+  // now: redrawing would take it away under the pointer, so the list waits until it closes.
+  const menuOpen = $("messages").querySelector(".menu") !== null;
+  const drew = !menuOpen && once("messages", JSON.stringify([channel.id, shown, ephemeral,
+    channel.pinned, channel.messages.length, me()]), () => {
     const list = $("messages");
     const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
     // Slack shows "Alice pinned a message to this channel." where it happened.
@@ -635,7 +638,10 @@ function messageTools(message, channel, inPane) {
 }
 
 document.addEventListener("click", (e) => {
-  if (!e.target.closest(".menu")) document.querySelectorAll(".menu").forEach((m) => m.remove());
+  if (e.target.closest(".menu")) return;
+  const menus = document.querySelectorAll(".menu");
+  menus.forEach((m) => m.remove());
+  if (menus.length) render();  // what arrived while a menu was open
 });
 
 // -- mrkdwn ---------------------------------------------------------------------------------
